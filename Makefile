@@ -1,0 +1,43 @@
+# The two commands of the README: `make demo` and `make test`. Both start from a fresh clone.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: demo test lint check-chromium bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
+	@touch $(STAMP)
+
+## demo: migrate and seed an embedded SQLite database, start everything, print URLs and persons
+demo: $(STAMP)
+	$(BIN)/python scripts/demo.py
+
+## test: the whole pytest suite, browser tests included (installs Debian's chromium when root)
+test: $(STAMP) check-chromium
+	LOKET_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
+
+check-chromium:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    echo "Chromium is missing: installing Debian's chromium package"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Chromium is missing at $(CHROMIUM): install it (sudo apt-get install chromium)" \
+	         "or set CHROMIUM=/path/to/chromium"; exit 1; \
+	  fi; \
+	fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check backend tests demo_site bench scripts
+	$(BIN)/mypy backend/loket
+
+bench: $(STAMP)
+	$(BIN)/python bench/sso.py
+
+clean:
+	rm -rf $(VENV) instance build dist *.egg-info

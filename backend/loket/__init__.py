@@ -1,0 +1,54 @@
+"""Loket: an ACM-style OpenID provider and the association desk's building blocks."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Flask
+
+from loket import config as config_mod
+
+__version__ = "0.1.0"
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app from ``LOKET_*`` settings; ``config`` overrides them (tests)."""
+    values = config_mod.load(overrides=config)
+    instance = config_mod.instance_path(values)
+    app = Flask(__name__, instance_path=str(instance))
+    db_url = config_mod.database_url(values, instance)
+    if values["ENV"] == "production":
+        problems = config_mod.production_problems(values)
+        if problems:
+            raise config_mod.ConfigError(
+                "LOKET_ENV=production refuses to start:\n- " + "\n- ".join(problems)
+            )
+    secure = urlsplit(values["ISSUER"]).scheme == "https"
+    app.config.update(values)
+    app.config.update(
+        DATABASE_URL=db_url,
+        SECRET_KEY=config_mod.secret_key(values, instance),
+        SECURE_COOKIES=secure,
+        SESSION_COOKIE_NAME="__Host-loket" if secure else "loket",
+        SESSION_COOKIE_SECURE=secure,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        MAX_CONTENT_LENGTH=values.get("MAX_CONTENT_LENGTH", 2 * 1024 * 1024),
+        WTF_CSRF_TIME_LIMIT=3600,
+        WTF_CSRF_SSL_STRICT=secure,
+        JSON_SORT_KEYS=False,
+    )
+    logging.basicConfig(level=values["LOG_LEVEL"])
+    logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
+
+    from loket import db, errors, security, sso
+    from loket.home import bp as home_bp
+
+    errors.init_app(app)
+    db.init_app(app)
+    security.init_app(app)
+    sso.init_app(app)
+    app.register_blueprint(home_bp)
+    return app

@@ -1,0 +1,318 @@
+"""The ``loket`` command: serve, migrate, seed, register clients, rotate keys, verify the audit log."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+from flask import Flask
+
+from loket.config import ConfigError
+
+
+def _app() -> Flask:
+    from loket import create_app
+
+    try:
+        return create_app()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="loket")
+def main() -> None:
+    """Loket: single sign-on with identity switching and the association desk's building blocks.
+
+    Settings come from LOKET_* environment variables (see docs/operations.md).
+    """
+
+
+# ---- database ----------------------------------------------------------------------------
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+def _prepare(app: Flask, *, upgrade: bool) -> None:
+    from loket import db as dbm
+    from loket import migrate, reference
+
+    database = dbm.database(app)
+    if upgrade:
+        migrate.upgrade(database.url)
+    elif not migrate.is_current(database.engine, database.url):
+        raise click.ClickException(
+            "The database schema is not up to date: run `loket db upgrade` first."
+        )
+    with database.transaction() as session:
+        reference.sync(session)
+        app.extensions["loket.keys"].ensure(session)
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every pending migration and sync the shipped code lists."""
+    app = _app()
+    _prepare(app, upgrade=True)
+    click.echo("Database is up to date.")
+
+
+@db.command("current")
+def db_current() -> None:
+    """Show the schema revision of the database and whether it is the newest."""
+    from loket import db as dbm
+    from loket import migrate
+
+    database = dbm.database(_app())
+    have, want = migrate.current(database.engine), migrate.heads(database.url)
+    click.echo(f"database: {', '.join(sorted(have)) or '(empty)'}")
+    click.echo(f"newest:   {', '.join(sorted(want))}")
+    if have != want:
+        sys.exit(1)
+
+
+# ---- serving -----------------------------------------------------------------------------
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes.")
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64),
+              help="Threads per worker.")
+def serve(host: str, port: int, workers: int, threads: int) -> None:
+    """Run the provider on gunicorn (a production WSGI server)."""
+    from loket.server import run
+
+    app = _app()
+    _prepare(app, upgrade=app.config["ENV"] == "development")
+    run(host=host, port=port, workers=workers, threads=threads)
+
+
+# ---- demo data ---------------------------------------------------------------------------
+
+def _progress(label: str, total: int) -> Callable[[int], None]:
+    bar = click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True,
+                            show_eta=True)
+    bar.__enter__()
+    state = {"done": 0}
+
+    def step(n: int) -> None:
+        bar.update(n)
+        state["done"] += n
+        if state["done"] >= total:
+            bar.__exit__(None, None, None)
+
+    return step
+
+
+@main.command("seed-demo")
+@click.option("--associations", default=0, type=click.IntRange(0, 2_000_000),
+              help="Also add this many generated associations.")
+@click.option("--json", "as_json", is_flag=True, help="Print the demo clients as JSON.")
+def seed_demo(associations: int, as_json: bool) -> None:
+    """Load the demo persons, associations, companies and the two demo sites (idempotent)."""
+    from loket import db as dbm
+    from loket import seed
+
+    app = _app()
+    _prepare(app, upgrade=app.config["ENV"] == "development")
+    allow_http = app.config["ENV"] == "development"
+    with dbm.database(app).transaction() as session:
+        sites = seed.seed_demo(session, _instance(app), allow_http_anywhere=allow_http)
+    if associations:
+        with dbm.database(app).transaction() as session:
+            seed.bulk_associations(session, associations,
+                                   progress=_progress("associations", associations))
+    if as_json:
+        click.echo(json.dumps(sites, indent=2))
+        return
+    click.echo("Demo data loaded.")
+    for demo in seed.PERSONS:
+        name = f"{demo.given_name} {demo.family_name}"
+        click.echo(f"  {name:<12} INSZ {demo.insz}  {demo.story}")
+    for site in sites.values():
+        click.echo(f"  site {site['client_id']:<12} {site['url']}  (client secret in "
+                   f"{_instance(app) / 'demo-clients.json'})")
+
+
+def _instance(app: Flask) -> Any:
+    from pathlib import Path
+
+    return Path(app.instance_path)
+
+
+# ---- clients -----------------------------------------------------------------------------
+
+@main.group()
+def client() -> None:
+    """Relying parties, embedding sites, back offices and government clients."""
+
+
+@client.command("add")
+@click.option("--id", "client_id", required=True, help="Client id (also the widget id).")
+@click.option("--name", required=True, help="Name shown to people signing in.")
+@click.option("--redirect-uri", multiple=True, help="Exact redirect URI (repeatable).")
+@click.option("--origin", multiple=True, help="Origin that may embed the widgets (repeatable).")
+@click.option("--post-logout-uri", multiple=True, help="Allowed post_logout_redirect_uri.")
+@click.option("--backchannel-logout-uri", help="Where back-channel logout tokens are POSTed.")
+@click.option("--grant-type", multiple=True,
+              type=click.Choice(["authorization_code", "client_credentials"]),
+              help="Grant types (default: authorization_code).")
+@click.option("--scope", multiple=True, help="Scopes the client may ask for (repeatable).")
+@click.option("--public", is_flag=True, help="No secret (PKCE required), e.g. a mobile app.")
+@click.option("--theme", default="base", show_default=True, help="Theme of its widgets.")
+@click.option("--json", "as_json", is_flag=True,
+              help='Print {"client_id", "client_secret"} as JSON.')
+def client_add(client_id: str, name: str, redirect_uri: tuple[str, ...], origin: tuple[str, ...],
+               post_logout_uri: tuple[str, ...], backchannel_logout_uri: str | None,
+               grant_type: tuple[str, ...], scope: tuple[str, ...], public: bool, theme: str,
+               as_json: bool) -> None:
+    """Register a client and print its secret (shown once)."""
+    from loket import clients
+    from loket import db as dbm
+
+    app = _app()
+    _prepare(app, upgrade=False)
+    reg = clients.Registration(
+        id=client_id, name=name, redirect_uris=list(redirect_uri), origins=list(origin),
+        post_logout_uris=list(post_logout_uri), backchannel_logout_uri=backchannel_logout_uri,
+        grant_types=list(grant_type), scopes=list(scope), public=public, theme=theme,
+    )
+    try:
+        with dbm.database(app).transaction() as session:
+            added, secret = clients.add(
+                session, reg, allow_http_anywhere=app.config["ENV"] == "development"
+            )
+            from loket import audit
+
+            audit.record(session, "client-add", f"client/{added.id}", actor="cli",
+                         detail={"grant_types": added.grant_types, "scopes": added.scopes})
+    except clients.ClientError as exc:
+        _fail(str(exc))
+        return
+    if as_json:
+        click.echo(json.dumps({"client_id": added.id, "client_secret": secret}))
+        return
+    click.echo(f"Registered client {added.id!r} ({added.name}).")
+    click.echo(f"  grant types: {', '.join(added.grant_types)}")
+    click.echo(f"  scopes:      {' '.join(added.scopes)}")
+    if secret:
+        click.echo(f"  secret:      {secret}")
+        click.echo("Store the secret now: it is not shown again.")
+    else:
+        click.echo("  public client: no secret; it must use PKCE.")
+
+
+@client.command("list")
+def client_list() -> None:
+    """List registered clients."""
+    from loket import clients
+    from loket import db as dbm
+
+    with dbm.database(_app()).transaction() as session:
+        for c in clients.all_clients(session):
+            click.echo(f"{c.id:<20} {c.name:<30} {','.join(c.grant_types)}  "
+                       f"{' '.join(c.redirect_uris)}")
+
+
+@client.command("remove")
+@click.argument("client_id")
+def client_remove(client_id: str) -> None:
+    """Remove a client; its tokens stop working."""
+    from loket import audit, clients
+    from loket import db as dbm
+
+    with dbm.database(_app()).transaction() as session:
+        found = clients.get(session, client_id)
+        if found is None:
+            _fail(f"no client with id {client_id!r} (see `loket client list`).")
+        session.delete(found)
+        audit.record(session, "client-remove", f"client/{client_id}", actor="cli")
+    click.echo(f"Removed client {client_id!r}.")
+
+
+# ---- keys --------------------------------------------------------------------------------
+
+@main.group()
+def keys() -> None:
+    """Token signing keys."""
+
+
+@keys.command("rotate")
+@click.option("--alg", default="RS256", show_default=True, type=click.Choice(["RS256", "ES256"]))
+def keys_rotate(alg: str) -> None:
+    """Make a new signing key; the old one stays published until its tokens expire."""
+    from loket import audit
+    from loket import db as dbm
+
+    app = _app()
+    _prepare(app, upgrade=False)
+    store = app.extensions["loket.keys"]
+    with dbm.database(app).transaction() as session:
+        row = store.create(session, alg)
+        pruned = store.prune(session)
+        audit.record(session, "key-rotate", f"key/{row.kid}", actor="cli", detail={"alg": alg})
+    click.echo(f"New signing key {row.kid} ({alg}) is active.")
+    if pruned:
+        click.echo(f"Removed {pruned} expired key(s) from the JWKS.")
+
+
+@keys.command("list")
+def keys_list() -> None:
+    """List signing keys and whether they are active, retired or expired."""
+    import time
+
+    from sqlalchemy import select
+
+    from loket import db as dbm
+    from loket.models import SigningKey
+
+    with dbm.database(_app()).transaction() as session:
+        now = int(time.time())
+        for row in session.scalars(select(SigningKey).order_by(SigningKey.created_at)):
+            if row.retired_at is None:
+                state = "active"
+            elif row.expires_at and row.expires_at <= now:
+                state = "expired"
+            else:
+                state = f"retired, published for {max(0, (row.expires_at or now) - now)} s more"
+            click.echo(f"{row.kid}  {row.alg}  {state}")
+
+
+# ---- audit -------------------------------------------------------------------------------
+
+@main.group("audit")
+def audit_group() -> None:
+    """The audit log."""
+
+
+@audit_group.command("verify")
+def audit_verify() -> None:
+    """Check the hash chain; exit 1 naming the first broken entry."""
+    from loket import audit
+    from loket import db as dbm
+
+    with dbm.database(_app()).read_sessions() as session:
+        result = audit.verify(session)
+    if result.ok:
+        click.echo(f"Audit log intact: {result.entries} entries.")
+        return
+    where = f"entry {result.seq}" if result.seq is not None else "the log"
+    click.echo(f"Audit log broken at {where}: {result.problem} "
+               f"({result.entries} entries before it are intact).", err=True)
+    sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,127 @@
+"""Configuration: safe defaults, ``LOKET_*`` environment, and production checks."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+
+class ConfigError(RuntimeError):
+    """A setting that makes it unsafe or impossible to start; the message says what to fix."""
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    kind: type = str
+    help: str = ""
+
+
+# Every setting the service reads, with its default; docs/operations.md lists the same.
+SETTINGS: tuple[Setting, ...] = (
+    Setting("ENV", "development", str, "development | production"),
+    Setting("ISSUER", "http://127.0.0.1:8000", str, "public base URL of the provider"),
+    Setting("DATABASE_URL", "", str, "SQLAlchemy URL; default SQLite under the instance folder"),
+    Setting("SECRET_KEY", "", str, "signs cookies, encrypts signing keys; generated when unset"),
+    Setting("REDIS_URL", "", str, "optional shared state for several instances"),
+    Setting("INSTANCE_PATH", "", str, "folder for the SQLite database and generated secret"),
+    Setting("TEST_LOGIN", "", str, "enable the built-in test login (default: on in development)"),
+    Setting("SESSION_IDLE_MINUTES", 30, int, "SSO session ends after this much inactivity"),
+    Setting("SESSION_MAX_MINUTES", 120, int, "SSO session ends this long after sign-in"),
+    Setting("CODE_SECONDS", 60, int, "authorization code lifetime"),
+    Setting("ACCESS_TOKEN_SECONDS", 600, int, "access token lifetime"),
+    Setting("ID_TOKEN_SECONDS", 600, int, "ID token lifetime"),
+    Setting("LOG_LEVEL", "INFO", str, "logging level"),
+)
+
+
+def _parse(setting: Setting, raw: str) -> Any:
+    if setting.kind is int:
+        try:
+            value = int(raw)
+        except ValueError as exc:
+            raise ConfigError(f"LOKET_{setting.name} must be a whole number, got {raw!r}.") from exc
+        if value <= 0:
+            raise ConfigError(f"LOKET_{setting.name} must be positive, got {value}.")
+        return value
+    return raw.strip()
+
+
+def load(environ: dict[str, str] | None = None, overrides: dict[str, Any] | None = None) -> dict:
+    """Read every ``LOKET_*`` setting; ``overrides`` (tests) win over the environment."""
+    env = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        raw = env.get(f"LOKET_{setting.name}")
+        values[setting.name] = setting.default if raw in (None, "") else _parse(setting, raw)
+    for key, value in (overrides or {}).items():
+        values[key.removeprefix("LOKET_")] = value
+    values["ISSUER"] = str(values["ISSUER"]).rstrip("/")
+    if values["ENV"] not in {"development", "production"}:
+        raise ConfigError(f"LOKET_ENV must be 'development' or 'production', got {values['ENV']!r}.")
+    if values["SESSION_IDLE_MINUTES"] > values["SESSION_MAX_MINUTES"]:
+        raise ConfigError("LOKET_SESSION_IDLE_MINUTES cannot exceed LOKET_SESSION_MAX_MINUTES.")
+    if values["SESSION_MAX_MINUTES"] > 120:
+        raise ConfigError("LOKET_SESSION_MAX_MINUTES is at most 120 (two hours, as ACM).")
+    if values["TEST_LOGIN"] in ("", None):
+        values["TEST_LOGIN"] = values["ENV"] == "development"
+    elif isinstance(values["TEST_LOGIN"], str):
+        values["TEST_LOGIN"] = _bool(values["TEST_LOGIN"])
+    _check_issuer(values["ISSUER"])
+    return values
+
+
+def _check_issuer(issuer: str) -> None:
+    parts = urlsplit(issuer)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ConfigError(f"LOKET_ISSUER must be an http(s) URL, got {issuer!r}.")
+    if parts.query or parts.fragment:
+        raise ConfigError("LOKET_ISSUER cannot have a query or fragment.")
+
+
+def instance_path(values: dict) -> Path:
+    configured = values.get("INSTANCE_PATH")
+    return Path(configured).resolve() if configured else Path.cwd() / "instance"
+
+
+def database_url(values: dict, instance: Path) -> str:
+    return values["DATABASE_URL"] or f"sqlite:///{instance / 'loket.sqlite'}"
+
+
+def secret_key(values: dict, instance: Path) -> str:
+    """The configured secret, or one generated once and kept (mode 0600) under the instance folder."""
+    if values["SECRET_KEY"]:
+        return str(values["SECRET_KEY"])
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def production_problems(values: dict) -> list[str]:
+    """Every reason the configuration is unsafe for production, as an instruction."""
+    problems = []
+    if values["TEST_LOGIN"]:
+        problems.append(
+            "the built-in test login is on: unset LOKET_TEST_LOGIN and configure an upstream "
+            "identity provider (LOKET_UPSTREAM_ISSUER)"
+        )
+    if not values["SECRET_KEY"] or len(str(values["SECRET_KEY"])) < 32:
+        problems.append("set LOKET_SECRET_KEY to a random value of at least 32 characters")
+    if urlsplit(values["ISSUER"]).scheme != "https":
+        problems.append("LOKET_ISSUER must use https")
+    return problems

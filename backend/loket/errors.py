@@ -1,0 +1,125 @@
+"""Named failures, turned into a JSON error or an error page in one place."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+class LoketError(Exception):
+    """A failure with an error code, a status and a message fit to show."""
+
+    status = 400
+    code = "invalid_request"
+
+    def __init__(self, code: str | None = None, detail: str = "", status: int | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail or code or self.code)
+        if code:
+            self.code = code
+        if status:
+            self.status = status
+        self.detail = detail
+        self.headers = headers or {}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"error": self.code, "detail": self.detail}
+
+
+class BadRequest(LoketError):
+    status = 400
+
+
+class Unauthorized(LoketError):
+    status = 401
+    code = "invalid_token"
+
+
+class Forbidden(LoketError):
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(LoketError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(LoketError):
+    status = 409
+    code = "conflict"
+
+
+class PreconditionFailed(LoketError):
+    status = 412
+    code = "precondition_failed"
+
+
+class ServiceUnavailable(LoketError):
+    status = 503
+    code = "unavailable"
+
+
+def wants_json() -> bool:
+    """API and protocol endpoints answer JSON; pages people open answer HTML."""
+    if request.blueprint in {"api", "oidc_api"} or request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
+def render_error(status: int, code: str, detail: str,
+                 headers: dict[str, str] | None = None) -> Response:
+    if wants_json():
+        response = jsonify({"error": code, "detail": detail})
+    else:
+        response = Response(
+            render_template("error.html", status=status, code=code, detail=detail),
+            mimetype="text/html",
+        )
+    response.status_code = status
+    response.headers["Cache-Control"] = "no-store"
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+_HTTP_MESSAGES = {
+    400: "Het verzoek is onvolledig of ongeldig.",
+    404: "Deze pagina bestaat niet.",
+    405: "Deze methode is hier niet toegestaan.",
+    413: "Het verzoek is te groot.",
+    414: "Het adres is te lang.",
+    431: "De verzoekhoofding is te groot.",
+}
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(LoketError)
+    def _loket_error(error: LoketError) -> Response:
+        return render_error(error.status, error.code, error.detail, error.headers)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException) -> Response:
+        status = error.code or 500
+        code = (error.name or "error").lower().replace(" ", "_")
+        if status == 400 and getattr(error, "description", "").startswith("The CSRF"):
+            return render_error(400, "csrf_failed",
+                                "Het formulier is verlopen of ongeldig. Laad de pagina opnieuw "
+                                "en probeer nog eens.")
+        detail = _HTTP_MESSAGES.get(status, error.description or "")
+        response = render_error(status, code, detail)
+        if status == 405 and hasattr(error, "valid_methods") and error.valid_methods:
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return render_error(500, "server_error",
+                            "Er ging iets mis aan onze kant. Probeer het later opnieuw.")

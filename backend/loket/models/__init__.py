@@ -1,0 +1,46 @@
+"""Every table of the service; import from here."""
+
+from loket.models.audit import AuditEntry, AuditHead
+from loket.models.base import Base
+from loket.models.clients import Client
+from loket.models.register import (
+    Association,
+    AssociationActivity,
+    AssociationArea,
+    Company,
+    CompanyMandate,
+    Hoofdactiviteit,
+    Person,
+    Representative,
+    Werkingsgebied,
+)
+from loket.models.sso import (
+    AccessToken,
+    AuthorizationCode,
+    AuthorizationRequest,
+    SessionClient,
+    SigningKey,
+    SsoSession,
+)
+
+__all__ = [
+    "AccessToken",
+    "Association",
+    "AssociationActivity",
+    "AssociationArea",
+    "AuditEntry",
+    "AuditHead",
+    "AuthorizationCode",
+    "AuthorizationRequest",
+    "Base",
+    "Client",
+    "Company",
+    "CompanyMandate",
+    "Hoofdactiviteit",
+    "Person",
+    "Representative",
+    "SessionClient",
+    "SigningKey",
+    "SsoSession",
+    "Werkingsgebied",
+]

@@ -1,0 +1,28 @@
+"""Registered clients: relying parties and embedding sites (the id is also the widget id),
+back offices and government clients using client credentials."""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Boolean, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from loket.models.base import Base
+
+
+class Client(Base):
+    __tablename__ = "clients"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    secret_hash: Mapped[str | None] = mapped_column(String(128))
+    public: Mapped[bool] = mapped_column(Boolean, default=False)
+    redirect_uris: Mapped[list] = mapped_column(default=list)
+    origins: Mapped[list] = mapped_column(default=list)
+    post_logout_uris: Mapped[list] = mapped_column(default=list)
+    backchannel_logout_uri: Mapped[str | None] = mapped_column(String(2000))
+    grant_types: Mapped[list] = mapped_column(default=list)
+    scopes: Mapped[list] = mapped_column(default=list)
+    theme: Mapped[str] = mapped_column(String(64), default="base")
+    settings: Mapped[dict] = mapped_column(default=dict)
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    updated_at: Mapped[int] = mapped_column(BigInteger)

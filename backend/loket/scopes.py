@@ -1,0 +1,25 @@
+"""Every scope the provider knows, in one place."""
+
+from __future__ import annotations
+
+# Scopes a person grants to a relying party (authorization code flow).
+USER_SCOPES: dict[str, str] = {
+    "openid": "sign in (required)",
+    "profile": "given and family name",
+    "capacity": "the active capacity and the capacities the person may take",
+    "rrn": "the rijksregisternummer (INSZ)",
+    "dossiers": "read the dossiers of the active capacity",
+    "catalog": "personalised product catalog for the active capacity",
+    "associations": "read and change the active association's data",
+}
+
+# Scopes a back office or government client uses on its own behalf (client credentials).
+SERVICE_SCOPES: dict[str, str] = {
+    "dossiers:write": "push dossier status for its own source",
+    "catalog:write": "publish its own products and services",
+    "associations:exchange": "read full association records and their changes (with a reason)",
+}
+
+ALL_SCOPES = {**USER_SCOPES, **SERVICE_SCOPES}
+
+DEFAULT_RP_SCOPES = ["openid", "profile", "capacity", "dossiers", "catalog", "associations"]

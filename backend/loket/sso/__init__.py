@@ -1,0 +1,28 @@
+"""The OpenID provider: protocol (no Flask) in protocol.py, state in provider.py, views on top."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from loket.sso.keys import KeyStore
+from loket.sso.provider import Lifetimes, Provider
+
+
+def init_app(app: Flask) -> None:
+    cfg = app.config
+    life = Lifetimes(
+        code=cfg["CODE_SECONDS"],
+        access_token=cfg["ACCESS_TOKEN_SECONDS"],
+        id_token=cfg["ID_TOKEN_SECONDS"],
+        session_idle=cfg["SESSION_IDLE_MINUTES"] * 60,
+        session_max=cfg["SESSION_MAX_MINUTES"] * 60,
+    )
+    # A retired key stays published as long as anything it signed may still be presented
+    # (ID tokens as logout hints are accepted expired, so a day).
+    keys = KeyStore(cfg["SECRET_KEY"], retire_grace_seconds=max(86400, life.id_token * 2))
+    app.extensions["loket.keys"] = keys
+    app.extensions["loket.provider"] = Provider(cfg["ISSUER"], keys, life)
+
+    from loket.sso.views import bp
+
+    app.register_blueprint(bp)

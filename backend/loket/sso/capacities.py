@@ -1,0 +1,121 @@
+"""Capacities (hoedanigheden): citizen, association or company a person may act as.
+
+Which associations and companies come from the register's representatives and mandates. A
+``login_hint`` names one, like ACM's targeted login; it selects that capacity only if the person
+holds it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from loket.identifiers import InvalidIdentifier, format_kbo, parse_insz, parse_kbo, parse_vcode
+from loket.models import Association, Company, CompanyMandate, Person, Representative
+
+CODES = ("BUR", "VER", "EA")
+MAX_HINT_LENGTH = 1024
+
+
+@dataclass(frozen=True)
+class Capacity:
+    code: str
+    identifier: str
+    name: str
+
+    def claim(self) -> dict[str, str]:
+        return {"code": self.code, "identifier": self.identifier, "name": self.name}
+
+    @property
+    def login_hint(self) -> str:
+        return encode_hint(self.code, None if self.code == "BUR" else self.identifier)
+
+    @property
+    def display_identifier(self) -> str:
+        return format_kbo(self.identifier) if self.code == "EA" else self.identifier
+
+    def same_as(self, other: dict[str, Any] | None) -> bool:
+        return bool(other) and other.get("code") == self.code and \
+            other.get("identifier") == self.identifier
+
+
+def for_person(session: Session, person: Person) -> list[Capacity]:
+    """Every capacity the person may take: citizen first, then associations, then companies."""
+    caps = [Capacity("BUR", person.insz, f"{person.given_name} {person.family_name}")]
+    assoc_rows = session.execute(
+        select(Association.vcode, Association.naam)
+        .join(Representative, Representative.association_id == Association.id)
+        .where(Representative.person_id == person.id, Association.status == "Actief")
+        .order_by(Association.naam, Association.vcode)
+    )
+    caps += [Capacity("VER", vcode, naam) for vcode, naam in assoc_rows]
+    company_rows = session.execute(
+        select(Company.kbo, Company.naam)
+        .join(CompanyMandate, CompanyMandate.company_id == Company.id)
+        .where(CompanyMandate.person_id == person.id)
+        .order_by(Company.naam, Company.kbo)
+    )
+    caps += [Capacity("EA", kbo, naam) for kbo, naam in company_rows]
+    return caps
+
+
+def encode_hint(code: str, identifier: str | None) -> str:
+    payload: dict[str, str] = {"cap_hint": code}
+    if identifier:
+        payload["code_hint"] = identifier
+    raw = json.dumps(payload, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def decode_hint(hint: object) -> tuple[str, str | None] | None:
+    """``(code, identifier)`` named by a login_hint, or None when it names no capacity.
+
+    Accepts base64 and base64url, with or without padding. Anything else is not a capacity
+    hint and is ignored (never an error: a hint is only a hint).
+    """
+    if not isinstance(hint, str) or not hint or len(hint) > MAX_HINT_LENGTH:
+        return None
+    text = hint.strip().replace("-", "+").replace("_", "/")
+    try:
+        payload = json.loads(base64.b64decode(text + "=" * (-len(text) % 4), validate=True))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(payload, dict):
+        return None
+    code = payload.get("cap_hint")
+    identifier = payload.get("code_hint")
+    if code not in CODES:
+        return None
+    if identifier is None:
+        return code, None
+    try:
+        if code == "VER":
+            return code, parse_vcode(identifier)
+        if code == "EA":
+            return code, parse_kbo(identifier)
+        return code, parse_insz(identifier)
+    except InvalidIdentifier:
+        return None
+
+
+def select_by_hint(caps: list[Capacity], hint: object) -> Capacity | None:
+    """The capacity a hint names, if and only if the person holds it."""
+    named = decode_hint(hint)
+    if named is None:
+        return None
+    code, identifier = named
+    matches = [c for c in caps if c.code == code and (identifier is None or c.identifier == identifier)]
+    return matches[0] if len(matches) == 1 else None
+
+
+def find(caps: list[Capacity], code: object, identifier: object) -> Capacity | None:
+    for cap in caps:
+        if cap.code == code and cap.identifier == identifier:
+            return cap
+    return None

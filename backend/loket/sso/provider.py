@@ -1,0 +1,326 @@
+"""The provider's state changes: SSO sessions, codes, tokens, logout. No Flask request here.
+
+Every secret handed out (session cookie, code, access token) is stored only as its SHA-256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from loket import audit
+from loket.models import (
+    AccessToken,
+    AuthorizationCode,
+    AuthorizationRequest,
+    Client,
+    Person,
+    SessionClient,
+    SsoSession,
+)
+from loket.sso import jose
+from loket.sso.capacities import Capacity
+from loket.sso.keys import KeyStore
+from loket.sso.protocol import AuthorizationParams, OAuthError, check_pkce
+
+BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout"
+REQUEST_SECONDS = 900
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def new_secret(prefix: str = "") -> str:
+    return prefix + secrets.token_urlsafe(32)
+
+
+@dataclass(frozen=True)
+class Lifetimes:
+    code: int = 60
+    access_token: int = 600
+    id_token: int = 600
+    session_idle: int = 1800
+    session_max: int = 7200
+    logout_token: int = 120
+
+
+@dataclass(frozen=True)
+class IssuedTokens:
+    access_token: str
+    id_token: str | None
+    expires_in: int
+    scope: str
+
+
+class Provider:
+    def __init__(self, issuer: str, keys: KeyStore, lifetimes: Lifetimes) -> None:
+        self.issuer = issuer
+        self.keys = keys
+        self.life = lifetimes
+
+    # ---- SSO sessions -------------------------------------------------------------------
+
+    def start_session(self, db: Session, person: Person, acr: str, amr: list[str],
+                      upstream: dict[str, Any] | None = None) -> tuple[SsoSession, str]:
+        """A new SSO session for ``person``; returns it and the cookie value."""
+        now = int(time.time())
+        cookie = new_secret()
+        row = SsoSession(
+            id=secrets.token_urlsafe(16),
+            cookie_hash=digest(cookie),
+            person_id=person.id,
+            auth_time=now,
+            acr=acr,
+            amr=amr,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + self.life.session_max,
+            upstream=upstream or {},
+        )
+        db.add(row)
+        db.flush()
+        return row, cookie
+
+    def reauthenticate(self, db: Session, row: SsoSession, acr: str,
+                       amr: list[str]) -> str:
+        """The same person signed in again: new auth_time and a new cookie secret."""
+        now = int(time.time())
+        cookie = new_secret()
+        row.cookie_hash = digest(cookie)
+        row.auth_time = now
+        row.acr = acr
+        row.amr = amr
+        row.last_seen_at = now
+        row.expires_at = now + self.life.session_max
+        return cookie
+
+    def find_session(self, db: Session, cookie: str | None, *,
+                     touch: bool = True) -> SsoSession | None:
+        """The live session named by the cookie, or None (ended, idle too long, or too old)."""
+        if not cookie or len(cookie) > 200:
+            return None
+        row = db.scalar(select(SsoSession).where(SsoSession.cookie_hash == digest(cookie)))
+        now = int(time.time())
+        if row is None or row.ended_at is not None or now >= row.expires_at:
+            return None
+        if now - row.last_seen_at >= self.life.session_idle:
+            return None
+        if touch and now - row.last_seen_at >= 30:
+            row.last_seen_at = now
+        return row
+
+    def end_session(self, db: Session, row: SsoSession, reason: str) -> list[tuple[Client, str]]:
+        """End a session, revoke its tokens; returns (client, logout token) to send."""
+        now = int(time.time())
+        if row.ended_at is None:
+            row.ended_at = now
+        db.execute(
+            update(AccessToken)
+            .where(AccessToken.session_id == row.id, AccessToken.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+        person = db.get(Person, row.person_id)
+        audit.record(db, "sign-out", "sso-session", actor=person.sub if person else None,
+                     detail={"reason": reason, "sid": row.id})
+        notices = []
+        clients = db.scalars(
+            select(Client).join(SessionClient, SessionClient.client_id == Client.id)
+            .where(SessionClient.session_id == row.id)
+        )
+        for client in clients:
+            if client.backchannel_logout_uri and person is not None:
+                notices.append((client, self.logout_token(db, client.id, person.sub, row.id)))
+        return notices
+
+    def logout_token(self, db: Session, client_id: str, sub: str, sid: str) -> str:
+        now = int(time.time())
+        key = self.keys.active(db)
+        claims = {
+            "iss": self.issuer,
+            "aud": client_id,
+            "iat": now,
+            "exp": now + self.life.logout_token,
+            "jti": secrets.token_urlsafe(16),
+            "sub": sub,
+            "sid": sid,
+            "events": {BACKCHANNEL_EVENT: {}},
+        }
+        return jose.sign(claims, key.private_pem, key.kid, key.alg, typ="logout+jwt")
+
+    # ---- authorization requests and codes -----------------------------------------------
+
+    def save_request(self, db: Session, params: AuthorizationParams) -> str:
+        now = int(time.time())
+        request_id = secrets.token_urlsafe(24)
+        db.add(AuthorizationRequest(
+            id=request_id, client_id=params.client_id, params=params.to_dict(),
+            created_at=now, expires_at=now + REQUEST_SECONDS,
+        ))
+        return request_id
+
+    def load_request(self, db: Session, request_id: object) -> AuthorizationRequest | None:
+        if not isinstance(request_id, str) or len(request_id) > 64:
+            return None
+        row = db.get(AuthorizationRequest, request_id)
+        if row is None or row.expires_at <= int(time.time()):
+            return None
+        return row
+
+    def issue_code(self, db: Session, params: AuthorizationParams, sess: SsoSession,
+                   capacity: Capacity) -> str:
+        now = int(time.time())
+        code = new_secret()
+        db.add(AuthorizationCode(
+            code_hash=digest(code),
+            client_id=params.client_id,
+            redirect_uri=params.redirect_uri,
+            code_challenge=params.code_challenge,
+            nonce=params.nonce,
+            scope=" ".join(params.scope),
+            person_id=sess.person_id,
+            capacity=capacity.claim(),
+            session_id=sess.id,
+            auth_time=sess.auth_time,
+            acr=sess.acr,
+            amr=sess.amr,
+            created_at=now,
+            expires_at=now + self.life.code,
+        ))
+        if db.get(SessionClient, (sess.id, params.client_id)) is None:
+            db.add(SessionClient(session_id=sess.id, client_id=params.client_id, first_at=now))
+        return code
+
+    def exchange_code(self, db: Session, client: Client, code: str | None,
+                      redirect_uri: str | None, verifier: str | None) -> IssuedTokens:
+        """Tokens for a code, once; a second use revokes what the first one issued."""
+        if not code or len(code) > 200:
+            raise OAuthError("invalid_grant", "The code is missing or not valid.")
+        row = db.get(AuthorizationCode, digest(code))
+        now = int(time.time())
+        if row is None:
+            raise OAuthError("invalid_grant", "The code is not valid.")
+        if row.client_id != client.id:
+            raise OAuthError("invalid_grant", "The code was issued to another client.")
+        if row.used_at is not None:
+            revoked = db.execute(
+                update(AccessToken)
+                .where(AccessToken.code_hash == row.code_hash, AccessToken.revoked_at.is_(None))
+                .values(revoked_at=now)
+            ).rowcount
+            audit.record(db, "code-replay", "token", client_id=client.id, outcome="refused",
+                         detail={"revoked_tokens": revoked})
+            db.commit()
+            raise OAuthError("invalid_grant", "The code was used already; the tokens it gave "
+                             "are revoked.")
+        if row.expires_at <= now:
+            raise OAuthError("invalid_grant", "The code has expired.")
+        if redirect_uri != row.redirect_uri:
+            raise OAuthError("invalid_grant", "redirect_uri differs from the authorization request.")
+        check_pkce(row.code_challenge, verifier)
+        claimed = db.execute(
+            update(AuthorizationCode)
+            .where(AuthorizationCode.code_hash == row.code_hash, AuthorizationCode.used_at.is_(None))
+            .values(used_at=now)
+        ).rowcount
+        if claimed != 1:
+            raise OAuthError("invalid_grant", "The code was used already.")
+        sess = db.get(SsoSession, row.session_id)
+        if sess is None or sess.ended_at is not None:
+            raise OAuthError("invalid_grant", "The sign-in this code came from has ended.")
+        person = db.get(Person, row.person_id)
+        assert person is not None
+        access = self._store_access_token(
+            db, client.id, row.scope, person=person, capacity=row.capacity,
+            session_id=row.session_id, code_hash=row.code_hash,
+        )
+        key = self.keys.active(db)
+        claims: dict[str, Any] = {
+            "iss": self.issuer,
+            "sub": person.sub,
+            "aud": client.id,
+            "azp": client.id,
+            "iat": now,
+            "exp": now + self.life.id_token,
+            "auth_time": row.auth_time,
+            "sid": row.session_id,
+            "acr": row.acr,
+            "amr": row.amr,
+            "at_hash": jose.token_hash(access, key.alg),
+        }
+        if row.nonce is not None:
+            claims["nonce"] = row.nonce
+        claims.update(self.person_claims(row.scope.split(), person, row.capacity, None))
+        id_token = jose.sign(claims, key.private_pem, key.kid, key.alg)
+        audit.record(db, "token-issue", "token", actor=person.sub, client_id=client.id,
+                     capacity=audit.capacity_label(row.capacity), subject=person.sub,
+                     detail={"grant": "authorization_code", "scope": row.scope})
+        return IssuedTokens(access, id_token, self.life.access_token, row.scope)
+
+    def client_credentials(self, db: Session, client: Client, scopes: list[str]) -> IssuedTokens:
+        scope = " ".join(scopes)
+        access = self._store_access_token(db, client.id, scope)
+        audit.record(db, "token-issue", "token", actor=client.id, client_id=client.id,
+                     detail={"grant": "client_credentials", "scope": scope})
+        return IssuedTokens(access, None, self.life.access_token, scope)
+
+    def _store_access_token(self, db: Session, client_id: str, scope: str, *,
+                            person: Person | None = None, capacity: dict | None = None,
+                            session_id: str | None = None, code_hash: str | None = None) -> str:
+        now = int(time.time())
+        token = new_secret("lat_")
+        db.add(AccessToken(
+            token_hash=digest(token), client_id=client_id,
+            person_id=person.id if person else None, capacity=capacity, scope=scope,
+            session_id=session_id, code_hash=code_hash, created_at=now,
+            expires_at=now + self.life.access_token,
+        ))
+        return token
+
+    def access_token(self, db: Session, token: str | None) -> AccessToken | None:
+        """A live access token, or None (unknown, expired or revoked)."""
+        if not token or len(token) > 200:
+            return None
+        row = db.get(AccessToken, digest(token))
+        if row is None or row.revoked_at is not None or row.expires_at <= int(time.time()):
+            return None
+        return row
+
+    # ---- claims ---------------------------------------------------------------------------
+
+    def person_claims(self, scopes: list[str], person: Person, capacity: dict | None,
+                      capacities: list[Capacity] | None) -> dict[str, Any]:
+        claims: dict[str, Any] = {}
+        if "profile" in scopes:
+            claims["given_name"] = person.given_name
+            claims["family_name"] = person.family_name
+            claims["name"] = f"{person.given_name} {person.family_name}"
+        if "rrn" in scopes:
+            claims["rrn"] = person.insz
+        if "capacity" in scopes and capacity:
+            claims["capacity"] = capacity
+            if capacities is not None:
+                claims["capacities"] = [
+                    {**cap.claim(), "login_hint": cap.login_hint} for cap in capacities
+                ]
+        return claims
+
+    # ---- our own tokens coming back ---------------------------------------------------------
+
+    def verify_id_token_hint(self, db: Session, token: str) -> dict[str, Any]:
+        """Claims of an ID token we issued (expired ones are accepted, as hints)."""
+        try:
+            return jose.verify(token, self.keys.jwks(db)["keys"], issuer=self.issuer,
+                               audience=None, verify_exp=False, require=("sub", "aud"))
+        except jose.TokenError as exc:
+            if exc.code != "unknown_key":
+                raise
+        self.keys.forget()  # another instance may have rotated keys a moment ago
+        return jose.verify(token, self.keys.jwks(db)["keys"], issuer=self.issuer,
+                           audience=None, verify_exp=False, require=("sub", "aud"))

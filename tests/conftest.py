@@ -1,0 +1,163 @@
+"""Fixtures: an in-process app for fast tests, and live providers (SQLite, and PostgreSQL when
+127.0.0.1:5432 answers) for the protocol tests."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from support.agent import Agent
+from support.servers import Provider, make_provider, postgres_available, postgres_database
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def pg_ok() -> bool:
+    return postgres_available()
+
+
+def _skip_without_postgres(backend: str) -> None:
+    if backend == "postgresql" and not postgres_available():
+        pytest.skip("PostgreSQL does not answer on 127.0.0.1:5432 (set LOKET_TEST_POSTGRES_URL); "
+                    "these tests ran against SQLite only")
+
+
+# ---- in-process app ------------------------------------------------------------------------
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[Flask]:
+    from loket import create_app, db, migrate, reference, seed
+
+    application = create_app({
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'app.sqlite'}",
+        "SECRET_KEY": "in-process-test-secret-0123456789abcdef",
+        "ISSUER": "http://127.0.0.1:8000",
+        "ENV": "development",
+    })
+    application.config["TESTING"] = True
+    database = db.database(application)
+    migrate.upgrade(database.url)
+    with database.transaction() as session:
+        reference.sync(session)
+        application.extensions["loket.keys"].ensure(session)
+        seed.seed_demo(session, tmp_path / "instance", allow_http_anywhere=True)
+    yield application
+    database.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+# ---- back-channel logout receiver -----------------------------------------------------------
+
+@dataclass
+class Receiver:
+    url: str
+    tokens: list[str]
+    status: list[int]
+
+    def clear(self) -> None:
+        self.tokens.clear()
+
+
+@pytest.fixture(scope="session")
+def backchannel_receiver() -> Iterator[Receiver]:
+    tokens: list[str] = []
+    status = [200]
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            length = int(self.headers.get("Content-Length", 0))
+            body = parse_qs(self.rfile.read(length).decode())
+            tokens.extend(body.get("logout_token", []))
+            self.send_response(status[0])
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield Receiver(f"http://127.0.0.1:{server.server_address[1]}/bcl", tokens, status)
+    server.shutdown()
+    server.server_close()
+
+
+# ---- live provider ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def provider(request: pytest.FixtureRequest,
+             tmp_path_factory: pytest.TempPathFactory) -> Iterator[Provider]:
+    backend = request.param
+    _skip_without_postgres(backend)
+    tmp = tmp_path_factory.mktemp(f"provider-{backend}")
+    if backend == "postgresql":
+        with postgres_database() as url:
+            live = make_provider(tmp, url)
+            try:
+                yield live
+            finally:
+                live.stop()
+    else:
+        live = make_provider(tmp)
+        try:
+            yield live
+        finally:
+            live.stop()
+
+
+@dataclass
+class RelyingParty:
+    client_id: str
+    secret: str
+    redirect_uri: str
+    post_logout_uri: str
+
+
+@pytest.fixture(scope="session")
+def rp(provider: Provider, backchannel_receiver: Receiver) -> RelyingParty:
+    """A confidential test client registered through `loket client add`."""
+    redirect = "http://127.0.0.1:9/callback"
+    secret = provider.add_client(
+        "test-rp", "--redirect-uri", redirect, "--post-logout-uri", "http://127.0.0.1:9/bye",
+        "--backchannel-logout-uri", backchannel_receiver.url,
+        "--scope", "openid", "--scope", "profile", "--scope", "capacity", "--scope", "rrn",
+    )
+    return RelyingParty("test-rp", secret, redirect, "http://127.0.0.1:9/bye")
+
+
+@pytest.fixture(scope="session")
+def other_rp(provider: Provider) -> RelyingParty:
+    redirect = "http://127.0.0.1:9/other-callback"
+    secret = provider.add_client("other-rp", "--redirect-uri", redirect,
+                                 "--scope", "openid", "--scope", "profile")
+    return RelyingParty("other-rp", secret, redirect, "")
+
+
+@pytest.fixture
+def agent(provider: Provider) -> Iterator[Agent]:
+    browserless = Agent(provider.url)
+    yield browserless
+    browserless.http.close()
+
+
+@pytest.fixture(scope="session")
+def discovery(provider: Provider) -> dict[str, Any]:
+    import requests
+
+    return json.loads(requests.get(f"{provider.url}/.well-known/openid-configuration",
+                                   timeout=10).text)

@@ -1,0 +1,172 @@
+"""Start real server processes for tests: ``loket serve`` (gunicorn) on a free port."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+LOKET = str(Path(sys.executable).with_name("loket"))
+PG_ADMIN_URL = os.environ.get("LOKET_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for(url: str, timeout: float = 30.0, proc: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    last: Exception | None = None
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode} before answering {url}")
+        try:
+            if requests.get(url, timeout=1).status_code < 500:
+                return
+        except requests.RequestException as exc:
+            last = exc
+        time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer within {timeout} s: {last}")
+
+
+def postgres_available() -> bool:
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN_URL, connect_timeout=2) as conn:
+            conn.execute("SELECT 1")
+        return True
+    except Exception:  # noqa: BLE001 - any failure means "not here"
+        return False
+
+
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    """A new, empty PostgreSQL database for one test session; dropped afterwards."""
+    import psycopg
+    from psycopg import sql
+
+    name = f"loket_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                sql.Identifier(name)))
+
+
+@dataclass
+class Provider:
+    """A running ``loket serve`` with its own instance folder and database."""
+
+    url: str
+    env: dict[str, str]
+    instance: Path
+    database_url: str
+    proc: subprocess.Popen | None = None
+    demo_clients: dict[str, Any] = field(default_factory=dict)
+    log_path: Path | None = None
+    _log: Any = None
+
+    def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run([LOKET, *args], env=self.env, capture_output=True, text=True,
+                                timeout=120)
+        if check and result.returncode != 0:
+            raise AssertionError(f"loket {' '.join(args)} failed ({result.returncode}):\n"
+                                 f"{result.stdout}\n{result.stderr}")
+        return result
+
+    def add_client(self, client_id: str, *args: str) -> str:
+        out = self.cli("client", "add", "--id", client_id, "--name", f"Test {client_id}",
+                       *args, "--json")
+        return str(json.loads(out.stdout)["client_secret"])
+
+    def sql(self, statement: str, params: dict[str, Any] | None = None) -> list[Any]:
+        """Run SQL directly against the provider's database (to simulate time passing etc.)."""
+        from sqlalchemy import create_engine, text
+
+        url = self.database_url
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+        engine = create_engine(url)
+        try:
+            with engine.begin() as conn:
+                result = conn.execute(text(statement), params or {})
+                return list(result) if result.returns_rows else []
+        finally:
+            engine.dispose()
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def start(self, extra_env: dict[str, str] | None = None) -> None:
+        env = {**self.env, **(extra_env or {})}
+        port = self.url.rsplit(":", 1)[1]
+        host = self.url.split("//", 1)[1].rsplit(":", 1)[0]
+        self.log_path = self.instance / "serve.log"
+        self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(
+            [LOKET, "serve", "--host", host, "--port", port, "--workers", "2"],
+            env=env, stdout=self._log, stderr=subprocess.STDOUT,
+        )
+        wait_for(f"{self.url}/healthz", proc=self.proc)
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path else ""
+
+
+def make_provider(tmp: Path, database_url: str | None = None, host: str = "127.0.0.1",
+                  extra_env: dict[str, str] | None = None, seed: bool = True) -> Provider:
+    """Migrate, seed and start a provider; the caller stops it."""
+    port = free_port(host)
+    url = f"http://{host}:{port}"
+    instance = tmp / "instance"
+    instance.mkdir(parents=True, exist_ok=True)
+    db_url = database_url or f"sqlite:///{instance / 'loket.sqlite'}"
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("LOKET_")},
+        "LOKET_ENV": "development",
+        "LOKET_ISSUER": url,
+        "LOKET_INSTANCE_PATH": str(instance),
+        "LOKET_DATABASE_URL": db_url,
+        "LOKET_SECRET_KEY": "test-secret-" + uuid.uuid4().hex,
+        **(extra_env or {}),
+    }
+    provider = Provider(url=url, env=env, instance=instance, database_url=db_url)
+    provider.cli("db", "upgrade")
+    if seed:
+        provider.demo_clients = json.loads(provider.cli("seed-demo", "--json").stdout)
+    provider.start()
+    return provider
+
+
+def copytree(src: Path, dst: Path) -> None:
+    shutil.copytree(src, dst, dirs_exist_ok=True)

@@ -43,12 +43,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     logging.basicConfig(level=values["LOG_LEVEL"])
     logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
 
-    from loket import db, errors, security, sso
+    from loket import api, db, errors, security, sso
     from loket.home import bp as home_bp
 
     errors.init_app(app)
     db.init_app(app)
     security.init_app(app)
     sso.init_app(app)
+    api.init_app(app)
     app.register_blueprint(home_bp)
     return app

@@ -1,0 +1,184 @@
+"""The JSON API's common ground: the ``/api/v1`` blueprint, bearer-token callers, CORS for
+registered origins, and the OpenAPI document assembled from each feature's paths.
+
+Each feature module registers its routes on :data:`bp` and its paths with :func:`document`.
+Errors are ``{"error": code, "detail": text}`` (see :mod:`loket.errors`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
+from sqlalchemy import select
+
+from loket import db
+from loket.errors import Forbidden, LoketError, Unauthorized
+from loket.models import AccessToken, Client, Person
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+F = TypeVar("F", bound=Callable[..., Any])
+
+_OPENAPI: dict[str, Any] = {"paths": {}, "schemas": {}, "tags": []}
+
+
+def document(paths: dict[str, Any], schemas: dict[str, Any] | None = None,
+             tag: dict[str, str] | None = None) -> None:
+    """Add a feature's paths (and component schemas) to the OpenAPI document."""
+    _OPENAPI["paths"].update(paths)
+    _OPENAPI["schemas"].update(schemas or {})
+    if tag and tag not in _OPENAPI["tags"]:
+        _OPENAPI["tags"].append(tag)
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is calling: a person through a relying party, or a client on its own behalf."""
+
+    client_id: str
+    scopes: frozenset[str]
+    person: Person | None
+    capacity: dict[str, Any] | None
+    token: AccessToken
+
+    @property
+    def actor(self) -> str:
+        return self.person.sub if self.person else self.client_id
+
+
+def _bearer() -> str | None:
+    scheme, _, value = request.headers.get("Authorization", "").partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def _unauthorized(detail: str, error: str = "invalid_token") -> LoketError:
+    return Unauthorized(error, detail, headers={
+        "WWW-Authenticate": f'Bearer realm="loket", error="{error}"',
+    })
+
+
+def caller(scope: str, *, person: bool | None = None) -> Caller:
+    """The caller of this request, holding ``scope``; ``person`` requires (or forbids) a user."""
+    token = _bearer()
+    if token is None:
+        raise Unauthorized("invalid_token", "Send an access token: Authorization: Bearer <token>.",
+                           headers={"WWW-Authenticate": 'Bearer realm="loket"'})
+    session = db.session()
+    row = current_app.extensions["loket.provider"].access_token(session, token)
+    if row is None:
+        raise _unauthorized("The access token is unknown, expired or revoked.")
+    scopes = frozenset(row.scope.split())
+    if scope not in scopes:
+        raise Forbidden("insufficient_scope", f"This token lacks the scope {scope!r}.", headers={
+            "WWW-Authenticate": f'Bearer realm="loket", error="insufficient_scope", scope="{scope}"',
+        })
+    who = session.get(Person, row.person_id) if row.person_id is not None else None
+    if person is True and who is None:
+        raise Forbidden("person_required", "This call needs a person's token, not a client's.")
+    if person is False and who is not None:
+        raise Forbidden("client_required", "This call needs a client-credentials token.")
+    found = Caller(row.client_id, scopes, who, row.capacity, row)
+    g.caller = found
+    return found
+
+
+def requires(scope: str, *, person: bool | None = None) -> Callable[[F], F]:
+    """Decorator: the view runs only for a caller holding ``scope`` (see :func:`caller`)."""
+
+    def wrap(view: F) -> F:
+        @wraps(view)
+        def inner(*args: Any, **kwargs: Any) -> Any:
+            caller(scope, person=person)
+            return view(*args, **kwargs)
+
+        return inner  # type: ignore[return-value]
+
+    return wrap
+
+
+# ---- CORS for the sites that embed our widgets ----------------------------------------------
+
+class OriginRegistry:
+    """Origins registered by any client (``--origin``), cached for a few seconds per process."""
+
+    def __init__(self, ttl: float = 10.0) -> None:
+        self._ttl = ttl
+        self._cached: tuple[float, frozenset[str]] | None = None
+
+    def allowed(self) -> frozenset[str]:
+        now = time.monotonic()
+        if self._cached is None or now - self._cached[0] > self._ttl:
+            with db.database().read_sessions() as session:
+                origins = {o for row in session.scalars(select(Client.origins)) for o in row or []}
+            self._cached = (now, frozenset(origins))
+        return self._cached[1]
+
+    def forget(self) -> None:
+        self._cached = None
+
+
+def apply_cors(response: Response, *, methods: str = "GET, OPTIONS") -> Response:
+    """Let a registered origin read this response (with a bearer token, never with cookies)."""
+    origin = request.headers.get("Origin")
+    registry: OriginRegistry = current_app.extensions["loket.origins"]
+    if origin and origin.lower() in registry.allowed():
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Access-Control-Allow-Methods"] = methods
+        response.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type, If-Match"
+        response.headers["Access-Control-Expose-Headers"] = "ETag, Retry-After"
+        response.headers["Access-Control-Max-Age"] = "600"
+        response.vary.add("Origin")
+    return response
+
+
+@bp.after_request
+def _api_headers(response: Response) -> Response:
+    response.headers.setdefault("Cache-Control", "no-store")
+    return apply_cors(response, methods="GET, POST, PUT, PATCH, DELETE, OPTIONS")
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    issuer = current_app.config["ISSUER"]
+    doc = {
+        "openapi": "3.1.0",
+        "info": {"title": "Loket API", "version": "1",
+                 "description": "Association register, dossier status and product catalog."},
+        "servers": [{"url": f"{issuer}/api/v1"}],
+        "tags": _OPENAPI["tags"],
+        "paths": dict(sorted(_OPENAPI["paths"].items())),
+        "components": {
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer",
+                           "description": f"Access token from {issuer}/oidc/token"},
+            },
+            "schemas": {
+                "Error": {
+                    "type": "object", "required": ["error", "detail"],
+                    "properties": {"error": {"type": "string"}, "detail": {"type": "string"}},
+                },
+                **_OPENAPI["schemas"],
+            },
+        },
+    }
+    response = jsonify(doc)
+    response.headers["Cache-Control"] = "public, max-age=300"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+# Feature modules that add routes to ``bp``; imported before the blueprint is registered.
+FEATURES: tuple[str, ...] = ()
+
+
+def init_app(app: Flask) -> None:
+    import importlib
+
+    for module in FEATURES:
+        importlib.import_module(module)
+    app.extensions["loket.origins"] = OriginRegistry()
+    app.register_blueprint(bp)

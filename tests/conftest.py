@@ -15,7 +15,9 @@ from urllib.parse import parse_qs
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+
 from support.agent import Agent
+from support.browser import PageLog, chromium_available, launch
 from support.servers import Provider, make_provider, postgres_available, postgres_database
 
 BACKENDS = ["sqlite", "postgresql"]
@@ -65,9 +67,15 @@ def client(app: Flask) -> FlaskClient:
 
 @dataclass
 class Receiver:
+    """A stand-in relying party: records back-channel logout tokens, answers GETs with a page."""
+
     url: str
     tokens: list[str]
     status: list[int]
+
+    @property
+    def base(self) -> str:
+        return self.url.rsplit("/", 1)[0]
 
     def clear(self) -> None:
         self.tokens.clear()
@@ -85,6 +93,14 @@ def backchannel_receiver() -> Iterator[Receiver]:
             tokens.extend(body.get("logout_token", []))
             self.send_response(status[0])
             self.end_headers()
+
+        def do_GET(self) -> None:  # noqa: N802
+            body = b"<!doctype html><html lang=en><title>RP</title><main>back at the RP</main>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
 
         def log_message(self, *args: Any) -> None:
             pass
@@ -131,18 +147,19 @@ class RelyingParty:
 @pytest.fixture(scope="session")
 def rp(provider: Provider, backchannel_receiver: Receiver) -> RelyingParty:
     """A confidential test client registered through `loket client add`."""
-    redirect = "http://127.0.0.1:9/callback"
+    redirect = f"{backchannel_receiver.base}/callback"
+    bye = f"{backchannel_receiver.base}/bye"
     secret = provider.add_client(
-        "test-rp", "--redirect-uri", redirect, "--post-logout-uri", "http://127.0.0.1:9/bye",
+        "test-rp", "--redirect-uri", redirect, "--post-logout-uri", bye,
         "--backchannel-logout-uri", backchannel_receiver.url,
         "--scope", "openid", "--scope", "profile", "--scope", "capacity", "--scope", "rrn",
     )
-    return RelyingParty("test-rp", secret, redirect, "http://127.0.0.1:9/bye")
+    return RelyingParty("test-rp", secret, redirect, bye)
 
 
 @pytest.fixture(scope="session")
-def other_rp(provider: Provider) -> RelyingParty:
-    redirect = "http://127.0.0.1:9/other-callback"
+def other_rp(provider: Provider, backchannel_receiver: Receiver) -> RelyingParty:
+    redirect = f"{backchannel_receiver.base}/other-callback"
     secret = provider.add_client("other-rp", "--redirect-uri", redirect,
                                  "--scope", "openid", "--scope", "profile")
     return RelyingParty("other-rp", secret, redirect, "")
@@ -161,3 +178,26 @@ def discovery(provider: Provider) -> dict[str, Any]:
 
     return json.loads(requests.get(f"{provider.url}/.well-known/openid-configuration",
                                    timeout=10).text)
+
+
+# ---- real browser ------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not chromium_available():
+        pytest.fail("Chromium is not installed: run `make test` (it installs Debian's chromium) "
+                    "or set LOKET_CHROMIUM to its path.")
+    with launch() as chromium:
+        yield chromium
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh browser profile (no cookies) and page; fails the test on console errors."""
+    context = browser.new_context(locale="nl-BE")
+    tab = context.new_page()
+    log = PageLog()
+    log.attach(tab)
+    tab.page_log = log
+    yield tab
+    context.close()

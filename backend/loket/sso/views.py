@@ -295,9 +295,7 @@ def login() -> Response | str:
     elif form.is_submitted():
         error = "; ".join(e for errs in form.errors.values() for e in errs)
     form.request_id.data = row.id if row else ""
-    status = 400 if error else 200
-    return Response(render_template("sso/login.html", form=form, error=error, client=client),
-                    status=status)
+    return Response(render_template("sso/login.html", form=form, error=error, client=client))
 
 
 def db_select_person(insz: str) -> Any:
@@ -361,7 +359,7 @@ def choose() -> Response | str:
     return Response(render_template(
         "sso/choose.html", form=form, caps=caps, person=person, client=client, error=error,
         hint_refused=request.args.get("hint") == "refused",
-    ), status=400 if error else 200)
+    ))
 
 
 # ---- token endpoint --------------------------------------------------------------------

@@ -27,6 +27,8 @@ def _digits(value: object, kind: str, length: int, label: str) -> str:
     if len(value) > 40:
         raise InvalidIdentifier(kind, f"{label} is te lang.")
     stripped = _SEPARATORS.sub("", value)
+    if not stripped:
+        raise InvalidIdentifier(kind, f"Vul {label[0].lower()}{label[1:]} in.")
     if not stripped.isascii() or not stripped.isdigit():
         raise InvalidIdentifier(kind, f"{label} mag alleen cijfers bevatten.")
     if len(stripped) != length:

@@ -4,75 +4,24 @@
 from __future__ import annotations
 
 import time
-from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 import requests
 from jose import jwt as jose_jwt
 
-from support.agent import Agent, callback_params, pkce_pair
-from support.servers import Provider
-
-JAN = "85073003328"
-AN = "92021411256"
-ELS = "79050124561"
-
-
-def auth_params(rp: Any, **extra: Any) -> dict[str, Any]:
-    verifier, challenge = pkce_pair()
-    params = {
-        "client_id": rp.client_id,
-        "redirect_uri": rp.redirect_uri,
-        "response_type": "code",
-        "scope": "openid profile capacity",
-        "state": "st-" + str(time.time_ns()),
-        "nonce": "n-" + str(time.time_ns()),
-        "code_challenge": challenge,
-        "code_challenge_method": "S256",
-    }
-    params.update(extra)
-    params["_verifier"] = verifier
-    return params
-
-
-def authorize(agent: Agent, params: dict[str, Any]) -> requests.Response:
-    return agent.authorize(**{k: v for k, v in params.items() if not k.startswith("_")})
-
-
-def sign_in(agent: Agent, params: dict[str, Any], insz: str = AN,
-            capacity: str | None = None) -> dict[str, str]:
-    return agent.sign_in(insz, capacity, **{k: v for k, v in params.items()
-                                            if not k.startswith("_")})
-
-
-def token(provider: Provider, rp: Any, code: str, verifier: str | None,
-          redirect_uri: str | None = None, auth: str = "basic") -> requests.Response:
-    data = {"grant_type": "authorization_code", "code": code,
-            "redirect_uri": redirect_uri or rp.redirect_uri}
-    if verifier is not None:
-        data["code_verifier"] = verifier
-    kwargs: dict[str, Any] = {"timeout": 15}
-    if auth == "basic":
-        kwargs["auth"] = (rp.client_id, rp.secret)
-    else:
-        data.update(client_id=rp.client_id, client_secret=rp.secret)
-    return requests.post(f"{provider.url}/oidc/token", data=data, **kwargs)
-
-
-def userinfo(provider: Provider, access_token: str) -> requests.Response:
-    return requests.get(f"{provider.url}/oidc/userinfo",
-                        headers={"Authorization": f"Bearer {access_token}"}, timeout=15)
-
-
-def full_flow(provider: Provider, rp: Any, agent: Agent, insz: str = AN,
-              capacity: str | None = None, **extra: Any) -> dict[str, Any]:
-    params = auth_params(rp, **extra)
-    cb = sign_in(agent, params, insz, capacity)
-    response = token(provider, rp, cb["code"], params["_verifier"])
-    assert response.status_code == 200, response.text
-    return {"params": params, "callback": cb, "tokens": response.json()}
-
+from support.agent import Agent, callback_params
+from support.oidc import (
+    AN,
+    JAN,
+    auth_params,
+    authorize,
+    full_flow,
+    hint,
+    sign_in,
+    token,
+    userinfo,
+)
 
 # ---- redirect URI ---------------------------------------------------------------------------
 
@@ -264,14 +213,6 @@ def test_max_age_not_exceeded_keeps_the_session(provider, rp, agent) -> None:
 
 
 # ---- capacities and login_hint --------------------------------------------------------------
-
-def hint(code: str, identifier: str | None = None) -> str:
-    import base64
-    import json
-
-    payload = {"cap_hint": code, **({"code_hint": identifier} if identifier else {})}
-    return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
-
 
 def test_forged_login_hint_shows_the_chooser_never_a_grant(provider, rp, agent) -> None:
     params = auth_params(rp, login_hint=hint("VER", "V0001003"))

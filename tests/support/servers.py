@@ -144,8 +144,9 @@ class Provider:
 
 
 def make_provider(tmp: Path, database_url: str | None = None, host: str = "127.0.0.1",
-                  extra_env: dict[str, str] | None = None, seed: bool = True) -> Provider:
-    """Migrate, seed and start a provider; the caller stops it."""
+                  extra_env: dict[str, str] | None = None, seed: bool = True,
+                  start: bool = True) -> Provider:
+    """Migrate, seed and (unless ``start=False``) start a provider; the caller stops it."""
     port = free_port(host)
     url = f"http://{host}:{port}"
     instance = tmp / "instance"
@@ -164,7 +165,8 @@ def make_provider(tmp: Path, database_url: str | None = None, host: str = "127.0
     provider.cli("db", "upgrade")
     if seed:
         provider.demo_clients = json.loads(provider.cli("seed-demo", "--json").stdout)
-    provider.start()
+    if start:
+        provider.start()
     return provider
 
 

@@ -10,7 +10,8 @@ from wtforms.validators import DataRequired, Length
 class TestLoginForm(FlaskForm):
     insz = StringField(
         "Rijksregisternummer",
-        validators=[DataRequired("Vul een rijksregisternummer in."), Length(max=40)],
+        validators=[DataRequired("Vul het rijksregisternummer in."),
+                    Length(max=40, message="Het rijksregisternummer is te lang.")],
     )
     request_id = HiddenField()
     submit = SubmitField("Aanmelden")

@@ -68,15 +68,15 @@ def caller(scope: str, *, person: bool | None = None) -> Caller:
         raise Unauthorized("invalid_token", "Send an access token: Authorization: Bearer <token>.",
                            headers={"WWW-Authenticate": 'Bearer realm="loket"'})
     session = db.session()
-    row = current_app.extensions["loket.provider"].access_token(session, token)
-    if row is None:
+    found = current_app.extensions["loket.provider"].access_token_and_person(session, token)
+    if found is None:
         raise _unauthorized("The access token is unknown, expired or revoked.")
+    row, who = found
     scopes = frozenset(row.scope.split())
     if scope not in scopes:
         raise Forbidden("insufficient_scope", f"This token lacks the scope {scope!r}.", headers={
             "WWW-Authenticate": f'Bearer realm="loket", error="insufficient_scope", scope="{scope}"',
         })
-    who = session.get(Person, row.person_id) if row.person_id is not None else None
     if person is True and who is None:
         raise Forbidden("person_required", "This call needs a person's token, not a client's.")
     if person is False and who is not None:

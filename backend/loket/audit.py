@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import has_request_context, request
-from sqlalchemy import event, select, update
+from sqlalchemy import bindparam, event, insert, select, update
 from sqlalchemy.orm import Session
 
 from loket.models import AuditEntry, AuditHead
@@ -83,25 +83,36 @@ def entry_hash(prev_hash: str, fields: dict[str, Any]) -> str:
     return hashlib.sha256(f"{prev_hash}\n{canonical}".encode()).hexdigest()
 
 
+# Built once (they run on every audited request).
+_TAKE_HEAD = (
+    update(AuditHead.__table__).where(AuditHead.__table__.c.id == 1)
+    .values(last_seq=AuditHead.__table__.c.last_seq + bindparam("n"))
+    .returning(AuditHead.__table__.c.last_seq, AuditHead.__table__.c.last_hash)
+)
+_INSERT = insert(AuditEntry.__table__)
+_SET_HEAD_HASH = (
+    update(AuditHead.__table__).where(AuditHead.__table__.c.id == 1)
+    .values(last_hash=bindparam("last_hash"))
+)
+
+
 def _flush_pending(session: Session) -> None:
     pending = session.info.pop(_PENDING, None)
     if not pending:
         return
-    # Taking the head row is the lock that orders every writer's entries.
-    row = session.execute(
-        update(AuditHead).where(AuditHead.id == 1)
-        .values(last_seq=AuditHead.last_seq + len(pending))
-        .returning(AuditHead.last_seq, AuditHead.last_hash)
-    ).one()
+    # Taking the head row is the lock that orders every writer's entries. Core statements on the
+    # session's connection: the log is append-only and needs no unit of work.
+    conn = session.connection()
+    row = conn.execute(_TAKE_HEAD, {"n": len(pending)}).one()
     seq = row.last_seq - len(pending)
     prev = row.last_hash
     for fields in pending:
         seq += 1
         fields["seq"] = seq
-        digest = entry_hash(prev, fields)
-        session.add(AuditEntry(prev_hash=prev, hash=digest, **fields))
-        prev = digest
-    session.execute(update(AuditHead).where(AuditHead.id == 1).values(last_hash=prev))
+        fields["prev_hash"] = prev
+        fields["hash"] = prev = entry_hash(prev, fields)
+    conn.execute(_INSERT, pending)
+    conn.execute(_SET_HEAD_HASH, {"last_hash": prev})
 
 
 @event.listens_for(Session, "before_commit")

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from loket.identifiers import InvalidIdentifier, format_kbo, parse_insz, parse_kbo, parse_vcode
@@ -45,23 +45,31 @@ class Capacity:
             other.get("identifier") == self.identifier
 
 
+def _capacities_query() -> Any:
+    associations = (
+        select(literal("VER").label("code"), Association.vcode.label("identifier"),
+               Association.naam.label("name"), literal(1).label("rank"))
+        .join(Representative, Representative.association_id == Association.id)
+        .where(Representative.person_id == bindparam("person_id"),
+               Association.status == "Actief")
+    )
+    companies = (
+        select(literal("EA"), Company.kbo, Company.naam, literal(2))
+        .join(CompanyMandate, CompanyMandate.company_id == Company.id)
+        .where(CompanyMandate.person_id == bindparam("person_id"))
+    )
+    return union_all(associations, companies).order_by("rank", "name", "identifier")
+
+
+# Built once: on the userinfo path, building the statement cost more than running it.
+_CAPACITIES = _capacities_query()
+
+
 def for_person(session: Session, person: Person) -> list[Capacity]:
     """Every capacity the person may take: citizen first, then associations, then companies."""
     caps = [Capacity("BUR", person.insz, f"{person.given_name} {person.family_name}")]
-    assoc_rows = session.execute(
-        select(Association.vcode, Association.naam)
-        .join(Representative, Representative.association_id == Association.id)
-        .where(Representative.person_id == person.id, Association.status == "Actief")
-        .order_by(Association.naam, Association.vcode)
-    )
-    caps += [Capacity("VER", vcode, naam) for vcode, naam in assoc_rows]
-    company_rows = session.execute(
-        select(Company.kbo, Company.naam)
-        .join(CompanyMandate, CompanyMandate.company_id == Company.id)
-        .where(CompanyMandate.person_id == person.id)
-        .order_by(Company.naam, Company.kbo)
-    )
-    caps += [Capacity("EA", kbo, naam) for kbo, naam in company_rows]
+    rows = session.connection().execute(_CAPACITIES, {"person_id": person.id})
+    caps += [Capacity(row.code, row.identifier, row.name) for row in rows]
     return caps
 
 

@@ -31,7 +31,7 @@ class KeyError_(RuntimeError):
 class ActiveKey:
     kid: str
     alg: str
-    private_pem: str
+    private_key: Any  # parsed once, see jose.signing_key
 
 
 def _fernet(secret: str) -> Fernet:
@@ -46,14 +46,15 @@ class KeyStore:
     def __init__(self, secret: str, retire_grace_seconds: int) -> None:
         self._fernet = _fernet(secret)
         self._grace = retire_grace_seconds
-        self._private: dict[str, str] = {}
+        self._private: dict[str, Any] = {}
         self._jwks_cache: tuple[float, dict[str, Any]] | None = None
         self._active_cache: tuple[float, ActiveKey] | None = None
 
-    def _decrypt(self, row: SigningKey) -> str:
+    def _decrypt(self, row: SigningKey) -> Any:
         if row.kid not in self._private:
             try:
-                self._private[row.kid] = self._fernet.decrypt(row.private_key.encode()).decode()
+                pem = self._fernet.decrypt(row.private_key.encode()).decode()
+                self._private[row.kid] = jose.signing_key(pem, row.alg)
             except InvalidToken as exc:
                 raise KeyError_(
                     f"Signing key {row.kid} cannot be decrypted: LOKET_SECRET_KEY differs from "
@@ -78,7 +79,7 @@ class KeyStore:
         )
         session.add(row)
         session.flush()
-        self._private[kid] = pem
+        self._private[kid] = jose.signing_key(pem, alg)
         self.forget()
         return row
 

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from loket import audit
@@ -31,6 +31,27 @@ from loket.sso.protocol import AuthorizationParams, OAuthError, check_pkce
 
 BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout"
 REQUEST_SECONDS = 900
+
+
+# Statements on the token and userinfo paths, built once (building them cost more than running).
+_TOKEN_WITH_PERSON = (
+    select(AccessToken, Person)
+    .outerjoin(Person, Person.id == AccessToken.person_id)
+    .where(AccessToken.token_hash == bindparam("token_hash"))
+)
+_CODE_WITH_SESSION = (
+    select(AuthorizationCode, SsoSession.ended_at, Person)
+    .join(Person, Person.id == AuthorizationCode.person_id)
+    .outerjoin(SsoSession, SsoSession.id == AuthorizationCode.session_id)
+    .where(AuthorizationCode.code_hash == bindparam("code_hash"))
+)
+_CLAIM_CODE = (
+    update(AuthorizationCode.__table__)
+    .where(AuthorizationCode.__table__.c.code_hash == bindparam("b_code_hash"),
+           AuthorizationCode.__table__.c.used_at.is_(None))
+    .values(used_at=bindparam("b_now"))
+)
+_INSERT_TOKEN = insert(AccessToken.__table__)
 
 
 def digest(secret: str) -> str:
@@ -152,7 +173,7 @@ class Provider:
             "sid": sid,
             "events": {BACKCHANNEL_EVENT: {}},
         }
-        return jose.sign(claims, key.private_pem, key.kid, key.alg, typ="logout+jwt")
+        return jose.sign(claims, key.private_key, key.kid, key.alg, typ="logout+jwt")
 
     # ---- authorization requests and codes -----------------------------------------------
 
@@ -202,10 +223,11 @@ class Provider:
         """Tokens for a code, once; a second use revokes what the first one issued."""
         if not code or len(code) > 200:
             raise OAuthError("invalid_grant", "The code is missing or not valid.")
-        row = db.get(AuthorizationCode, digest(code))
+        found = db.execute(_CODE_WITH_SESSION, {"code_hash": digest(code)}).first()
         now = int(time.time())
-        if row is None:
+        if found is None:
             raise OAuthError("invalid_grant", "The code is not valid.")
+        row, session_ended, person = found
         if row.client_id != client.id:
             raise OAuthError("invalid_grant", "The code was issued to another client.")
         if row.used_at is not None:
@@ -224,18 +246,13 @@ class Provider:
         if redirect_uri != row.redirect_uri:
             raise OAuthError("invalid_grant", "redirect_uri differs from the authorization request.")
         check_pkce(row.code_challenge, verifier)
-        claimed = db.execute(
-            update(AuthorizationCode)
-            .where(AuthorizationCode.code_hash == row.code_hash, AuthorizationCode.used_at.is_(None))
-            .values(used_at=now)
+        claimed = db.connection().execute(
+            _CLAIM_CODE, {"b_code_hash": row.code_hash, "b_now": now}
         ).rowcount
         if claimed != 1:
             raise OAuthError("invalid_grant", "The code was used already.")
-        sess = db.get(SsoSession, row.session_id)
-        if sess is None or sess.ended_at is not None:
+        if session_ended is not None:
             raise OAuthError("invalid_grant", "The sign-in this code came from has ended.")
-        person = db.get(Person, row.person_id)
-        assert person is not None
         access = self._store_access_token(
             db, client.id, row.scope, person=person, capacity=row.capacity,
             session_id=row.session_id, code_hash=row.code_hash,
@@ -257,7 +274,7 @@ class Provider:
         if row.nonce is not None:
             claims["nonce"] = row.nonce
         claims.update(self.person_claims(row.scope.split(), person, row.capacity, None))
-        id_token = jose.sign(claims, key.private_pem, key.kid, key.alg)
+        id_token = jose.sign(claims, key.private_key, key.kid, key.alg)
         audit.record(db, "token-issue", "token", actor=person.sub, client_id=client.id,
                      capacity=audit.capacity_label(row.capacity), subject=person.sub,
                      detail={"grant": "authorization_code", "scope": row.scope})
@@ -275,22 +292,31 @@ class Provider:
                             session_id: str | None = None, code_hash: str | None = None) -> str:
         now = int(time.time())
         token = new_secret("lat_")
-        db.add(AccessToken(
-            token_hash=digest(token), client_id=client_id,
-            person_id=person.id if person else None, capacity=capacity, scope=scope,
-            session_id=session_id, code_hash=code_hash, created_at=now,
-            expires_at=now + self.life.access_token,
-        ))
+        db.connection().execute(_INSERT_TOKEN, {
+            "token_hash": digest(token), "client_id": client_id,
+            "person_id": person.id if person else None, "capacity": capacity, "scope": scope,
+            "session_id": session_id, "code_hash": code_hash, "kind": "access",
+            "created_at": now, "expires_at": now + self.life.access_token, "revoked_at": None,
+        })
         return token
 
     def access_token(self, db: Session, token: str | None) -> AccessToken | None:
         """A live access token, or None (unknown, expired or revoked)."""
+        found = self.access_token_and_person(db, token)
+        return found[0] if found else None
+
+    def access_token_and_person(self, db: Session, token: str | None,
+                                ) -> tuple[AccessToken, Person | None] | None:
+        """A live access token with its person (None for client tokens), in one query."""
         if not token or len(token) > 200:
             return None
-        row = db.get(AccessToken, digest(token))
-        if row is None or row.revoked_at is not None or row.expires_at <= int(time.time()):
+        row = db.execute(_TOKEN_WITH_PERSON, {"token_hash": digest(token)}).first()
+        if row is None:
             return None
-        return row
+        access, person = row
+        if access.revoked_at is not None or access.expires_at <= int(time.time()):
+            return None
+        return access, person
 
     # ---- claims ---------------------------------------------------------------------------
 

@@ -479,15 +479,13 @@ def _bearer_error(error: str, description: str, status: int = 401) -> Response:
 @bp.route("/oidc/userinfo", methods=["GET", "POST"])
 def userinfo() -> Response:
     session = db.session()
-    token_row = provider().access_token(session, bearer_token())
-    if token_row is None:
+    found = provider().access_token_and_person(session, bearer_token())
+    if found is None:
         return _bearer_error("invalid_token", "The access token is missing, expired or revoked.")
+    token_row, person = found
     scopes = token_row.scope.split()
-    if token_row.person_id is None or "openid" not in scopes:
+    if person is None or "openid" not in scopes:
         return _bearer_error("insufficient_scope", "This token is not for userinfo.", 403)
-    person = session.get(Person, token_row.person_id)
-    if person is None:
-        return _bearer_error("invalid_token", "The person of this token no longer exists.")
     caps = capacities.for_person(session, person) if "capacity" in scopes else None
     claims = {"sub": person.sub}
     claims.update(provider().person_claims(scopes, person, token_row.capacity, caps))

@@ -46,6 +46,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from loket import api, db, errors, security, sso
     from loket.home import bp as home_bp
 
+    if values["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = values["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     errors.init_app(app)
     db.init_app(app)
     security.init_app(app)

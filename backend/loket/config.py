@@ -41,6 +41,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ACCESS_TOKEN_SECONDS", 600, int, "access token lifetime"),
     Setting("ID_TOKEN_SECONDS", 600, int, "ID token lifetime"),
     Setting("LOG_LEVEL", "INFO", str, "logging level"),
+    Setting("PROXY_COUNT", 0, int, "reverse proxies in front whose X-Forwarded-* headers to trust"),
 )
 
 
@@ -50,7 +51,7 @@ def _parse(setting: Setting, raw: str) -> Any:
             value = int(raw)
         except ValueError as exc:
             raise ConfigError(f"LOKET_{setting.name} must be a whole number, got {raw!r}.") from exc
-        if value <= 0:
+        if value < 0 or (value == 0 and setting.default != 0):
             raise ConfigError(f"LOKET_{setting.name} must be positive, got {value}.")
         return value
     return raw.strip()

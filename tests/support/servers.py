@@ -85,7 +85,6 @@ class Provider:
     proc: subprocess.Popen | None = None
     demo_clients: dict[str, Any] = field(default_factory=dict)
     log_path: Path | None = None
-    _log: Any = None
 
     def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         result = subprocess.run([LOKET, *args], env=self.env, capture_output=True, text=True,
@@ -123,20 +122,17 @@ class Provider:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        if self._log is not None:
-            self._log.close()
-            self._log = None
 
     def start(self, extra_env: dict[str, str] | None = None) -> None:
         env = {**self.env, **(extra_env or {})}
         port = self.url.rsplit(":", 1)[1]
         host = self.url.split("//", 1)[1].rsplit(":", 1)[0]
         self.log_path = self.instance / "serve.log"
-        self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
-        self.proc = subprocess.Popen(
-            [LOKET, "serve", "--host", host, "--port", port, "--workers", "2"],
-            env=env, stdout=self._log, stderr=subprocess.STDOUT,
-        )
+        with open(self.log_path, "ab") as log:  # the child keeps its own copy
+            self.proc = subprocess.Popen(
+                [LOKET, "serve", "--host", host, "--port", port, "--workers", "2"],
+                env=env, stdout=log, stderr=subprocess.STDOUT,
+            )
         wait_for(f"{self.url}/healthz", proc=self.proc)
 
     def log_text(self) -> str:

@@ -1,0 +1,282 @@
+"""One demo municipal website: a confidential OIDC relying party of the Loket provider.
+
+Endpoints the header uses: ``/auth/login``, ``/auth/logout`` (RP-initiated logout, then home),
+``/auth/switch`` (targeted re-login with a ``login_hint``, or the chooser), and
+``/auth/backchannel-logout`` (the provider ends this site's session).
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import secrets
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from authlib.integrations.base_client import OAuthError
+from authlib.integrations.flask_client import OAuth
+from authlib.jose import JsonWebKey, JsonWebToken
+from authlib.jose.errors import JoseError
+from flask import Flask, Response, abort, g, redirect, render_template, request, session, url_for
+
+from demo_site.sessions import SessionStore
+from demo_site.sites import Site
+
+log = logging.getLogger(__name__)
+
+SCOPES = "openid profile capacity dossiers catalog associations"
+BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout"
+
+
+def create_site(site: Site, *, issuer: str, client_id: str, client_secret: str, url: str,
+                instance: Path) -> Flask:
+    """The Flask app of one demo site."""
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=_site_secret(instance, site.id),
+        SESSION_COOKIE_NAME=f"{site.id}_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=url.startswith("https://"),
+        SITE=site,
+        SITE_URL=url.rstrip("/"),
+        ISSUER=issuer.rstrip("/"),
+    )
+    store = SessionStore(instance / f"{site.id}-sessions.sqlite")
+    oauth = OAuth(app)
+    oauth.register(
+        "loket",
+        client_id=client_id,
+        client_secret=client_secret,
+        server_metadata_url=f"{issuer.rstrip('/')}/.well-known/openid-configuration",
+        client_kwargs={"scope": SCOPES, "code_challenge_method": "S256",
+                       "token_endpoint_auth_method": "client_secret_basic", "timeout": 10},
+    )
+    provider = oauth.loket
+
+    def current() -> dict[str, Any] | None:
+        if "user" not in g:
+            g.user = store.get(session.get("sid"))
+            if g.user is None:
+                session.pop("sid", None)
+        return g.user  # type: ignore[no-any-return]
+
+    def action_token() -> str:
+        """A per-browser token that the logout and switch links carry (no cross-site logout)."""
+        if "action" not in session:
+            session["action"] = secrets.token_urlsafe(16)
+        return str(session["action"])
+
+    def check_action_token() -> None:
+        given = request.args.get("t", "")
+        if not hmac.compare_digest(given, session.get("action", "")) or not given:
+            abort(400, "Deze link is verlopen. Ga terug naar de website en probeer opnieuw.")
+
+    @app.context_processor
+    def _template_globals() -> dict[str, Any]:
+        user = current()
+        return {"site": site, "user": user, "issuer": app.config["ISSUER"],
+                "profile_json": json.dumps(_profile(user, action_token()))}
+
+    def _profile(user: dict[str, Any] | None, token: str) -> dict[str, Any]:
+        """What the page hands to globalHeaderClient.accessMenu.setProfile (Flemish v5 shape)."""
+        base = {
+            "active": bool(user),
+            "loginUrl": url_for("login"),
+            "logoutUrl": url_for("logout", t=token),
+            "switchCapacityUrl": url_for("switch", t=token),
+        }
+        if not user:
+            return base
+        active = user["capacity"]
+        base["idpData"] = {
+            "user": {"firstName": user["given_name"], "name": user["family_name"]},
+            "activeIdentity": _identity(active, user),
+            "identities": [_identity(c, user) for c in user.get("capacities", [])],
+        }
+        return base
+
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        issuer_origin = app.config["ISSUER"]
+        response.headers.setdefault("Content-Security-Policy", (
+            f"default-src 'self'; script-src 'self' {issuer_origin}; "
+            f"style-src 'self' {issuer_origin}; connect-src 'self' {issuer_origin}; "
+            f"img-src 'self' {issuer_origin} data:; frame-ancestors 'none'; base-uri 'none'; "
+            "object-src 'none'"
+        ))
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        if response.mimetype == "text/html":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    # ---- pages --------------------------------------------------------------------------------
+
+    @app.get("/")
+    def home() -> str:
+        return render_template("home.html", page="home")
+
+    @app.get("/mijn-dossiers")
+    def dossiers() -> str:
+        return render_template("dossiers.html", page="dossiers")
+
+    @app.get("/producten-en-diensten")
+    def products() -> str:
+        return render_template("products.html", page="products")
+
+    @app.get("/verenigingen-zoeken")
+    def associations() -> str:
+        return render_template("associations.html", page="associations")
+
+    @app.get("/healthz")
+    def healthz() -> Response:
+        return Response('{"status": "ok"}', mimetype="application/json")
+
+    # ---- sign-in endpoints -------------------------------------------------------------------
+
+    def _authorize(**extra: str) -> Response:
+        session["next"] = _safe_next(request.args.get("next"))
+        return provider.authorize_redirect(f"{app.config['SITE_URL']}/auth/callback",
+                                           nonce=secrets.token_urlsafe(16), **extra)
+
+    @app.get("/auth/login")
+    def login() -> Response:
+        return _authorize()
+
+    @app.get("/auth/switch")
+    def switch() -> Response:
+        """Switch capacity: a targeted re-login with the identity's hint, or the chooser."""
+        check_action_token()
+        hint = request.args.get("login_hint") or request.args.get("loginHint")
+        if hint:
+            return _authorize(login_hint=hint[:1024])
+        return _authorize(prompt="select_account")
+
+    @app.get("/auth/callback")
+    def callback() -> Response | tuple[str, int]:
+        if request.args.get("iss") not in (None, app.config["ISSUER"]):
+            return render_template("error.html", message="Het antwoord kwam niet van onze "
+                                   "aanmeldprovider."), 400
+        try:
+            token = provider.authorize_access_token()
+            info = provider.userinfo(token=token)
+        except OAuthError as exc:
+            log.info("sign-in failed: %s", exc)
+            message = ("Aanmelden is niet gelukt." if exc.error != "access_denied"
+                       else "Je hebt het aanmelden afgebroken.")
+            return render_template("error.html", message=message), 400
+        claims = token["userinfo"]
+        previous = session.get("sid")
+        if previous:
+            store.delete(previous)
+        user = {
+            "sub": claims["sub"],
+            "given_name": info.get("given_name", ""),
+            "family_name": info.get("family_name", ""),
+            "capacity": info.get("capacity"),
+            "capacities": info.get("capacities", []),
+            "access_token": token["access_token"],
+            "expires_at": int(time.time()) + int(token.get("expires_in", 600)),
+            "id_token": token["id_token"],
+        }
+        session["sid"] = store.create(claims.get("sid"), claims["sub"], user)
+        target = session.pop("next", None) or url_for("home")
+        return redirect(target)
+
+    @app.get("/auth/logout")
+    def logout() -> Response:
+        check_action_token()
+        user = current()
+        if session.get("sid"):
+            store.delete(session["sid"])
+        session.clear()
+        if not user:
+            return redirect(url_for("home"))
+        metadata = provider.load_server_metadata()
+        query = urlencode({"id_token_hint": user["id_token"],
+                           "post_logout_redirect_uri": f"{app.config['SITE_URL']}/"})
+        return redirect(f"{metadata['end_session_endpoint']}?{query}")
+
+    @app.post("/auth/backchannel-logout")
+    def backchannel_logout() -> tuple[str, int]:
+        token = request.form.get("logout_token", "")
+        try:
+            claims = _validate_logout_token(provider, token, client_id, app.config["ISSUER"])
+        except (JoseError, ValueError) as exc:
+            log.warning("refused logout token: %s", exc)
+            return "invalid logout token", 400
+        ended = store.end_by_provider_session(claims.get("sid"), claims.get("sub"))
+        log.info("back-channel logout ended %d local session(s)", ended)
+        return "", 200
+
+    @app.errorhandler(400)
+    def _bad_request(exc: Any) -> tuple[str, int]:
+        return render_template("error.html", message=getattr(exc, "description", "")), 400
+
+    @app.errorhandler(404)
+    def _not_found(_exc: Any) -> tuple[str, int]:
+        return render_template("error.html", message="Deze pagina bestaat niet."), 404
+
+    return app
+
+
+def _identity(capacity: dict[str, Any] | None, user: dict[str, Any]) -> dict[str, Any]:
+    """A Loket capacity as a Flemish-header Authorization."""
+    if not capacity:
+        return {}
+    entity: dict[str, Any] = {"code": capacity["code"], "name": capacity["name"]}
+    if capacity["code"] == "BUR":
+        entity["firstName"] = user["given_name"]
+        entity["name"] = user["family_name"]
+    else:
+        entity["identifier"] = capacity["identifier"]
+    found = next((c for c in user.get("capacities", [])
+                  if c["code"] == capacity["code"] and c["identifier"] == capacity["identifier"]),
+                 None)
+    result: dict[str, Any] = {"onBehalfOf": entity}
+    if found and found.get("login_hint"):
+        result["loginHint"] = found["login_hint"]
+    return result
+
+
+def _validate_logout_token(provider: Any, token: str, client_id: str,
+                           issuer: str) -> dict[str, Any]:
+    if not token or len(token) > 16384:
+        raise ValueError("no logout token")
+    keys = JsonWebKey.import_key_set(provider.fetch_jwk_set(force=True))
+    claims = JsonWebToken(["RS256", "ES256"]).decode(token, keys, claims_options={
+        "iss": {"essential": True, "value": issuer},
+        "aud": {"essential": True, "value": client_id},
+        "iat": {"essential": True},
+        "exp": {"essential": True},
+    })
+    claims.validate(leeway=30)
+    if "nonce" in claims:
+        raise ValueError("a logout token has no nonce")
+    if BACKCHANNEL_EVENT not in (claims.get("events") or {}):
+        raise ValueError("not a back-channel logout event")
+    if not claims.get("sid") and not claims.get("sub"):
+        raise ValueError("logout token names no session")
+    return dict(claims)
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only a path on this site, never another origin."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target[:500]
+    return None
+
+
+def _site_secret(instance: Path, site_id: str) -> str:
+    path = instance / f"{site_id}-secret"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    path.write_text(value)
+    path.chmod(0o600)
+    return value

@@ -67,6 +67,11 @@ def main() -> None:
     for name, insz, story in PERSONS:
         print(f"  {name:<12} {insz}  {story}")
     print()
+
+    def _stop(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _stop)
     try:
         signal.pause()
     except KeyboardInterrupt:

@@ -12,7 +12,7 @@ bp = Blueprint("home", __name__)
 @bp.get("/")
 def index() -> str:
     from loket.models import Person
-    from loket.sso.views import current_session
+    from loket.sso.web import current_session
 
     sess = current_session(touch=False)
     person = db.session().get(Person, sess.person_id) if sess else None

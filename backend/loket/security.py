@@ -16,8 +16,8 @@ PAGE_CSP = (
 # Views that machines call with their own credentials, or that take no action for a session
 # (flask-wtf names them by module and function).
 CSRF_EXEMPT_VIEWS = {
-    "loket.sso.views.token",
-    "loket.sso.views.userinfo",
+    "loket.sso.endpoints.token",
+    "loket.sso.endpoints.userinfo",
     "loket.sso.views.authorize",
 }
 

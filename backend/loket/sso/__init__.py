@@ -23,6 +23,8 @@ def init_app(app: Flask) -> None:
     app.extensions["loket.keys"] = keys
     app.extensions["loket.provider"] = Provider(cfg["ISSUER"], keys, life)
 
-    from loket.sso.views import bp
+    # Each module adds its routes to the one blueprint before it is registered.
+    from loket.sso import endpoints, signin, views  # noqa: F401
+    from loket.sso.web import bp
 
     app.register_blueprint(bp)

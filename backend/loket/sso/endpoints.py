@@ -1,0 +1,226 @@
+"""Machine endpoints (token, userinfo) and logout."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+from urllib.parse import unquote
+
+from flask import Response, jsonify, redirect, render_template, request
+
+from loket import audit, db
+from loket.errors import LoketError
+from loket.models import Client, Person, SsoSession
+from loket.sso import backchannel, capacities, jose
+from loket.sso.forms import LogoutForm
+from loket.sso.protocol import InvalidClient, OAuthError, add_query, parse_scope
+from loket.sso.web import (
+    bp,
+    clear_session_cookie,
+    current_session,
+    lookup_client,
+    no_store,
+    provider,
+)
+
+MAX_FORM_BYTES = 64 * 1024
+
+
+# ---- token endpoint --------------------------------------------------------------------
+
+def _form_params() -> dict[str, str]:
+    if request.content_length and request.content_length > MAX_FORM_BYTES:
+        raise OAuthError("invalid_request", "The request body is too large.", status=413)
+    if request.mimetype != "application/x-www-form-urlencoded":
+        raise OAuthError("invalid_request", "Send the parameters form-encoded "
+                         "(application/x-www-form-urlencoded).")
+    single: dict[str, str] = {}
+    for key in request.form:
+        values = request.form.getlist(key)
+        if len(values) > 1:
+            raise OAuthError("invalid_request", f"Parameter {key!r} is given more than once.")
+        single[key] = values[0]
+    return single
+
+
+def _authenticate_client(form: dict[str, str]) -> Client:
+    session = db.session()
+    header = request.headers.get("Authorization", "")
+    from loket import clients
+
+    if header:
+        scheme, _, value = header.partition(" ")
+        if scheme.lower() != "basic":
+            raise InvalidClient("Use HTTP Basic or client_secret_post.", basic=True)
+        if "client_secret" in form:
+            raise OAuthError("invalid_request", "Use one client authentication method.")
+        try:
+            decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError) as exc:
+            raise InvalidClient("The Basic credentials cannot be read.", basic=True) from exc
+        raw_id, sep, raw_secret = decoded.partition(":")
+        client_id, secret = unquote(raw_id), unquote(raw_secret)
+        if not sep:
+            raise InvalidClient("The Basic credentials cannot be read.", basic=True)
+        if form.get("client_id") not in (None, client_id):
+            raise OAuthError("invalid_request", "client_id differs from the authenticated client.")
+        client = clients.get(session, client_id)
+        if client is None or client.public or not clients.secret_matches(client, secret):
+            raise InvalidClient("Client authentication failed.", basic=True)
+        return client
+    client_id = form.get("client_id")
+    client = clients.get(session, client_id)
+    if client is None:
+        raise InvalidClient("Client authentication failed.")
+    if client.public:
+        if "client_secret" in form:
+            raise InvalidClient("A public client has no secret.")
+        return client
+    if not clients.secret_matches(client, form.get("client_secret", "")):
+        raise InvalidClient("Client authentication failed.")
+    return client
+
+
+@bp.post("/oidc/token")
+def token() -> Response:
+    session = db.session()
+    try:
+        form = _form_params()
+        client = _authenticate_client(form)
+        grant = form.get("grant_type")
+        if grant not in client.grant_types:
+            if grant in ("authorization_code", "client_credentials"):
+                raise OAuthError("unauthorized_client", f"This client may not use {grant}.")
+            raise OAuthError("unsupported_grant_type", f"grant_type {grant!r} is not supported.")
+        if grant == "authorization_code":
+            issued = provider().exchange_code(session, client, form.get("code"),
+                                              form.get("redirect_uri"), form.get("code_verifier"))
+        else:
+            scopes = parse_scope(form.get("scope"), client, user=False) or [
+                s for s in client.scopes if ":" in s
+            ]
+            issued = provider().client_credentials(session, client, scopes)
+        session.commit()
+    except OAuthError as exc:
+        session.rollback()
+        response = jsonify({"error": exc.error, "error_description": exc.description})
+        response.status_code = exc.status
+        if isinstance(exc, InvalidClient) and exc.basic:
+            response.headers["WWW-Authenticate"] = 'Basic realm="loket"'
+        return no_store(response)
+    body: dict[str, Any] = {
+        "access_token": issued.access_token,
+        "token_type": "Bearer",
+        "expires_in": issued.expires_in,
+        "scope": issued.scope,
+    }
+    if issued.id_token:
+        body["id_token"] = issued.id_token
+    return no_store(jsonify(body))
+
+
+# ---- userinfo --------------------------------------------------------------------------
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    if request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded":
+        return request.form.get("access_token")
+    return None
+
+
+def bearer_error(error: str, description: str, status: int = 401) -> Response:
+    response = jsonify({"error": error, "error_description": description})
+    response.status_code = status
+    response.headers["WWW-Authenticate"] = (
+        f'Bearer realm="loket", error="{error}", error_description="{description}"'
+    )
+    return no_store(response)
+
+
+@bp.route("/oidc/userinfo", methods=["GET", "POST"])
+def userinfo() -> Response:
+    session = db.session()
+    found = provider().access_token_and_person(session, bearer_token())
+    if found is None:
+        return bearer_error("invalid_token", "The access token is missing, expired or revoked.")
+    token_row, person = found
+    scopes = token_row.scope.split()
+    if person is None or "openid" not in scopes:
+        return bearer_error("insufficient_scope", "This token is not for userinfo.", 403)
+    caps = capacities.for_person(session, person) if "capacity" in scopes else None
+    claims = {"sub": person.sub}
+    claims.update(provider().person_claims(scopes, person, token_row.capacity, caps))
+    audit.record(session, "read", "userinfo", actor=person.sub, client_id=token_row.client_id,
+                 capacity=audit.capacity_label(token_row.capacity), subject=person.sub,
+                 detail={"claims": sorted(claims)})
+    session.commit()
+    return no_store(jsonify(claims))
+
+
+# ---- logout ----------------------------------------------------------------------------
+
+@bp.route("/oidc/logout", methods=["GET", "POST"])
+def end_session() -> Response | str:
+    session = db.session()
+    values = request.values
+    hint = values.get("id_token_hint") or None
+    post_logout = values.get("post_logout_redirect_uri") or None
+    client_id = values.get("client_id") or None
+    state = values.get("state")
+    for name, value in (("state", state), ("post_logout_redirect_uri", post_logout)):
+        if value and len(value) > 4096:
+            raise LoketError("invalid_request", f"{name} is te lang.", 400)
+    claims = None
+    if hint:
+        try:
+            claims = provider().verify_id_token_hint(session, hint)
+        except jose.TokenError as exc:
+            raise LoketError("invalid_request", "De afmeldvraag bevat een ongeldig "
+                             "id_token_hint; je werd niet doorgestuurd.", 400) from exc
+        aud = claims.get("aud")
+        audiences = aud if isinstance(aud, list) else [aud]
+        if client_id and client_id not in audiences:
+            raise LoketError("invalid_request", "client_id en id_token_hint horen niet bij "
+                             "elkaar.", 400)
+        client_id = client_id or (audiences[0] if len(audiences) == 1 else None)
+    client = lookup_client(session, client_id) if client_id else None
+    if client_id and client is None:
+        raise LoketError("invalid_client", "Deze toepassing is niet gekend bij Loket.", 400)
+    if post_logout:
+        if client is None:
+            raise LoketError("invalid_request", "Een terugkeeradres kan alleen met "
+                             "client_id of id_token_hint.", 400)
+        if post_logout not in client.post_logout_uris:
+            raise LoketError("invalid_request", "Het terugkeeradres na afmelden is niet "
+                             "geregistreerd voor deze toepassing; je werd niet doorgestuurd.", 400)
+    sess = current_session(touch=False)
+    hinted_same = bool(claims and sess and claims.get("sid") in (None, sess.id)
+                       and _sub_of(sess) == claims.get("sub"))
+    form = LogoutForm()
+    confirmed = request.method == "POST" and form.validate_on_submit()
+    if sess is not None and not hinted_same and not confirmed:
+        form.id_token_hint.data = hint or ""
+        form.post_logout_redirect_uri.data = post_logout or ""
+        form.client_id.data = client_id or ""
+        form.state.data = state or ""
+        return render_template("sso/logout_confirm.html", form=form, client=client)
+    notices: list[tuple[Client, str]] = []
+    if sess is not None:
+        notices = provider().end_session(session, sess, "logout")
+    session.commit()
+    backchannel.send_all(notices)
+    if post_logout:
+        response = redirect(add_query(post_logout, {"state": state}))
+    else:
+        response = Response(render_template("sso/logged_out.html", client=client))
+    clear_session_cookie(response)
+    return no_store(response)
+
+
+def _sub_of(sess: SsoSession) -> str | None:
+    person = db.session().get(Person, sess.person_id)
+    return person.sub if person else None

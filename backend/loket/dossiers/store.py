@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, or_, select
+from sqlalchemy import Select, and_, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from loket.dossiers.validation import DossierInput, InvalidField, format_timestamp
@@ -195,10 +195,9 @@ def counts_for(session: Session, identifier: str) -> dict[str, int]:
             "closed": closed}
 
 
-def page_for(session: Session, identifier: str, *, status: str = "all", limit: int = 20,
-             cursor: str | None = None) -> Page:
-    """One page of the dossiers ``identifier`` is an agent of: open first, action required on
-    top, then the most recently changed; with counts for the whole list."""
+def page_query(identifier: str, *, status: str = "all", limit: int = 20,
+               cursor: str | None = None) -> Select[Any]:
+    """The read query: ``limit + 1`` rows of (dossier, rights, rank) in reading order."""
     agent = DossierAgent
     query = (
         select(Dossier, agent.rights, agent.sort_rank)
@@ -220,6 +219,14 @@ def page_for(session: Session, identifier: str, *, status: str = "all", limit: i
                 and_(agent.last_change == changed, agent.dossier_id < dossier_id),
             )),
         ))
+    return query
+
+
+def page_for(session: Session, identifier: str, *, status: str = "all", limit: int = 20,
+             cursor: str | None = None) -> Page:
+    """One page of the dossiers ``identifier`` is an agent of: open first, action required on
+    top, then the most recently changed; with counts for the whole list."""
+    query = page_query(identifier, status=status, limit=limit, cursor=cursor)
     rows = session.execute(query).all()
     more = len(rows) > limit
     rows = rows[:limit]

@@ -415,3 +415,20 @@ def test_a_client_registered_like_the_docs_gets_its_token(client, register) -> N
         "client_id": "bo-docs", "client_secret": secret})
     assert response.status_code == 200
     assert response.get_json()["scope"] == "dossiers:write"
+
+
+def test_a_registered_site_may_read_from_the_browser_others_may_not(client, person_token) -> None:
+    site = "http://127.0.0.2:8001"  # the Groenbeek demo site, registered by the seed
+    preflight = client.options("/api/v1/me/dossiers", headers={
+        "Origin": site, "Access-Control-Request-Method": "GET",
+        "Access-Control-Request-Headers": "authorization"})
+    assert preflight.status_code == 200
+    assert preflight.headers["Access-Control-Allow-Origin"] == site
+    assert "Authorization" in preflight.headers["Access-Control-Allow-Headers"]
+    token = person_token(JAN, FC_GROENBEEK)
+    read = client.get("/api/v1/me/dossiers", headers={**bearer(token), "Origin": site})
+    assert read.headers["Access-Control-Allow-Origin"] == site
+    assert read.headers["Cache-Control"] == "no-store"
+    other = client.get("/api/v1/me/dossiers", headers={**bearer(token),
+                                                      "Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in other.headers

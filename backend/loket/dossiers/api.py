@@ -47,7 +47,7 @@ class FieldError(BadRequest):
         self.index = problem.index
 
     def to_dict(self) -> dict[str, Any]:
-        body = {"error": self.code, "detail": self.detail, "field": self.field}
+        body: dict[str, Any] = {"error": self.code, "detail": self.detail, "field": self.field}
         if self.index is not None:
             body["index"] = self.index
         return body

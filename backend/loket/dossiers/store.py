@@ -184,11 +184,11 @@ class Page:
 
 def counts_for(session: Session, identifier: str) -> dict[str, int]:
     """How many dossiers the identifier may see: open, of which action required, closed."""
-    rows = dict(session.execute(
+    rows: dict[int, int] = {rank: n for rank, n in session.execute(
         select(DossierAgent.sort_rank, func.count())
         .where(DossierAgent.identifier == identifier)
         .group_by(DossierAgent.sort_rank)
-    ).all())
+    )}
     action, open_, closed = (rows.get(RANK_ACTION, 0), rows.get(RANK_OPEN, 0),
                              rows.get(RANK_CLOSED, 0))
     return {"total": action + open_ + closed, "open": action + open_, "actionRequired": action,

@@ -1,6 +1,6 @@
 """Generated dossiers in bulk (``loket seed-demo --dossiers N``), for benchmarks and load tests.
 
-Rows go in with plain multi-row inserts (SQLite) or COPY (PostgreSQL), a batch per transaction,
+Rows go in with executemany inserts (SQLite) or COPY (PostgreSQL), a batch per transaction,
 bypassing the ORM: a million dossiers take a minute or two, not an hour.
 
 Who gets them: one in a thousand goes to FC Groenbeek (V0001001) and one in a thousand to one

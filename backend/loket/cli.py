@@ -119,8 +119,10 @@ def _progress(label: str, total: int) -> Callable[[int], None]:
 @main.command("seed-demo")
 @click.option("--associations", default=0, type=click.IntRange(0, 2_000_000),
               help="Also add this many generated associations.")
+@click.option("--dossiers", default=0, type=click.IntRange(0, 10_000_000),
+              help="Also add this many generated dossiers (see docs/performance.md).")
 @click.option("--json", "as_json", is_flag=True, help="Print the demo clients as JSON.")
-def seed_demo(associations: int, as_json: bool) -> None:
+def seed_demo(associations: int, dossiers: int, as_json: bool) -> None:
     """Load the demo persons, associations, companies and the two demo sites (idempotent)."""
     from loket import db as dbm
     from loket import seed
@@ -134,6 +136,11 @@ def seed_demo(associations: int, as_json: bool) -> None:
         with dbm.database(app).transaction() as session:
             seed.bulk_associations(session, associations,
                                    progress=_progress("associations", associations))
+    if dossiers:
+        from loket.dossiers import bulk
+
+        bulk.add(dbm.database(app), dossiers, now=dbm.now(),
+                 progress=_progress("dossiers", dossiers))
     if as_json:
         click.echo(json.dumps(sites, indent=2))
         return

@@ -19,6 +19,9 @@ CSRF_EXEMPT_VIEWS = {
     "loket.sso.endpoints.token",
     "loket.sso.endpoints.userinfo",
     "loket.sso.views.authorize",
+    # Back offices push dossiers with a client-credentials bearer token (no cookies).
+    "loket.dossiers.api.put_dossier",
+    "loket.dossiers.api.post_dossiers",
 }
 
 

@@ -3,6 +3,7 @@
 from loket.models.audit import AuditEntry, AuditHead
 from loket.models.base import Base
 from loket.models.clients import Client
+from loket.models.dossiers import Dossier, DossierAgent, DossierStatusChange
 from loket.models.register import (
     Association,
     AssociationActivity,
@@ -36,6 +37,9 @@ __all__ = [
     "Client",
     "Company",
     "CompanyMandate",
+    "Dossier",
+    "DossierAgent",
+    "DossierStatusChange",
     "Hoofdactiviteit",
     "Person",
     "Representative",

@@ -54,7 +54,7 @@ ASSOCIATIONS: tuple[dict[str, Any], ...] = (
         "vcode": "V0001001", "naam": "FC Groenbeek", "korte_naam": "FCG",
         "korte_beschrijving": "Voetbalclub voor jong en oud in Groenbeek, met jeugdwerking en "
                               "een damesploeg.",
-        "verenigingstype": "VZW", "kbo": "0456789110", "startdatum": "1962-08-01",
+        "verenigingstype": "VZW", "kbo": "0456789133", "startdatum": "1962-08-01",
         "activities": ["SPRT", "JGDW"], "areas": ["BE23999001"],
         "reps": [("85073003328", "voorzitter", True)],
     },
@@ -235,7 +235,7 @@ def bulk_associations(session: Session, count: int, *, seed: int = 42,
                 created_at=now, updated_at=now, version=1,
             )
             if assoc.verenigingstype == "VZW":
-                assoc.kbo = make_kbo(40_000_000 + n)
+                assoc.kbo = make_kbo(10_000_000 + n)  # KBO numbers start with 0 or 1
             assoc.activities = [AssociationActivity(code=c)
                                 for c in rng.sample(activities, rng.randint(1, 3))]
             assoc.areas = [AssociationArea(code=c) for c in rng.sample(areas, rng.randint(1, 2))]

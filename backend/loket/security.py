@@ -19,6 +19,7 @@ CSRF_EXEMPT_VIEWS = {
     "loket.sso.views.token",
     "loket.sso.views.userinfo",
     "loket.sso.views.authorize",
+    "loket.widgets.profile.profile_token",
 }
 
 

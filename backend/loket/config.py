@@ -41,7 +41,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ACCESS_TOKEN_SECONDS", 600, int, "access token lifetime"),
     Setting("ID_TOKEN_SECONDS", 600, int, "ID token lifetime"),
     Setting("LOG_LEVEL", "INFO", str, "logging level"),
-    Setting("THEMES_PATH", "", str, "extra theme folders (colon-separated), searched before the shipped ones"),
+    Setting("THEMES_PATH", "", str, "extra theme folders (colon-separated), searched first"),
 )
 
 

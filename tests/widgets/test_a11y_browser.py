@@ -7,9 +7,9 @@ import json
 
 import pytest
 import requests
-from conftest import THEMES, page_html
-
 from helpers import active_in_shadow, shadow
+
+from conftest import THEMES, page_html
 from loket.widgets.examples import examples
 from support.browser import assert_no_axe_violations, axe_violations
 

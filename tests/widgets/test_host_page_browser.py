@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import page_html, strict_csp
-
 from helpers import CSP_WATCH, shadow
+
+from conftest import page_html, strict_csp
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.parametrize("provider", ["sqlite"], indirect=True)]
@@ -128,7 +128,7 @@ def test_hostile_strings_never_execute_and_alert_keeps_only_simple_html(page, si
       globalHeaderClient.accessMenu.setApplicationMenuLinks([{label: '%(h)s', href: 'javascript:window.pwned=9'}]);
       globalHeaderClient.branding.setUmbrella({label: '%(h)s', href: 'data:text/html,<script>alert(1)</script>'});
       globalFooterClient.setNavigationLinks([{label: '%(h)s', href: ' javascript:window.pwned=10'}]);
-    """ % {"h": HOSTILE.replace('"', '\\"')}, "text/javascript")
+    """.replace("%(h)s", HOSTILE.replace('"', '\\"')), "text/javascript")
     url = host.put("/hostile-strings.html", page_html(
         f'<script src="{provider.url}/widgets/v1/site-hostile/embed.js"></script>'
         f'<script src="{host.url}/hostile-strings.js"></script>'

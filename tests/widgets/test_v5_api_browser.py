@@ -4,9 +4,9 @@ script; the header follows <html lang>; an unknown widget id fails cleanly."""
 from __future__ import annotations
 
 import pytest
-from conftest import page_html
+from helpers import shadow
 
-from helpers import header_text, shadow
+from conftest import page_html
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.parametrize("provider", ["sqlite"], indirect=True)]

@@ -33,7 +33,7 @@ SCRIPTS_AFTER_CSS = ("shared/client.js",)
 class CssAsJs(Filter):  # type: ignore[misc]
     """Each CSS file becomes ``CSS["<file stem>"] = "<minified css>";``."""
 
-    name = "loket_css_as_js"
+    name = "loket_css_as_js"  # type: ignore[assignment]
 
     def input(self, _in: Any, out: Any, **kw: Any) -> None:
         stem = Path(kw.get("source_path") or "x.css").stem
@@ -43,7 +43,7 @@ class CssAsJs(Filter):  # type: ignore[misc]
 class Enclose(Filter):  # type: ignore[misc]
     """One closure around the bundle; a page that loads it twice keeps the first copy."""
 
-    name = "loket_enclose"
+    name = "loket_enclose"  # type: ignore[assignment]
 
     def output(self, _in: Any, out: Any, **kw: Any) -> None:
         out.write('(function(){"use strict";if(window.LoketWidgets)return;\n')

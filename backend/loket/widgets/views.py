@@ -6,6 +6,7 @@ import hashlib
 import re
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from loket import clients, db
 from loket.models import Client
@@ -73,7 +74,7 @@ def _script(widget_id: str, kind: str) -> tuple[str, str] | None:
 
 
 @bp.get("/widgets/v1/<widget_id>/<any(entry, embed):kind>.js")
-def stable(widget_id: str, kind: str) -> Response:
+def stable(widget_id: str, kind: str) -> ResponseReturnValue:
     """The stable URL in the snippet: a short-lived redirect to the current hashed script."""
     built = _script(widget_id, kind)
     if built is None:
@@ -86,7 +87,7 @@ def stable(widget_id: str, kind: str) -> Response:
 
 
 @bp.get("/widgets/v1/<widget_id>/<name>")
-def hashed(widget_id: str, name: str) -> Response:
+def hashed(widget_id: str, name: str) -> ResponseReturnValue:
     match = _HASHED.match(name)
     if match is None:
         abort(404)
@@ -118,7 +119,7 @@ def _cors_for_site(response: Response, widget_id: str) -> None:
 
 
 @bp.get("/widgets/v1/<widget_id>/sri.json")
-def sri(widget_id: str) -> Response:
+def sri(widget_id: str) -> ResponseReturnValue:
     """Current URLs and SRI hashes of this site's scripts, for sites that pin a version."""
     from loket.widgets.assets import sri as sri_hash
 
@@ -147,7 +148,7 @@ def bundle_asset(name: str) -> Response:
 
 
 @bp.get("/widgets/v1/versions.json")
-def versions() -> Response:
+def versions() -> ResponseReturnValue:
     """Every bundle version this service has served, with its SRI hash."""
     bundle = widgets().bundle
     response = current_app.json.response({

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -44,7 +45,7 @@ class Widgets:
             if bundle.version not in known:
                 known[bundle.version] = {"integrity": bundle.integrity, "file": bundle.filename}
                 self.instance.mkdir(parents=True, exist_ok=True)
-                tmp = path.with_suffix(f".{threading.get_ident()}.tmp")
+                tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
                 tmp.write_text(json.dumps(known, indent=2))
                 tmp.replace(path)
         except (OSError, ValueError) as exc:  # the list is informative; serving goes on

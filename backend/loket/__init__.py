@@ -43,7 +43,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     logging.basicConfig(level=values["LOG_LEVEL"])
     logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
 
-    from loket import api, db, errors, security, sso
+    from loket import api, db, errors, security, sso, widgets
     from loket.home import bp as home_bp
 
     if values["PROXY_COUNT"]:
@@ -56,5 +56,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     sso.init_app(app)
     api.init_app(app)
+    widgets.init_app(app)
     app.register_blueprint(home_bp)
     return app

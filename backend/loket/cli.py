@@ -249,6 +249,92 @@ def client_remove(client_id: str) -> None:
     click.echo(f"Removed client {client_id!r}.")
 
 
+@client.command("configure")
+@click.argument("client_id")
+@click.option("--settings", "settings_file", type=click.File("r", encoding="utf-8"),
+              help="JSON file with the site's widget settings (see docs/embedding.md); - for stdin.")
+@click.option("--theme", help="Theme of its widgets (a folder under themes/).")
+@click.option("--show", is_flag=True, help="Print the stored settings as JSON.")
+def client_configure(client_id: str, settings_file: Any, theme: str | None, show: bool) -> None:
+    """Set a site's widget settings (branding, links, footer, alert, contact) and theme."""
+    from loket import audit, clients
+    from loket import db as dbm
+    from loket.themes import ThemeError, ThemeRegistry
+    from loket.widgets.settings import SettingsError, validate
+
+    app = _app()
+    _prepare(app, upgrade=False)
+    new_settings = None
+    if settings_file is not None:
+        try:
+            raw = json.load(settings_file)
+        except json.JSONDecodeError as exc:
+            _fail(f"{settings_file.name}: not valid JSON (line {exc.lineno}: {exc.msg}).")
+            return
+        try:
+            new_settings = validate(raw)
+        except SettingsError as exc:
+            click.echo(f"{settings_file.name}: {len(exc.problems)} problem(s); nothing was changed:",
+                       err=True)
+            for problem in exc.problems:
+                click.echo(f"  {problem}", err=True)
+            sys.exit(1)
+    if theme is not None:
+        try:
+            ThemeRegistry(app.config.get("THEMES_PATH") or None).get(theme)
+        except ThemeError as exc:
+            _fail(f"--theme: {exc.problems[0]}")
+    with dbm.database(app).transaction() as session:
+        found = clients.get(session, client_id)
+        if found is None:
+            _fail(f"no client with id {client_id!r} (see `loket client list`).")
+            return
+        if new_settings is not None:
+            found.settings = new_settings
+        if theme is not None:
+            found.theme = theme
+        if new_settings is not None or theme is not None:
+            audit.record(session, "client-configure", f"client/{client_id}", actor="cli",
+                         detail={"settings": sorted(new_settings or {}), "theme": theme})
+        stored = dict(found.settings or {})
+        current_theme = found.theme
+    if show:
+        click.echo(json.dumps(stored, indent=2, ensure_ascii=False))
+    elif new_settings is not None or theme is not None:
+        click.echo(f"Configured {client_id!r}: theme {current_theme}, settings "
+                   f"{', '.join(sorted(stored)) or '(none)'}. Sites see it within 5 minutes.")
+    else:
+        click.echo("Nothing to do: give --settings FILE, --theme NAME or --show.")
+
+
+# ---- themes ------------------------------------------------------------------------------
+
+@main.group()
+def theme() -> None:
+    """Widget themes."""
+
+
+@theme.command("check")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=str))
+def theme_check(folder: str) -> None:
+    """Validate a theme folder; exit 1 with one line per problem."""
+    from pathlib import Path
+
+    from loket import themes
+
+    path = Path(folder)
+    if not (path / "theme.toml").is_file():
+        _fail(f"{folder}: no theme.toml here; a theme is a folder with a theme.toml.")
+    loaded, problems = themes.load(path, themes.search_path(None))
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        sys.exit(1)
+    assert loaded is not None
+    click.echo(f"{folder}: theme {loaded.title!r} is valid (extends: "
+               f"{' -> '.join(loaded.chain)}).")
+
+
 # ---- keys --------------------------------------------------------------------------------
 
 @main.group()

@@ -42,6 +42,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ID_TOKEN_SECONDS", 600, int, "ID token lifetime"),
     Setting("LOG_LEVEL", "INFO", str, "logging level"),
     Setting("PROXY_COUNT", 0, int, "reverse proxies in front whose X-Forwarded-* headers to trust"),
+    Setting("THEMES_PATH", "", str, "extra theme folders (colon-separated), searched first"),
 )
 
 

@@ -19,6 +19,7 @@ CSRF_EXEMPT_VIEWS = {
     "loket.sso.endpoints.token",
     "loket.sso.endpoints.userinfo",
     "loket.sso.views.authorize",
+    "loket.widgets.profile.profile_token",
 }
 
 

@@ -1,0 +1,71 @@
+"""Serving the embeddable widgets: per-site entry/embed scripts, the hashed bundle and its SRI
+hashes, theme CSS, the no-JavaScript header and footer, the theme preview, and profile tokens."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from loket.themes import ThemeRegistry
+from loket.widgets.assets import BuiltBundle, build
+
+log = logging.getLogger(__name__)
+PROFILE_TOKEN_SECONDS = 300
+
+
+class Widgets:
+    """The app's widget assets (built once per process, on first use) and its themes."""
+
+    def __init__(self, instance: Path, themes_path: str | None) -> None:
+        self.instance = instance
+        self.themes = ThemeRegistry(themes_path)
+        self._bundle: BuiltBundle | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def bundle(self) -> BuiltBundle:
+        if self._bundle is None:
+            with self._lock:
+                if self._bundle is None:
+                    self._bundle = build()
+                    self._remember(self._bundle)
+        return self._bundle
+
+    def _remember(self, bundle: BuiltBundle) -> None:
+        """Keep every version's SRI hash (versions.json publishes them all)."""
+        path = self.instance / "widget-versions.json"
+        try:
+            known = json.loads(path.read_text()) if path.exists() else {}
+            if bundle.version not in known:
+                known[bundle.version] = {"integrity": bundle.integrity, "file": bundle.filename}
+                self.instance.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+                tmp.write_text(json.dumps(known, indent=2))
+                tmp.replace(path)
+        except (OSError, ValueError) as exc:  # the list is informative; serving goes on
+            log.warning("could not record widget version %s: %s", bundle.version, exc)
+
+    def versions(self) -> dict[str, Any]:
+        path = self.instance / "widget-versions.json"
+        try:
+            known = json.loads(path.read_text()) if path.exists() else {}
+        except (OSError, ValueError):
+            known = {}
+        current = self.bundle
+        known[current.version] = {"integrity": current.integrity, "file": current.filename}
+        return known
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["loket.widgets"] = Widgets(Path(app.instance_path),
+                                              app.config.get("THEMES_PATH") or None)
+    from loket.widgets import profile  # noqa: F401 - registers its routes on the blueprint
+    from loket.widgets.views import bp
+
+    app.register_blueprint(bp)

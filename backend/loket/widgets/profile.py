@@ -1,0 +1,164 @@
+"""Profile tokens: how a site's server lets its header show the person without handing the
+browser its access token.
+
+The site (a confidential client) posts the person's access token it holds to
+``/widgets/v1/profile-token`` and gets a profile token: opaque, stored only as its SHA-256,
+bound to that client and person, good for one thing (reading the person's name and capacities
+through ``/widgets/v1/{widget_id}/profile``), for at most five minutes, and revoked with the
+sign-in it came from. Every read is audited before the data leaves.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import time
+from typing import Any
+from urllib.parse import unquote
+
+from flask import Response, current_app, jsonify, request
+
+from loket import audit, clients, db
+from loket.models import AccessToken, Client, Person
+from loket.sso import capacities
+from loket.sso.provider import digest, new_secret
+from loket.widgets import PROFILE_TOKEN_SECONDS
+from loket.widgets.views import bp
+
+PROFILE_SCOPE = "widget:profile"
+KIND = "profile"
+
+
+def _error(status: int, error: str, detail: str) -> Response:
+    response = jsonify({"error": error, "detail": detail})
+    response.status_code = status
+    response.headers["Cache-Control"] = "no-store"
+    if status == 401:
+        response.headers["WWW-Authenticate"] = f'Bearer realm="loket", error="{error}"'
+    return response
+
+
+def _client_from_request() -> Client | None:
+    """The confidential client calling, by HTTP Basic or client_secret_post."""
+    session = db.session()
+    header = request.headers.get("Authorization", "")
+    client_id, secret = request.form.get("client_id"), request.form.get("client_secret")
+    if header:
+        scheme, _, value = header.partition(" ")
+        if scheme.lower() != "basic":
+            return None
+        try:
+            decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            return None
+        raw_id, _, raw_secret = decoded.partition(":")
+        client_id, secret = unquote(raw_id), unquote(raw_secret)
+    client = clients.get(session, client_id)
+    if client is None or client.public or not clients.secret_matches(client, secret or ""):
+        return None
+    return client
+
+
+@bp.post("/widgets/v1/profile-token")
+def profile_token() -> Response:
+    """Exchange the person's access token (held by the site's server) for a profile token."""
+    if request.mimetype != "application/x-www-form-urlencoded":
+        return _error(400, "invalid_request", "Send form-encoded parameters "
+                      "(application/x-www-form-urlencoded).")
+    client = _client_from_request()
+    if client is None:
+        return _error(401, "invalid_client", "Client authentication failed (a confidential "
+                      "client authenticates with its id and secret).")
+    session = db.session()
+    provider = current_app.extensions["loket.provider"]
+    row = provider.access_token(session, request.form.get("access_token"))
+    if row is None or row.kind != "access" or row.person_id is None:
+        return _error(400, "invalid_grant", "access_token: give a live access token of a person, "
+                      "issued to this client.")
+    if row.client_id != client.id:
+        return _error(400, "invalid_grant", "access_token: it was issued to another client.")
+    scopes = set(row.scope.split())
+    if "profile" not in scopes:
+        return _error(400, "invalid_scope", "access_token: it lacks the 'profile' scope.")
+    now = int(time.time())
+    lifetime = max(1, min(PROFILE_TOKEN_SECONDS, row.expires_at - now))
+    token = new_secret("lpt_")
+    session.add(AccessToken(
+        token_hash=digest(token), client_id=client.id, person_id=row.person_id,
+        capacity=row.capacity if "capacity" in scopes else None,
+        scope=PROFILE_SCOPE + (" capacity" if "capacity" in scopes else ""),
+        session_id=row.session_id, kind=KIND, created_at=now, expires_at=now + lifetime,
+    ))
+    person = session.get(Person, row.person_id)
+    audit.record(session, "token-issue", "widget-profile-token", actor=client.id,
+                 client_id=client.id, capacity=audit.capacity_label(row.capacity),
+                 subject=person.sub if person else None,
+                 detail={"kind": KIND, "expires_in": lifetime})
+    session.commit()
+    response = jsonify({"profile_token": token, "token_type": "Bearer", "expires_in": lifetime,
+                        "widget_id": client.id})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _allowed_origin(client: Client | None) -> str | None:
+    origin = request.headers.get("Origin")
+    if origin and client is not None and origin.lower() in (client.origins or []):
+        return origin
+    return None
+
+
+def _with_cors(response: Response, origin: str | None) -> Response:
+    if origin:
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Access-Control-Allow-Methods"] = "GET"
+        response.headers["Access-Control-Allow-Headers"] = "Authorization"
+        response.headers["Access-Control-Max-Age"] = "600"
+    response.vary.add("Origin")
+    return response
+
+
+def _entity(cap: dict[str, Any], person: Person) -> dict[str, Any]:
+    if cap.get("code") == "BUR":
+        # The citizen's identifier (INSZ) is not needed to show a name: it stays out.
+        return {"code": "BUR", "name": person.family_name, "firstName": person.given_name}
+    return {"code": cap.get("code"), "identifier": cap.get("identifier"), "name": cap.get("name")}
+
+
+@bp.route("/widgets/v1/<widget_id>/profile", methods=["GET", "OPTIONS"])
+def profile(widget_id: str) -> Response:
+    """The person's name and capacities, for the header of a registered origin."""
+    read = db.session()
+    client = clients.get(read, widget_id)
+    origin = _allowed_origin(client)
+    if request.headers.get("Origin") and origin is None:
+        return _with_cors(_error(403, "origin_not_allowed", "This origin is not registered for "
+                                 "this widget id (loket client add --origin)."), None)
+    if request.method == "OPTIONS":
+        return _with_cors(Response(status=204), origin)
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    provider = current_app.extensions["loket.provider"]
+    row = provider.access_token(read, token.strip()) if scheme.lower() == "bearer" else None
+    if row is None or row.kind != KIND or row.client_id != widget_id or row.person_id is None:
+        return _with_cors(_error(401, "invalid_token", "The profile token is missing, expired, "
+                                 "revoked or for another widget."), origin)
+    person = read.get(Person, row.person_id)
+    if person is None:
+        return _with_cors(_error(401, "invalid_token", "The person no longer exists."), origin)
+    idp: dict[str, Any] = {"user": {"firstName": person.given_name, "name": person.family_name}}
+    if "capacity" in row.scope.split():
+        caps = capacities.for_person(read, person)
+        active = row.capacity or {"code": "BUR"}
+        found = capacities.find(caps, active.get("code"), active.get("identifier"))
+        if found is not None:
+            idp["activeIdentity"] = {"onBehalfOf": _entity(found.claim(), person),
+                                     "loginHint": found.login_hint}
+        idp["identities"] = [{"onBehalfOf": _entity(cap.claim(), person),
+                              "loginHint": cap.login_hint} for cap in caps]
+    audit.record(read, "read", "widget-profile", actor=person.sub, client_id=row.client_id,
+                 capacity=audit.capacity_label(row.capacity), subject=person.sub,
+                 detail={"origin": origin, "identities": len(idp.get("identities", []))})
+    read.commit()
+    response = jsonify({"idpData": idp})
+    response.headers["Cache-Control"] = "no-store"
+    return _with_cors(response, origin)

@@ -1,0 +1,135 @@
+"""Widget benchmark: bytes needed for the first render of header + footer, and the page load
+time with and without the widgets, measured side by side (alternating) in one run.
+
+Run: .venv/bin/python bench/widgets.py [--runs N]. Loopback only; stops by itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from support.browser import launch  # noqa: E402
+from support.servers import free_port, make_provider  # noqa: E402
+
+CONTENT = "<h1>Welkom in Groenbeek</h1>" + "<p>Nieuws van de gemeente en haar verenigingen.</p>" * 40
+
+
+def page(body: str) -> bytes:
+    return (f'<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Groenbeek</title>'
+            f'</head><body>{body}</body></html>').encode()
+
+
+def serve(pages: dict[str, bytes], host: str) -> tuple[ThreadingHTTPServer, str]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            body = pages.get(self.path)
+            self.send_response(200 if body is not None else 204)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body or b"")))
+            self.end_headers()
+            try:
+                self.wfile.write(body or b"")
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the browser closed an idle context
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    port = free_port(host)
+    server = ThreadingHTTPServer((host, port), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://{host}:{port}"
+
+
+def load_ms(browser: Any, url: str) -> float:
+    """Navigation start to load event end, in a fresh (cold-cache) browser context."""
+    context = browser.new_context()
+    tab = context.new_page()
+    tab.goto(url, wait_until="load")
+    value = tab.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")
+    context.close()
+    return float(value)
+
+
+def warm_ms(browser: Any, url: str, runs: int) -> list[float]:
+    """Repeat visits in one context: the hashed script comes from the browser's cache."""
+    context = browser.new_context()
+    tab = context.new_page()
+    tab.goto(url, wait_until="load")
+    out = []
+    for _ in range(runs):
+        tab.goto(url, wait_until="load")
+        out.append(float(tab.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")))
+    context.close()
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=20, help="page loads per variant")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="loket-bench-") as tmp:
+        provider = make_provider(Path(tmp))
+        try:
+            script = f"{provider.url}/widgets/v1/groenbeek/embed.js"
+            first = requests.get(script, timeout=10)
+            body = first.content
+            bundle = requests.get(f"{provider.url}/widgets/v1/versions.json", timeout=10).json()
+            code = requests.get(bundle["versions"][bundle["current"]]["url"], timeout=10).content
+            print("Widgets: bytes for the first render of header + footer")
+            print(f"  per-site script (JS + CSS + theme + config): {len(body):>7} B raw, "
+                  f"{len(gzip.compress(body, 9)):>6} B gzip")
+            print(f"  of which the shared bundle (JS + CSS):       {len(code):>7} B raw, "
+                  f"{len(gzip.compress(code, 9)):>6} B gzip")
+            print("  requests: 2 (stable URL → 302 → hashed script); no CSS, font or image request")
+            pages = {
+                "/without.html": page(f'<main id="main">{CONTENT}</main>'),
+                "/with.html": page(f'<script src="{script}"></script><main id="main">{CONTENT}'
+                                   '</main><loket-footer></loket-footer>'),
+            }
+            server, base = serve(pages, "127.0.0.2")
+            try:
+                with launch() as browser:
+                    for _ in range(3):  # warm up the provider and the browser
+                        load_ms(browser, f"{base}/with.html")
+                        load_ms(browser, f"{base}/without.html")
+                    without, with_ = [], []
+                    deadline = time.monotonic() + 300
+                    for _ in range(args.runs):
+                        without.append(load_ms(browser, f"{base}/without.html"))
+                        with_.append(load_ms(browser, f"{base}/with.html"))
+                        if time.monotonic() > deadline:
+                            break
+                    warm_without = warm_ms(browser, f"{base}/without.html", args.runs)
+                    warm_with = warm_ms(browser, f"{base}/with.html", args.runs)
+            finally:
+                server.shutdown()
+                server.server_close()
+        finally:
+            provider.stop()
+    a, b = statistics.median(without), statistics.median(with_)
+    print(f"Page load (load event, cold cache, median of {len(without)} alternating runs)")
+    print(f"  without widgets: {a:7.1f} ms")
+    print(f"  with widgets:    {b:7.1f} ms")
+    print(f"  ratio:           {b / a:7.2f}x")
+    c, d = statistics.median(warm_without), statistics.median(warm_with)
+    print(f"Page load, repeat visit (warm cache, median of {len(warm_with)} runs each)")
+    print(f"  without widgets: {c:7.1f} ms")
+    print(f"  with widgets:    {d:7.1f} ms")
+    print(f"  ratio:           {d / c:7.2f}x")
+
+
+if __name__ == "__main__":
+    main()

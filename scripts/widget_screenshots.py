@@ -25,8 +25,11 @@ def main() -> None:
                 for theme in ("base", "groenbeek", "rivierstede"):
                     tab.goto(f"{provider.url}/themes/{theme}/preview")
                     slots = tab.locator(".slot.desktop")
-                    slots.nth(2).locator("loket-header").screenshot(path=OUT / f"header-{theme}-association.png")
-                    slots.nth(0).locator("loket-header").screenshot(path=OUT / f"header-{theme}-anonymous.png")
+                    header = "loket-header"
+                    slots.nth(2).locator(header).screenshot(
+                        path=OUT / f"header-{theme}-association.png")
+                    slots.nth(0).locator(header).screenshot(
+                        path=OUT / f"header-{theme}-anonymous.png")
                     slots.nth(6).locator("loket-footer").screenshot(path=OUT / f"footer-{theme}.png")
                     mobile = tab.locator(".slot.mobile").nth(2)
                     mobile.locator("loket-header").screenshot(path=OUT / f"header-{theme}-mobile.png")

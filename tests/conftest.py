@@ -18,7 +18,13 @@ from flask.testing import FlaskClient
 
 from support.agent import Agent
 from support.browser import PageLog, chromium_available, launch
-from support.servers import Provider, make_provider, postgres_available, postgres_database
+from support.servers import (
+    Provider,
+    make_provider,
+    postgres_available,
+    postgres_database,
+    skip_without_postgres,
+)
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -26,12 +32,6 @@ BACKENDS = ["sqlite", "postgresql"]
 @pytest.fixture(scope="session")
 def pg_ok() -> bool:
     return postgres_available()
-
-
-def _skip_without_postgres(backend: str) -> None:
-    if backend == "postgresql" and not postgres_available():
-        pytest.skip("PostgreSQL does not answer on 127.0.0.1:5432 (set LOKET_TEST_POSTGRES_URL); "
-                    "these tests ran against SQLite only")
 
 
 # ---- in-process app ------------------------------------------------------------------------
@@ -119,7 +119,7 @@ def backchannel_receiver() -> Iterator[Receiver]:
 def provider(request: pytest.FixtureRequest,
              tmp_path_factory: pytest.TempPathFactory) -> Iterator[Provider]:
     backend = request.param
-    _skip_without_postgres(backend)
+    skip_without_postgres(backend)
     tmp = tmp_path_factory.mktemp(f"provider-{backend}")
     if backend == "postgresql":
         with postgres_database() as url:

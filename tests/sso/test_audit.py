@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import _skip_without_postgres
 from support.oidc import JAN, full_flow, hint, userinfo
-from support.servers import Provider, make_provider, postgres_database
+from support.servers import Provider, make_provider, postgres_database, skip_without_postgres
 
 
 def entries(provider: Provider, since: int) -> list[dict]:
@@ -73,7 +72,7 @@ def test_verify_passes_on_the_live_log(provider) -> None:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def logged_db(request, tmp_path: Path) -> Iterator[Provider]:
     """A migrated database with a few audit entries made through the CLI (no server)."""
-    _skip_without_postgres(request.param)
+    skip_without_postgres(request.param)
 
     def build(url: str | None) -> Provider:
         prov = make_provider(tmp_path, url, start=False, seed=False)

@@ -168,3 +168,11 @@ def make_provider(tmp: Path, database_url: str | None = None, host: str = "127.0
 
 def copytree(src: Path, dst: Path) -> None:
     shutil.copytree(src, dst, dirs_exist_ok=True)
+
+
+def skip_without_postgres(backend: str) -> None:
+    if backend == "postgresql" and not postgres_available():
+        import pytest
+
+        pytest.skip("PostgreSQL does not answer on 127.0.0.1:5432 (set LOKET_TEST_POSTGRES_URL); "
+                    "these tests ran against SQLite only")

@@ -3,34 +3,15 @@
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from support.servers import Provider, free_port
-
-HOST_IP = "127.0.0.2"
-THEMES = ("base", "groenbeek", "rivierstede")
-STRICT_CSP = ("default-src 'self'; script-src {p}; style-src {p}; connect-src {p}")
-
-
-@dataclass
-class HostSite:
-    """Pages of a fictional municipal site: ``put(path, body, headers)`` then open ``url + path``."""
-
-    url: str
-    pages: dict[str, tuple[bytes, str, dict[str, str]]] = field(default_factory=dict)
-
-    def put(self, path: str, body: str, content_type: str = "text/html; charset=utf-8",
-            headers: dict[str, str] | None = None) -> str:
-        self.pages[path] = (body.encode(), content_type, headers or {})
-        return self.url + path
+from support.widgets import HOST_IP, SETTINGS, THEMES, HostSite, Sites
 
 
 @pytest.fixture(scope="session")
@@ -72,36 +53,6 @@ def host_site() -> Iterator[HostSite]:
     server.server_close()
 
 
-SETTINGS: dict[str, Any] = {
-    "profile": {"loginUrl": "/auth/login", "logoutUrl": "/auth/logout",
-                "switchCapacityUrl": "/auth/switch"},
-    "mainLinks": [{"label": "Verenigingen", "href": "/verenigingen"},
-                  {"label": {"nl": "Dossiers", "fr": "Dossiers", "de": "Akten", "en": "Cases"},
-                   "href": "/dossiers"}],
-    "contact": {"servicePoints": [
-        {"label": "Onthaal", "description": "Ma–vr 9–12 u.", "phone": "+32 9 999 00 00",
-         "email": "onthaal@example.org"},
-        {"label": "Alle contactgegevens", "href": "/contact"}]},
-}
-
-
-@dataclass
-class Sites:
-    """One registered site per theme (widget id ``site-<theme>``) plus the provider."""
-
-    provider: Provider
-    host: HostSite
-    secrets: dict[str, str]
-
-    def script(self, theme: str = "groenbeek", kind: str = "embed") -> str:
-        return f"{self.provider.url}/widgets/v1/site-{theme}/{kind}.js"
-
-    def configure(self, theme: str, settings: dict[str, Any], tmp: Path) -> None:
-        path = tmp / f"settings-{theme}.json"
-        path.write_text(json.dumps(settings))
-        self.provider.cli("client", "configure", f"site-{theme}", "--settings", str(path))
-
-
 @pytest.fixture(scope="session")
 def sites(provider: Provider, host_site: HostSite,
           tmp_path_factory: pytest.TempPathFactory) -> Sites:
@@ -117,11 +68,3 @@ def sites(provider: Provider, host_site: HostSite,
     return registered
 
 
-def page_html(body: str, *, head: str = "", lang: str = "nl", title: str = "Gemeente") -> str:
-    return (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{title}</title>{head}</head><body>{body}</body></html>")
-
-
-def strict_csp(provider: Provider) -> dict[str, str]:
-    return {"Content-Security-Policy": STRICT_CSP.format(p=provider.url)}

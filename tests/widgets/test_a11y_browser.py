@@ -7,11 +7,10 @@ import json
 
 import pytest
 import requests
-from helpers import active_in_shadow, shadow
 
-from conftest import THEMES, page_html
 from loket.widgets.examples import examples
 from support.browser import assert_no_axe_violations, axe_violations
+from support.widgets import THEMES, active_in_shadow, page_html, shadow
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.parametrize("provider", ["sqlite"], indirect=True)]

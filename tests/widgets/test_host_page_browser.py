@@ -6,9 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers import CSP_WATCH, shadow
 
-from conftest import page_html, strict_csp
+from support.widgets import CSP_WATCH, page_html, shadow, strict_csp
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.parametrize("provider", ["sqlite"], indirect=True)]

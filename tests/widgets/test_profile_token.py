@@ -8,10 +8,9 @@ import json
 
 import pytest
 import requests
-from helpers import shadow
 
-from conftest import page_html
 from support.agent import Agent, pkce_pair
+from support.widgets import page_html, shadow
 
 pytestmark = [pytest.mark.parametrize("provider", ["sqlite"], indirect=True)]
 
@@ -130,8 +129,8 @@ def test_unregistered_origin_gets_no_profile(page, sites) -> None:
     import threading
     from http.server import ThreadingHTTPServer
 
-    from conftest import HostSite  # a second site on another loopback host, not registered
     from support.servers import free_port
+    from support.widgets import HostSite  # a second site on another loopback host, not registered
 
     other = HostSite(f"http://127.0.0.3:{free_port('127.0.0.3')}")
     pages = {

@@ -4,9 +4,8 @@ script; the header follows <html lang>; an unknown widget id fails cleanly."""
 from __future__ import annotations
 
 import pytest
-from helpers import shadow
 
-from conftest import page_html
+from support.widgets import page_html, shadow
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.parametrize("provider", ["sqlite"], indirect=True)]

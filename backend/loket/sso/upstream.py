@@ -1,0 +1,263 @@
+"""Federation to an upstream OpenID provider (ACM, or a Keycloak that brokers it).
+
+The person proves who they are upstream (code flow with PKCE and nonce); Loket checks the
+upstream ID token through discovery and JWKS — issuer, audience, nonce, expiry, signature,
+algorithm — and maps its claims to a person. No Flask here.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+import requests
+
+from loket.identifiers import InvalidIdentifier, parse_insz
+from loket.sso import jose
+
+TIMEOUT = 5.0
+CACHE_SECONDS = 300
+# What we claim when the upstream says nothing about assurance: the lowest level, never more.
+UNSPECIFIED_ACR = "0"
+
+
+class UpstreamError(Exception):
+    """Sign-in at the upstream failed; ``detail`` is fit to show the person."""
+
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class UpstreamConfig:
+    issuer: str
+    client_id: str
+    client_secret: str
+    insz_claim: str = "rrn"
+    scope: str = "openid profile rrn"
+
+
+@dataclass(frozen=True)
+class UpstreamPerson:
+    insz: str
+    given_name: str
+    family_name: str
+    acr: str
+    amr: list[str]
+    auth_time: int
+    id_token: str
+    sid: str | None
+
+
+class Upstream:
+    """One upstream provider; discovery and keys are cached for a few minutes per process."""
+
+    def __init__(self, config: UpstreamConfig) -> None:
+        self.config = config
+        self._metadata: tuple[float, dict[str, Any]] | None = None
+        self._jwks: tuple[float, list[dict[str, Any]]] | None = None
+
+    # ---- discovery and keys -------------------------------------------------------------
+
+    def metadata(self) -> dict[str, Any]:
+        now = time.monotonic()
+        if self._metadata and now - self._metadata[0] < CACHE_SECONDS:
+            return self._metadata[1]
+        url = f"{self.config.issuer.rstrip('/')}/.well-known/openid-configuration"
+        data = self._get_json(url, "de configuratie")
+        if data.get("issuer") != self.config.issuer:
+            raise UpstreamError("upstream_misconfigured",
+                                "De identiteitsprovider meldt een andere uitgever dan ingesteld.")
+        for key in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
+            if not isinstance(data.get(key), str):
+                raise UpstreamError("upstream_misconfigured",
+                                    f"De identiteitsprovider publiceert geen {key}.")
+        self._metadata = (now, data)
+        return data
+
+    def _keys(self, refresh: bool = False) -> list[dict[str, Any]]:
+        now = time.monotonic()
+        if not refresh and self._jwks and now - self._jwks[0] < CACHE_SECONDS:
+            return self._jwks[1]
+        keys = self._get_json(self.metadata()["jwks_uri"], "de sleutels").get("keys")
+        if not isinstance(keys, list):
+            raise UpstreamError("upstream_misconfigured", "De sleutels van de identiteitsprovider "
+                                "zijn onleesbaar.")
+        self._jwks = (now, [k for k in keys if isinstance(k, dict)])
+        return self._jwks[1]
+
+    @staticmethod
+    def _get_json(url: str, what: str) -> dict[str, Any]:
+        try:
+            response = requests.get(url, timeout=TIMEOUT)
+            response.raise_for_status()
+            data = response.json()
+        except (requests.RequestException, ValueError) as exc:
+            raise UpstreamError("upstream_unavailable",
+                                f"De identiteitsprovider is niet bereikbaar ({what}).") from exc
+        if not isinstance(data, dict):
+            raise UpstreamError("upstream_misconfigured", f"Onleesbaar antwoord ({what}).")
+        return data
+
+    # ---- the flow -------------------------------------------------------------------------
+
+    def authorization_url(self, *, redirect_uri: str, state: str, nonce: str, challenge: str,
+                          acr_values: list[str]) -> str:
+        params = {
+            "response_type": "code",
+            "client_id": self.config.client_id,
+            "redirect_uri": redirect_uri,
+            "scope": self.config.scope,
+            "state": state,
+            "nonce": nonce,
+            "code_challenge": challenge,
+            "code_challenge_method": "S256",
+            # Loket needs the natural person; capacities are Loket's own business.
+            "login_hint": _citizen_hint(),
+        }
+        if acr_values:
+            params["acr_values"] = " ".join(acr_values)
+        return f"{self.metadata()['authorization_endpoint']}?{urlencode(params)}"
+
+    def sign_in(self, *, code: str, verifier: str, redirect_uri: str,
+                nonce: str) -> UpstreamPerson:
+        tokens = self._exchange(code, verifier, redirect_uri)
+        id_token = tokens.get("id_token")
+        if not isinstance(id_token, str):
+            raise UpstreamError("upstream_token", "De identiteitsprovider gaf geen ID-token.")
+        claims = self.validate_id_token(id_token, nonce)
+        if self.config.insz_claim not in claims or "family_name" not in claims:
+            claims = {**self._userinfo(tokens.get("access_token"), claims["sub"]), **claims}
+        return self._person(claims, id_token)
+
+    def _exchange(self, code: str, verifier: str, redirect_uri: str) -> dict[str, Any]:
+        try:
+            response = requests.post(
+                self.metadata()["token_endpoint"],
+                data={"grant_type": "authorization_code", "code": code,
+                      "redirect_uri": redirect_uri, "code_verifier": verifier},
+                auth=(self.config.client_id, self.config.client_secret),
+                timeout=TIMEOUT,
+            )
+            data = response.json()
+        except (requests.RequestException, ValueError) as exc:
+            raise UpstreamError("upstream_unavailable",
+                                "De identiteitsprovider antwoordde niet op de tokenvraag.") from exc
+        if response.status_code != 200 or not isinstance(data, dict):
+            error = data.get("error") if isinstance(data, dict) else None
+            raise UpstreamError("upstream_token",
+                                f"De identiteitsprovider weigerde de code ({error or 'onbekend'}).")
+        return data
+
+    def validate_id_token(self, id_token: str, nonce: str) -> dict[str, Any]:
+        """Every check on the upstream's ID token; a refresh of the keys on an unknown kid."""
+        kwargs: dict[str, Any] = {"issuer": self.config.issuer, "audience": self.config.client_id,
+                                  "require": ("sub", "nonce")}
+        try:
+            try:
+                claims = jose.verify(id_token, self._keys(), **kwargs)
+            except jose.TokenError as exc:
+                if exc.code != "unknown_key":
+                    raise
+                claims = jose.verify(id_token, self._keys(refresh=True), **kwargs)
+        except jose.TokenError as exc:
+            raise UpstreamError("upstream_token_invalid", _explain(exc)) from exc
+        if claims.get("nonce") != nonce:
+            raise UpstreamError("upstream_token_invalid",
+                                "Het ID-token van de identiteitsprovider hoort niet bij deze "
+                                "aanmelding (nonce).")
+        azp = claims.get("azp")
+        if azp is not None and azp != self.config.client_id:
+            raise UpstreamError("upstream_token_invalid",
+                                "Het ID-token is voor een andere toepassing bedoeld (azp).")
+        return claims
+
+    def _userinfo(self, access_token: Any, sub: str) -> dict[str, Any]:
+        endpoint = self.metadata().get("userinfo_endpoint")
+        if not endpoint or not isinstance(access_token, str):
+            return {}
+        try:
+            response = requests.get(endpoint, headers={"Authorization": f"Bearer {access_token}"},
+                                    timeout=TIMEOUT)
+            data = response.json() if response.status_code == 200 else {}
+        except (requests.RequestException, ValueError):
+            return {}
+        if not isinstance(data, dict) or data.get("sub") != sub:
+            return {}
+        return data
+
+    def _person(self, claims: dict[str, Any], id_token: str) -> UpstreamPerson:
+        claim = self.config.insz_claim
+        raw = claims.get(claim)
+        if raw in (None, ""):
+            raise UpstreamError(
+                "missing_claim",
+                f"De identiteitsprovider gaf geen rijksregisternummer door (claim '{claim}'). "
+                "Vraag de beheerder om die claim vrij te geven voor Loket.",
+            )
+        try:
+            insz = parse_insz(str(raw))
+        except InvalidIdentifier as exc:
+            raise UpstreamError("bad_claim", f"Het rijksregisternummer van de "
+                                f"identiteitsprovider is ongeldig: {exc.message}") from exc
+        given, family = claims.get("given_name"), claims.get("family_name")
+        if not given or not family:
+            missing = [n for n, v in (("given_name", given), ("family_name", family)) if not v]
+            raise UpstreamError("missing_claim", "De identiteitsprovider gaf geen naam door "
+                                f"(claim {', '.join(missing)}).")
+        amr = claims.get("amr")
+        auth_time = claims.get("auth_time")
+        if not isinstance(auth_time, int):
+            auth_time = int(claims["iat"])  # the upstream does not say; its token's time bounds it
+        return UpstreamPerson(
+            insz=insz,
+            given_name=str(given)[:200],
+            family_name=str(family)[:200],
+            acr=str(claims.get("acr") or UNSPECIFIED_ACR)[:100],
+            amr=[str(a) for a in amr][:10] if isinstance(amr, list) else [],
+            auth_time=auth_time,
+            id_token=id_token,
+            sid=claims.get("sid") if isinstance(claims.get("sid"), str) else None,
+        )
+
+    def end_session_url(self, *, id_token_hint: str, post_logout_redirect_uri: str,
+                        state: str) -> str | None:
+        """Where to send the browser to end the upstream session, if the upstream supports it."""
+        try:
+            endpoint = self.metadata().get("end_session_endpoint")
+        except UpstreamError:
+            return None
+        if not isinstance(endpoint, str):
+            return None
+        return f"{endpoint}?" + urlencode({
+            "id_token_hint": id_token_hint, "post_logout_redirect_uri": post_logout_redirect_uri,
+            "state": state, "client_id": self.config.client_id,
+        })
+
+
+def _citizen_hint() -> str:
+    raw = json.dumps({"cap_hint": "BUR"}, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+_EXPLAIN = {
+    "expired": "het token is verlopen",
+    "bad_algorithm": "het token gebruikt een algoritme dat we niet aanvaarden",
+    "bad_signature": "de handtekening van het token klopt niet",
+    "unknown_key": "het token is ondertekend met een onbekende sleutel",
+    "bad_claims": "het token is voor een andere uitgever of toepassing bedoeld",
+    "malformed": "het token is onleesbaar",
+    "unsupported": "versleutelde tokens worden niet aanvaard",
+    "too_large": "het token is te groot",
+}
+
+
+def _explain(exc: jose.TokenError) -> str:
+    reason = _EXPLAIN.get(exc.code, "het token is ongeldig")
+    return f"De aanmelding bij de identiteitsprovider kon niet worden gecontroleerd: {reason}."

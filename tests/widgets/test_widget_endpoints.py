@@ -19,11 +19,16 @@ def _sri(data: bytes) -> str:
     return "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode()
 
 
-def test_stable_url_redirects_to_immutable_script_matching_published_sri(client) -> None:
+def test_stable_url_serves_the_script_matching_published_sri(client) -> None:
     stable = client.get("/widgets/v1/groenbeek/embed.js")
-    assert stable.status_code == 302 and stable.headers["Cache-Control"] == "public, max-age=300"
-    location = stable.headers["Location"]
+    assert stable.status_code == 200 and stable.headers["Cache-Control"] == "public, max-age=300"
+    revalidated = client.get("/widgets/v1/groenbeek/embed.js",
+                             headers={"If-None-Match": stable.headers["ETag"]})
+    assert revalidated.status_code == 304 and not revalidated.data
+    location = stable.headers["Link"].split(">")[0].lstrip("<").replace("http://127.0.0.1:8000",
+                                                                        "")
     script = client.get(location)
+    assert script.data == stable.data
     assert script.status_code == 200 and script.mimetype == "text/javascript"
     assert "immutable" in script.headers["Cache-Control"]
     assert script.headers["Cross-Origin-Resource-Policy"] == "cross-origin"
@@ -41,7 +46,8 @@ def test_stable_url_redirects_to_immutable_script_matching_published_sri(client)
 
 
 def test_cors_only_for_registered_origins(client) -> None:
-    location = client.get("/widgets/v1/groenbeek/entry.js").headers["Location"]
+    location = client.get("/widgets/v1/groenbeek/entry.js").headers["Link"].split(">")[0] \
+        .lstrip("<").replace("http://127.0.0.1:8000", "")
     ok = client.get(location, headers={"Origin": "http://127.0.0.2:8001"})
     assert ok.headers["Access-Control-Allow-Origin"] == "http://127.0.0.2:8001"
     other = client.get(location, headers={"Origin": "http://127.0.0.3:8002"})

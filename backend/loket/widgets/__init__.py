@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from loket.widgets.assets import BuiltBundle, build
 
 log = logging.getLogger(__name__)
 PROFILE_TOKEN_SECONDS = 300
+SCRIPT_CACHE_SIZE = 512
 
 
 class Widgets:
@@ -27,6 +29,21 @@ class Widgets:
         self.themes = ThemeRegistry(themes_path)
         self._bundle: BuiltBundle | None = None
         self._lock = threading.Lock()
+        self._scripts: OrderedDict[tuple[Any, ...], tuple[str, str]] = OrderedDict()
+
+    def cached_script(self, key: tuple[Any, ...], build_script: Any) -> tuple[str, str]:
+        """A per-site script built once per version of the site's settings (LRU, per process)."""
+        with self._lock:
+            found = self._scripts.get(key)
+            if found is not None:
+                self._scripts.move_to_end(key)
+                return found
+        built = build_script()
+        with self._lock:
+            self._scripts[key] = built
+            while len(self._scripts) > SCRIPT_CACHE_SIZE:
+                self._scripts.popitem(last=False)
+        return built  # type: ignore[no-any-return]
 
     @property
     def bundle(self) -> BuiltBundle:

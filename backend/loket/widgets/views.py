@@ -67,22 +67,37 @@ def _script(widget_id: str, kind: str) -> tuple[str, str] | None:
     if found is None:
         return None
     client, theme = found
-    config = site_config(client, theme, _issuer())
-    config["version"] = widgets().bundle.version
-    body = per_site_script(widgets().bundle.code, config, embed=kind == "embed")
-    return body, hashlib.sha256(body.encode()).hexdigest()[:16]
+    bundle = widgets().bundle
+
+    def build() -> tuple[str, str]:
+        config = site_config(client, theme, _issuer())
+        config["version"] = bundle.version
+        body = per_site_script(bundle.code, config, embed=kind == "embed")
+        return body, hashlib.sha256(body.encode()).hexdigest()[:16]
+
+    # A change of the site's settings or theme bumps updated_at (or the theme) and so the key.
+    key = (client.id, client.updated_at, client.theme, theme.name, kind, bundle.version,
+           _issuer())
+    return widgets().cached_script(key, build)
 
 
 @bp.get("/widgets/v1/<widget_id>/<any(entry, embed):kind>.js")
 def stable(widget_id: str, kind: str) -> ResponseReturnValue:
-    """The stable URL in the snippet: a short-lived redirect to the current hashed script."""
+    """The stable URL in the snippet: the current script itself, cached for a few minutes and
+    revalidated by ETag (one request on a cold load; the hashed URL is for pinning with SRI)."""
     built = _script(widget_id, kind)
     if built is None:
         return _unknown_widget(widget_id)
-    response = redirect(url_for("widgets.hashed", widget_id=widget_id,
-                                name=f"{kind}.{built[1]}.js"), 302)
-    response.headers["Cache-Control"] = STABLE
-    response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+    body, digest = built
+    etag = f'"{digest}"'
+    if etag in request.headers.get("If-None-Match", ""):
+        response = _script_response("", status=304)
+    else:
+        response = _script_response(body)
+    response.headers["ETag"] = etag
+    response.headers["Link"] = (f'<{_issuer()}/widgets/v1/{widget_id}/{kind}.{digest}.js>; '
+                                'rel="alternate"')
+    _cors_for_site(response, widget_id)
     return response
 
 

@@ -18,6 +18,7 @@ from flask.testing import FlaskClient
 
 from support.agent import Agent
 from support.browser import PageLog, chromium_available, launch
+from support.oidc import RelyingParty
 from support.servers import (
     Provider,
     make_provider,
@@ -134,14 +135,6 @@ def provider(request: pytest.FixtureRequest,
             yield live
         finally:
             live.stop()
-
-
-@dataclass
-class RelyingParty:
-    client_id: str
-    secret: str
-    redirect_uri: str
-    post_logout_uri: str
 
 
 @pytest.fixture(scope="session")

@@ -43,6 +43,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LOG_LEVEL", "INFO", str, "logging level"),
     Setting("PROXY_COUNT", 0, int, "reverse proxies in front whose X-Forwarded-* headers to trust"),
     Setting("THEMES_PATH", "", str, "extra theme folders (colon-separated), searched first"),
+    Setting("UPSTREAM_ISSUER", "", str, "upstream OpenID provider (ACM, Keycloak) people sign in at"),
+    Setting("UPSTREAM_CLIENT_ID", "", str, "Loket's client id at the upstream provider"),
+    Setting("UPSTREAM_CLIENT_SECRET", "", str, "Loket's client secret at the upstream provider"),
+    Setting("UPSTREAM_INSZ_CLAIM", "rrn", str, "the upstream claim carrying the rijksregisternummer"),
+    Setting("UPSTREAM_SCOPE", "openid profile rrn", str, "scopes asked of the upstream provider"),
 )
 
 
@@ -79,7 +84,24 @@ def load(environ: dict[str, str] | None = None, overrides: dict[str, Any] | None
     elif isinstance(values["TEST_LOGIN"], str):
         values["TEST_LOGIN"] = _bool(values["TEST_LOGIN"])
     _check_issuer(values["ISSUER"])
+    _check_upstream(values)
     return values
+
+
+def _check_upstream(values: dict) -> None:
+    if not values["UPSTREAM_ISSUER"]:
+        return
+    parts = urlsplit(values["UPSTREAM_ISSUER"])
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ConfigError(f"LOKET_UPSTREAM_ISSUER must be an http(s) URL, "
+                          f"got {values['UPSTREAM_ISSUER']!r}.")
+    missing = [f"LOKET_UPSTREAM_{name}" for name in ("CLIENT_ID", "CLIENT_SECRET")
+               if not values[f"UPSTREAM_{name}"]]
+    if missing:
+        raise ConfigError(f"LOKET_UPSTREAM_ISSUER is set, so set {' and '.join(missing)} too "
+                          "(Loket's registration at the upstream provider).")
+    if "openid" not in values["UPSTREAM_SCOPE"].split():
+        raise ConfigError("LOKET_UPSTREAM_SCOPE must include openid.")
 
 
 def _check_issuer(issuer: str) -> None:
@@ -118,10 +140,14 @@ def production_problems(values: dict) -> list[str]:
     """Every reason the configuration is unsafe for production, as an instruction."""
     problems = []
     if values["TEST_LOGIN"]:
+        problems.append("the built-in test login is on: unset LOKET_TEST_LOGIN")
+    if not values["UPSTREAM_ISSUER"]:
         problems.append(
-            "the built-in test login is on: unset LOKET_TEST_LOGIN and configure an upstream "
-            "identity provider (LOKET_UPSTREAM_ISSUER)"
+            "no way to sign in: set LOKET_UPSTREAM_ISSUER, LOKET_UPSTREAM_CLIENT_ID and "
+            "LOKET_UPSTREAM_CLIENT_SECRET (see docs/operations.md, 'Sign-in at ACM or Keycloak')"
         )
+    elif urlsplit(values["UPSTREAM_ISSUER"]).scheme != "https":
+        problems.append("LOKET_UPSTREAM_ISSUER must use https")
     if not values["SECRET_KEY"] or len(str(values["SECRET_KEY"])) < 32:
         problems.append("set LOKET_SECRET_KEY to a random value of at least 32 characters")
     if urlsplit(values["ISSUER"]).scheme != "https":

@@ -5,12 +5,22 @@ from __future__ import annotations
 import base64
 import json
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import requests
 
 from support.agent import Agent, pkce_pair
 from support.servers import Provider
+
+
+@dataclass
+class RelyingParty:
+    client_id: str
+    secret: str
+    redirect_uri: str
+    post_logout_uri: str
+
 
 JAN = "85073003328"
 AN = "92021411256"

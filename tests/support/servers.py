@@ -141,9 +141,9 @@ class Provider:
 
 def make_provider(tmp: Path, database_url: str | None = None, host: str = "127.0.0.1",
                   extra_env: dict[str, str] | None = None, seed: bool = True,
-                  start: bool = True) -> Provider:
+                  start: bool = True, port: int | None = None) -> Provider:
     """Migrate, seed and (unless ``start=False``) start a provider; the caller stops it."""
-    port = free_port(host)
+    port = port or free_port(host)
     url = f"http://{host}:{port}"
     instance = tmp / "instance"
     instance.mkdir(parents=True, exist_ok=True)

@@ -22,6 +22,15 @@ def init_app(app: Flask) -> None:
     keys = KeyStore(cfg["SECRET_KEY"], retire_grace_seconds=max(86400, life.id_token * 2))
     app.extensions["loket.keys"] = keys
     app.extensions["loket.provider"] = Provider(cfg["ISSUER"], keys, life)
+    app.extensions["loket.upstream"] = None
+    if cfg["UPSTREAM_ISSUER"]:
+        from loket.sso.upstream import Upstream, UpstreamConfig
+
+        app.extensions["loket.upstream"] = Upstream(UpstreamConfig(
+            issuer=cfg["UPSTREAM_ISSUER"], client_id=cfg["UPSTREAM_CLIENT_ID"],
+            client_secret=cfg["UPSTREAM_CLIENT_SECRET"], insz_claim=cfg["UPSTREAM_INSZ_CLAIM"],
+            scope=cfg["UPSTREAM_SCOPE"],
+        ))
 
     # Each module adds its routes to the one blueprint before it is registered.
     from loket.sso import endpoints, signin, views  # noqa: F401

@@ -12,7 +12,7 @@ from flask import Response, jsonify, redirect, render_template, request
 from loket import audit, db
 from loket.errors import LoketError
 from loket.models import Client, Person, SsoSession
-from loket.sso import backchannel, capacities, jose
+from loket.sso import backchannel, capacities, jose, signin
 from loket.sso.forms import LogoutForm
 from loket.sso.protocol import InvalidClient, OAuthError, add_query, parse_scope
 from loket.sso.web import (
@@ -209,12 +209,18 @@ def end_session() -> Response | str:
         form.state.data = state or ""
         return render_template("sso/logout_confirm.html", form=form, client=client)
     notices: list[tuple[Client, str]] = []
+    upstream_token = None
     if sess is not None:
+        upstream_token = (sess.upstream or {}).get("id_token")
         notices = provider().end_session(session, sess, "logout")
     session.commit()
     backchannel.send_all(notices)
-    if post_logout:
-        response = redirect(add_query(post_logout, {"state": state}))
+    destination = add_query(post_logout, {"state": state}) if post_logout else None
+    upstream_logout = signin.upstream_logout_redirect(upstream_token, destination, client)
+    if upstream_logout is not None:
+        response = redirect(upstream_logout)
+    elif destination:
+        response = redirect(destination)
     else:
         response = Response(render_template("sso/logged_out.html", client=client))
     clear_session_cookie(response)

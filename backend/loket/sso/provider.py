@@ -89,15 +89,20 @@ class Provider:
     # ---- SSO sessions -------------------------------------------------------------------
 
     def start_session(self, db: Session, person: Person, acr: str, amr: list[str],
-                      upstream: dict[str, Any] | None = None) -> tuple[SsoSession, str]:
-        """A new SSO session for ``person``; returns it and the cookie value."""
+                      upstream: dict[str, Any] | None = None,
+                      auth_time: int | None = None) -> tuple[SsoSession, str]:
+        """A new SSO session for ``person``; returns it and the cookie value.
+
+        ``auth_time`` is when the person authenticated (upstream, that may be earlier than now);
+        the session's lifetime counts from now.
+        """
         now = int(time.time())
         cookie = new_secret()
         row = SsoSession(
             id=secrets.token_urlsafe(16),
             cookie_hash=digest(cookie),
             person_id=person.id,
-            auth_time=now,
+            auth_time=min(auth_time or now, now),
             acr=acr,
             amr=amr,
             created_at=now,
@@ -109,13 +114,16 @@ class Provider:
         db.flush()
         return row, cookie
 
-    def reauthenticate(self, db: Session, row: SsoSession, acr: str,
-                       amr: list[str]) -> str:
+    def reauthenticate(self, db: Session, row: SsoSession, acr: str, amr: list[str],
+                       auth_time: int | None = None,
+                       upstream: dict[str, Any] | None = None) -> str:
         """The same person signed in again: new auth_time and a new cookie secret."""
         now = int(time.time())
         cookie = new_secret()
         row.cookie_hash = digest(cookie)
-        row.auth_time = now
+        row.auth_time = min(auth_time or now, now)
+        if upstream is not None:
+            row.upstream = upstream
         row.acr = acr
         row.amr = amr
         row.last_seen_at = now

@@ -1,10 +1,15 @@
-"""The sign-in step: the built-in test login, or federation to an upstream provider."""
+"""The sign-in step: federation to an upstream provider (ACM, Keycloak) when one is configured,
+otherwise the built-in test login (development only)."""
 
 from __future__ import annotations
 
+import secrets
+import time
 from typing import Any
 
 from flask import Response, current_app, redirect, render_template, request, url_for
+from flask import session as cookie_session
+from sqlalchemy import select
 
 from loket import audit, db
 from loket.errors import LoketError
@@ -12,19 +17,28 @@ from loket.identifiers import InvalidIdentifier, parse_insz
 from loket.models import AuthorizationRequest, Client, Person
 from loket.sso import backchannel
 from loket.sso.forms import TestLoginForm
+from loket.sso.protocol import AuthorizationParams, pkce_challenge
+from loket.sso.upstream import Upstream, UpstreamError
 from loket.sso.web import (
     bp,
     current_session,
     expired_request,
+    issuer,
     no_store,
     provider,
     set_session_cookie,
 )
 
 TEST_LOGIN_ACR = "urn:loket:acr:test-login"
+PENDING_KEY = "upstream_logins"
+LOGOUT_KEY = "upstream_logouts"
+MAX_PENDING = 5
+PENDING_SECONDS = 900
 
 
-# ---- the built-in test login -----------------------------------------------------------
+def upstream() -> Upstream | None:
+    return current_app.extensions.get("loket.upstream")
+
 
 @bp.route("/aanmelden", methods=["GET", "POST"])
 def login() -> Response | str:
@@ -33,23 +47,34 @@ def login() -> Response | str:
     row = provider().load_request(session, request_id) if request_id else None
     if request_id and row is None:
         return expired_request()
+    federated = upstream()
+    if federated is not None:
+        return _to_upstream(federated, row)
     if not current_app.config["TEST_LOGIN"]:
         raise LoketError("login_unavailable", "Aanmelden is hier niet ingesteld: de beheerder "
                          "moet een identiteitsprovider koppelen.", 503)
+    return _test_login(row)
+
+
+# ---- the built-in test login -------------------------------------------------------------
+
+def _test_login(row: AuthorizationRequest | None) -> Response:
+    session = db.session()
     client = session.get(Client, row.client_id) if row else None
     form = TestLoginForm()
     error = None
     if form.validate_on_submit():
+        person = None
         try:
             insz = parse_insz(form.insz.data)
-            person = session.scalar(db_select_person(insz))
+            person = session.scalar(select(Person).where(Person.insz == insz))
             if person is None:
                 error = "Er is geen testpersoon met dit rijksregisternummer."
         except InvalidIdentifier as exc:
             error = exc.message
-        if error is None:
-            assert person is not None
-            return _signed_in(person, row)
+        if person is not None:
+            return complete_sign_in(person, row, acr=TEST_LOGIN_ACR, amr=["test"],
+                                    auth_time=int(time.time()), method="test-login")
         audit.record(session, "sign-in", "test-login", outcome="refused",
                      client_id=row.client_id if row else None, detail={"reason": error})
         session.commit()
@@ -59,25 +84,132 @@ def login() -> Response | str:
     return Response(render_template("sso/login.html", form=form, error=error, client=client))
 
 
-def db_select_person(insz: str) -> Any:
-    from sqlalchemy import select
+# ---- federation to the upstream provider ---------------------------------------------------
 
-    return select(Person).where(Person.insz == insz)
+def _callback_url() -> str:
+    return f"{issuer()}/aanmelden/terug"
 
 
-def _signed_in(person: Person, row: AuthorizationRequest | None) -> Response:
+def _to_upstream(federated: Upstream, row: AuthorizationRequest | None) -> Response:
+    auth = AuthorizationParams.from_dict(row.params) if row else None
+    state, nonce = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
+    verifier = secrets.token_urlsafe(48)
+    pending = {k: v for k, v in (cookie_session.get(PENDING_KEY) or {}).items()
+               if v.get("at", 0) > time.time() - PENDING_SECONDS}
+    pending[state] = {"nonce": nonce, "verifier": verifier, "request": row.id if row else "",
+                      "at": int(time.time())}
+    cookie_session[PENDING_KEY] = dict(list(pending.items())[-MAX_PENDING:])
+    try:
+        url = federated.authorization_url(
+            redirect_uri=_callback_url(), state=state, nonce=nonce,
+            challenge=pkce_challenge(verifier),
+            acr_values=auth.acr_values if auth else [],
+            # what the relying party asked of us, we ask of the upstream
+            prompt="login" if auth and ("login" in auth.prompt or auth.max_age is not None)
+            else None,
+            max_age=auth.max_age if auth else None,
+        )
+    except UpstreamError as exc:
+        raise LoketError(exc.code, exc.detail, 502) from exc
+    return no_store(redirect(url))
+
+
+@bp.get("/aanmelden/terug")
+def upstream_callback() -> Response:
+    federated = upstream()
+    if federated is None:
+        raise LoketError("not_found", "Deze pagina bestaat niet.", 404)
+    state = request.args.get("state", "")
+    pending_all = dict(cookie_session.get(PENDING_KEY) or {})
+    pending = pending_all.pop(state, None) if state else None
+    cookie_session[PENDING_KEY] = pending_all
+    if pending is None:
+        raise LoketError("upstream_state", "Deze aanmelding is verlopen of werd niet hier "
+                         "begonnen. Ga terug naar de website en meld je opnieuw aan.", 400)
+    session = db.session()
+    row = provider().load_request(session, pending["request"]) if pending["request"] else None
+    if pending["request"] and row is None:
+        return expired_request()
+    client_id = row.client_id if row else None
+    returned_iss = request.args.get("iss")
+    try:
+        if returned_iss is not None and returned_iss != federated.config.issuer:
+            raise UpstreamError("upstream_mixup", "Het antwoord kwam van een andere "
+                                "identiteitsprovider dan die waar je heen werd gestuurd.")
+        if request.args.get("error"):
+            detail = request.args.get("error_description") or request.args["error"]
+            raise UpstreamError("upstream_refused",
+                                f"De identiteitsprovider meldde: {detail[:300]}")
+        code = request.args.get("code")
+        if not code:
+            raise UpstreamError("upstream_refused", "De identiteitsprovider gaf geen code terug.")
+        who = federated.sign_in(code=code, verifier=pending["verifier"],
+                                redirect_uri=_callback_url(), nonce=pending["nonce"])
+    except UpstreamError as exc:
+        audit.record(session, "sign-in", "upstream", outcome="refused", client_id=client_id,
+                     detail={"reason": exc.code})
+        session.commit()
+        raise LoketError(exc.code, exc.detail, 400) from exc
+    person = session.scalar(select(Person).where(Person.insz == who.insz))
+    if person is None:
+        person = Person(insz=who.insz, given_name=who.given_name, family_name=who.family_name,
+                        created_at=int(time.time()))
+        session.add(person)
+    else:
+        person.given_name, person.family_name = who.given_name, who.family_name
+    session.flush()
+    return complete_sign_in(person, row, acr=who.acr, amr=who.amr, auth_time=who.auth_time,
+                            method="upstream",
+                            upstream={"id_token": who.id_token, "sid": who.sid})
+
+
+def upstream_logout_redirect(id_token: str | None, destination: str | None,
+                             client: Client | None) -> str | None:
+    """After our logout, end the upstream session too (RP-initiated logout there), then come
+    back to ``/afgemeld`` and on to ``destination``."""
+    federated = upstream()
+    if federated is None or not id_token:
+        return None
+    key = secrets.token_urlsafe(16)
+    after = dict(cookie_session.get(LOGOUT_KEY) or {})
+    after[key] = {"to": destination or "", "client": client.id if client else ""}
+    cookie_session[LOGOUT_KEY] = dict(list(after.items())[-MAX_PENDING:])
+    return federated.end_session_url(id_token_hint=id_token,
+                                     post_logout_redirect_uri=f"{issuer()}/afgemeld", state=key)
+
+
+@bp.get("/afgemeld")
+def after_upstream_logout() -> Response:
+    after = dict(cookie_session.get(LOGOUT_KEY) or {})
+    target = after.pop(request.args.get("state", ""), None)
+    cookie_session[LOGOUT_KEY] = after
+    if target and target["to"]:
+        return no_store(redirect(target["to"]))
+    client = db.session().get(Client, target["client"]) if target and target["client"] else None
+    return no_store(Response(render_template("sso/logged_out.html", client=client)))
+
+
+# ---- after either ----------------------------------------------------------------------------
+
+def complete_sign_in(person: Person, row: AuthorizationRequest | None, *, acr: str,
+                     amr: list[str], auth_time: int, method: str,
+                     upstream: dict[str, Any] | None = None) -> Response:
+    """Start (or renew) the SSO session and go on with the authorization request."""
     session = db.session()
     existing = current_session(touch=False)
     notices: list[tuple[Client, str]] = []
     if existing is not None and existing.person_id == person.id:
-        cookie = provider().reauthenticate(session, existing, TEST_LOGIN_ACR, ["test"])
-        sess = existing
+        cookie = provider().reauthenticate(session, existing, acr, amr, auth_time=auth_time,
+                                           upstream=upstream)
     else:
         if existing is not None:
             notices = provider().end_session(session, existing, "another person signed in")
-        sess, cookie = provider().start_session(session, person, TEST_LOGIN_ACR, ["test"])
-    audit.record(session, "sign-in", "test-login", actor=person.sub, subject=person.sub,
-                 client_id=row.client_id if row else None, detail={"acr": TEST_LOGIN_ACR})
+        _sess, cookie = provider().start_session(session, person, acr, amr, upstream=upstream,
+                                                 auth_time=auth_time)
+    if row is not None:
+        row.login_done_at = int(time.time())
+    audit.record(session, "sign-in", method, actor=person.sub, subject=person.sub,
+                 client_id=row.client_id if row else None, detail={"acr": acr})
     session.commit()
     backchannel.send_all(notices)
     target = url_for("sso.resume", request=row.id) if row else url_for("home.index")

@@ -108,7 +108,8 @@ class Upstream:
     # ---- the flow -------------------------------------------------------------------------
 
     def authorization_url(self, *, redirect_uri: str, state: str, nonce: str, challenge: str,
-                          acr_values: list[str]) -> str:
+                          acr_values: list[str], prompt: str | None = None,
+                          max_age: int | None = None) -> str:
         params = {
             "response_type": "code",
             "client_id": self.config.client_id,
@@ -123,6 +124,10 @@ class Upstream:
         }
         if acr_values:
             params["acr_values"] = " ".join(acr_values)
+        if prompt:
+            params["prompt"] = prompt
+        if max_age is not None:
+            params["max_age"] = str(max_age)
         return f"{self.metadata()['authorization_endpoint']}?{urlencode(params)}"
 
     def sign_in(self, *, code: str, verifier: str, redirect_uri: str,

@@ -123,7 +123,9 @@ def _proceed(auth: AuthorizationParams, row: AuthorizationRequest | None) -> Res
     session = db.session()
     sess = current_session()
     person = session.get(Person, sess.person_id) if sess else None
-    fresh = bool(sess and row and sess.auth_time >= row.created_at)
+    # A sign-in completed for this very request satisfies prompt=login, max_age and acr_values
+    # (upstream, the provider there was asked for the same; auth_time and acr say what it did).
+    fresh = bool(sess and row and row.login_done_at is not None)
     hinted_sub = _id_token_hint_subject(auth) if auth.id_token_hint else None
 
     needs_login = sess is None or person is None
@@ -136,6 +138,9 @@ def _proceed(auth: AuthorizationParams, row: AuthorizationRequest | None) -> Res
         needs_login = True
     if (not needs_login and auth.max_age is not None and not fresh
             and time.time() - sess.auth_time > auth.max_age):  # type: ignore[union-attr]
+        needs_login = True
+    if (not needs_login and auth.acr_values and not fresh
+            and sess.acr not in auth.acr_values):  # type: ignore[union-attr]
         needs_login = True
     if needs_login:
         if "none" in auth.prompt:
@@ -158,8 +163,8 @@ def _proceed(auth: AuthorizationParams, row: AuthorizationRequest | None) -> Res
             chosen = capacities.select_by_hint(caps, auth.login_hint)
             how = "login_hint"
             hint_failed = chosen is None
-        elif len(caps) == 1:
-            chosen = caps[0]
+        elif len(caps) == 1 or "capacity" not in auth.scope:
+            chosen = caps[0]  # the citizen: nothing to choose, or the client does not ask
     if chosen is None:
         if "none" in auth.prompt:
             raise OAuthError("account_selection_required",

@@ -79,7 +79,7 @@ def create_site(site: Site, *, issuer: str, client_id: str, client_secret: str, 
     def _template_globals() -> dict[str, Any]:
         user = current()
         return {"site": site, "user": user, "issuer": app.config["ISSUER"],
-                "profile_json": json.dumps(_profile(user, action_token()))}
+                "profile_json": _script_json(_profile(user, action_token()))}
 
     def _profile(user: dict[str, Any] | None, token: str) -> dict[str, Any]:
         """What the page hands to globalHeaderClient.accessMenu.setProfile (Flemish v5 shape)."""
@@ -262,6 +262,12 @@ def _validate_logout_token(provider: Any, token: str, client_id: str,
     if not claims.get("sid") and not claims.get("sub"):
         raise ValueError("logout token names no session")
     return dict(claims)
+
+
+def _script_json(value: Any) -> str:
+    """JSON that cannot end the <script> block it sits in, whatever a name contains."""
+    text = json.dumps(value)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def _safe_next(target: str | None) -> str | None:

@@ -179,6 +179,7 @@ def _demo_clients(session: Session, instance: Path, *,
         keep = known.get("client_secret") if existing is not None else None
         client, secret = clients.add(session, reg, allow_http_anywhere=allow_http_anywhere,
                                      secret=keep, replace=True)
+        client.settings = _demo_site_settings(site)
         if existing is not None and keep is None:
             # The secret was lost with the instance folder: issue a fresh one.
             secret = clients.new_secret()
@@ -190,6 +191,25 @@ def _demo_clients(session: Session, instance: Path, *,
     with os.fdopen(fd, "w") as handle:
         json.dump(result, handle, indent=2)
     return result
+
+
+def _demo_site_settings(site: DemoSite) -> dict[str, Any]:
+    """What the demo site's header and footer show (validated like `loket client configure`)."""
+    from loket.widgets.settings import validate
+
+    return validate({
+        "host": {"label": site.name, "href": f"{site.url}/"},
+        "applicationName": "Verenigingsloket",
+        "applicationLinks": [
+            {"label": "Mijn dossiers", "href": f"{site.url}/mijn-dossiers", "icon": "e-desk"},
+            {"label": "Producten en diensten", "href": f"{site.url}/producten-en-diensten"},
+        ],
+        "contact": {"servicePoints": [
+            {"label": "Dienst vrije tijd", "description": "Ma–vr 9–12 u.",
+             "phone": "+32 9 999 00 10", "email": "vrijetijd@example.org"},
+            {"label": "Alle contactgegevens", "href": f"{site.url}/"},
+        ]},
+    })
 
 
 # ---- bulk data ---------------------------------------------------------------------------

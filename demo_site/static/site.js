@@ -1,10 +1,10 @@
-// Hands the signed-in state to the Loket header, exactly as with the Flemish header (v5 API).
+// Hands the signed-in state to the Loket header exactly as with the Flemish header (v5 API),
+// then mounts it at the top of the page. Loaded synchronously right after <body>.
 (function () {
   "use strict";
   var data = document.getElementById("loket-profile");
-  if (!data || !window.globalHeaderClient) { return; }
-  var profile = JSON.parse(data.textContent);
   var client = window.globalHeaderClient;
-  client.accessMenu.setProfile(profile);
+  if (!data || !client) { return; }
+  client.accessMenu.setProfile(JSON.parse(data.textContent));
   client.mount();
 })();

@@ -24,6 +24,8 @@ from support.servers import (
     make_provider,
     postgres_available,
     postgres_database,
+    redis_available,
+    redis_env,
     skip_without_postgres,
 )
 
@@ -123,8 +125,9 @@ def provider(request: pytest.FixtureRequest,
     skip_without_postgres(backend)
     tmp = tmp_path_factory.mktemp(f"provider-{backend}")
     if backend == "postgresql":
+        # the scaled-out setup: PostgreSQL for data, Redis (when it answers) for shared state
         with postgres_database() as url:
-            live = make_provider(tmp, url)
+            live = make_provider(tmp, url, extra_env=redis_env() if redis_available() else None)
             try:
                 yield live
             finally:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -40,17 +39,22 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         WTF_CSRF_SSL_STRICT=secure,
         JSON_SORT_KEYS=False,
     )
-    logging.basicConfig(level=values["LOG_LEVEL"])
-    logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
+    from loket import logs
+
+    logs.configure(values["LOG_LEVEL"], values["LOG_FORMAT"])
 
     from loket import api, db, errors, security, sso, widgets
     from loket.home import bp as home_bp
+    from loket.shared import make_state
 
     if values["PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         n = values["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+    app.extensions["loket.shared"] = make_state(values["REDIS_URL"], values["REDIS_PREFIX"])
+    app.extensions["loket.limits"] = values["LIMITS"]
+    logs.init_app(app)
     errors.init_app(app)
     db.init_app(app)
     security.init_app(app)

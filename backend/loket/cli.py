@@ -96,7 +96,8 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
 
     app = _app()
     _prepare(app, upgrade=app.config["ENV"] == "development")
-    run(host=host, port=port, workers=workers, threads=threads)
+    run(host=host, port=port, workers=workers, threads=threads,
+        log_format=app.config["LOG_FORMAT"], log_level=app.config["LOG_LEVEL"])
 
 
 # ---- demo data ---------------------------------------------------------------------------

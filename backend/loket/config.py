@@ -41,6 +41,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ACCESS_TOKEN_SECONDS", 600, int, "access token lifetime"),
     Setting("ID_TOKEN_SECONDS", 600, int, "ID token lifetime"),
     Setting("LOG_LEVEL", "INFO", str, "logging level"),
+    Setting("LOG_FORMAT", "json", str, "json (one object per line) or text"),
+    Setting("REDIS_PREFIX", "loket:", str, "prefix of every Redis key (several Lokets, one Redis)"),
+    Setting("RATE_LIMITS", "", str, "overrides, e.g. signin=20/60,token_ip=3000/60,search=600/60"),
     Setting("PROXY_COUNT", 0, int, "reverse proxies in front whose X-Forwarded-* headers to trust"),
     Setting("THEMES_PATH", "", str, "extra theme folders (colon-separated), searched first"),
     Setting("UPSTREAM_ISSUER", "", str, "upstream OpenID provider (ACM, Keycloak) people sign in at"),
@@ -85,6 +88,16 @@ def load(environ: dict[str, str] | None = None, overrides: dict[str, Any] | None
         values["TEST_LOGIN"] = _bool(values["TEST_LOGIN"])
     _check_issuer(values["ISSUER"])
     _check_upstream(values)
+    if values["LOG_FORMAT"] not in {"json", "text"}:
+        raise ConfigError(f"LOKET_LOG_FORMAT must be 'json' or 'text', got {values['LOG_FORMAT']!r}.")
+    if values["REDIS_URL"] and urlsplit(values["REDIS_URL"]).scheme not in {"redis", "rediss", "unix"}:
+        raise ConfigError("LOKET_REDIS_URL must be a redis://, rediss:// or unix:// URL.")
+    from loket.ratelimit import parse_limits
+
+    try:
+        values["LIMITS"] = parse_limits(str(values["RATE_LIMITS"] or ""))
+    except ValueError as exc:
+        raise ConfigError(f"LOKET_RATE_LIMITS: {exc}.") from exc
     return values
 
 

@@ -65,9 +65,14 @@ class ServiceUnavailable(LoketError):
     code = "unavailable"
 
 
+# Machine endpoints: always JSON, whatever the Accept header says.
+JSON_PATHS = ("/api/", "/oidc/token", "/oidc/userinfo", "/oidc/jwks.json", "/.well-known/",
+              "/widgets/v1/profile", "/readyz", "/healthz")
+
+
 def wants_json() -> bool:
     """API and protocol endpoints answer JSON; pages people open answer HTML."""
-    if request.blueprint in {"api", "oidc_api"} or request.path.startswith("/api/"):
+    if request.blueprint == "api" or request.path.startswith(JSON_PATHS):
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return best == "application/json"

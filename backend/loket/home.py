@@ -27,6 +27,15 @@ def healthz() -> Response:
 
 @bp.get("/readyz")
 def readyz() -> Response:
-    """Readiness: the database answers."""
+    """Readiness: the database answers, and Redis when one is configured."""
+    from flask import current_app
+
+    from loket.errors import ServiceUnavailable
+
     db.ping()
+    if current_app.config["REDIS_URL"]:
+        try:
+            current_app.extensions["loket.shared"].ping()
+        except Exception as exc:  # noqa: BLE001 - any client error means "not ready"
+            raise ServiceUnavailable("redis", "Redis antwoordt niet.") from exc
     return jsonify({"status": "ready"})

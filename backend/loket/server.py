@@ -22,7 +22,25 @@ class LoketServer(BaseApplication):  # type: ignore[misc]
         return create_app()
 
 
-def run(host: str, port: int, workers: int, threads: int) -> None:
+def _logconfig(fmt: str, level: str) -> dict[str, Any]:
+    formatter = {"()": "loket.logs.JsonFormatter"} if fmt == "json" else {
+        "format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"main": formatter},
+        "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "main",
+                                "stream": "ext://sys.stderr"}},
+        "root": {"handlers": ["stderr"], "level": level},
+        "loggers": {"gunicorn.error": {"handlers": ["stderr"], "level": level,
+                                       "propagate": False},
+                    "gunicorn.access": {"handlers": [], "level": "CRITICAL",
+                                        "propagate": False}},
+    }
+
+
+def run(host: str, port: int, workers: int, threads: int, log_format: str = "json",
+        log_level: str = "INFO") -> None:
     LoketServer({
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
         "workers": workers,
@@ -38,5 +56,7 @@ def run(host: str, port: int, workers: int, threads: int) -> None:
         "proc_name": "loket",
         "accesslog": None,
         "errorlog": "-",
-        "loglevel": "info",
+        "loglevel": log_level.lower(),
+        "logconfig_dict": _logconfig(log_format, log_level),
+        # In-flight requests finish on SIGTERM (graceful_timeout above) before a worker exits.
     }).run()

@@ -45,6 +45,24 @@ def wait_for(url: str, timeout: float = 30.0, proc: subprocess.Popen | None = No
     raise RuntimeError(f"{url} did not answer within {timeout} s: {last}")
 
 
+REDIS_URL = os.environ.get("LOKET_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def redis_available() -> bool:
+    try:
+        import redis
+
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+        return True
+    except Exception:  # noqa: BLE001 - any failure means "not here"
+        return False
+
+
+def redis_env() -> dict[str, str]:
+    """Settings for a provider that shares its ephemeral state in Redis (own key prefix)."""
+    return {"LOKET_REDIS_URL": REDIS_URL, "LOKET_REDIS_PREFIX": f"loket-test-{uuid.uuid4().hex[:8]}:"}
+
+
 def postgres_available() -> bool:
     try:
         import psycopg
@@ -155,6 +173,8 @@ def make_provider(tmp: Path, database_url: str | None = None, host: str = "127.0
         "LOKET_INSTANCE_PATH": str(instance),
         "LOKET_DATABASE_URL": db_url,
         "LOKET_SECRET_KEY": "test-secret-" + uuid.uuid4().hex,
+        # one test IP signs in hundreds of times a minute; rate-limit tests set their own
+        "LOKET_RATE_LIMITS": "signin=100000/60,token_ip=1000000/60,search=1000000/60",
         **(extra_env or {}),
     }
     provider = Provider(url=url, env=env, instance=instance, database_url=db_url)

@@ -9,7 +9,7 @@ from urllib.parse import unquote
 
 from flask import Response, jsonify, redirect, render_template, request
 
-from loket import audit, db
+from loket import audit, db, ratelimit
 from loket.errors import LoketError
 from loket.models import Client, Person, SsoSession
 from loket.sso import backchannel, capacities, jose, signin
@@ -85,9 +85,11 @@ def _authenticate_client(form: dict[str, str]) -> Client:
 @bp.post("/oidc/token")
 def token() -> Response:
     session = db.session()
+    ratelimit.check("token_ip", request.remote_addr or "-")
     try:
         form = _form_params()
         client = _authenticate_client(form)
+        ratelimit.check("token_client", client.id)
         grant = form.get("grant_type")
         if grant not in client.grant_types:
             if grant in ("authorization_code", "client_credentials"):

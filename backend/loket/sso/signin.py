@@ -11,7 +11,7 @@ from flask import Response, current_app, redirect, render_template, request, url
 from flask import session as cookie_session
 from sqlalchemy import select
 
-from loket import audit, db
+from loket import audit, db, ratelimit
 from loket.errors import LoketError
 from loket.identifiers import InvalidIdentifier, parse_insz
 from loket.models import AuthorizationRequest, Client, Person
@@ -63,6 +63,8 @@ def _test_login(row: AuthorizationRequest | None) -> Response:
     client = session.get(Client, row.client_id) if row else None
     form = TestLoginForm()
     error = None
+    if form.is_submitted():
+        ratelimit.check("signin", request.remote_addr or "-")
     if form.validate_on_submit():
         person = None
         try:
@@ -119,6 +121,7 @@ def upstream_callback() -> Response:
     federated = upstream()
     if federated is None:
         raise LoketError("not_found", "Deze pagina bestaat niet.", 404)
+    ratelimit.check("signin", request.remote_addr or "-")
     state = request.args.get("state", "")
     pending_all = dict(cookie_session.get(PENDING_KEY) or {})
     pending = pending_all.pop(state, None) if state else None

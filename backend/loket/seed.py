@@ -153,6 +153,9 @@ def seed_demo(session: Session, instance: Path, *, allow_http_anywhere: bool) ->
         for insz in insz_list:
             if persons[insz].id not in have:
                 session.add(CompanyMandate(company=company, person=persons[insz], rol="zaakvoerder"))
+    from loket.catalog import demo as catalog_demo
+
+    catalog_demo.seed(session, instance, now, allow_http_anywhere=allow_http_anywhere)
     return _demo_clients(session, instance, allow_http_anywhere=allow_http_anywhere)
 
 

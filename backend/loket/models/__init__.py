@@ -2,6 +2,7 @@
 
 from loket.models.audit import AuditEntry, AuditHead
 from loket.models.base import Base
+from loket.models.catalog import CatalogProduct, CatalogProductCode
 from loket.models.clients import Client
 from loket.models.register import (
     Association,
@@ -33,6 +34,8 @@ __all__ = [
     "AuthorizationCode",
     "AuthorizationRequest",
     "Base",
+    "CatalogProduct",
+    "CatalogProductCode",
     "Client",
     "Company",
     "CompanyMandate",

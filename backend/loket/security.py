@@ -19,6 +19,8 @@ CSRF_EXEMPT_VIEWS = {
     "loket.sso.views.token",
     "loket.sso.views.userinfo",
     "loket.sso.views.authorize",
+    "loket.catalog.api.put_product",
+    "loket.catalog.api.delete_product",
 }
 
 

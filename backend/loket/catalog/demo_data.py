@@ -154,7 +154,8 @@ PRODUCTS: dict[str, list[dict[str, Any]]] = {
                            "One-off support for Rivierstede sports clubs starting a new team or "
                            "sport."),
          "type": "FinancieelVoordeel", "doelgroepen": ["Vereniging"],
-         "themas": ["CultuurSportVrijeTijd"], "keywords": {"nl": ["sport"], "en": ["sport"]},
+         "themas": ["CultuurSportVrijeTijd"],
+         "keywords": {"nl": ["sport", "subsidie"], "en": ["sport", "grant"]},
          "startDate": "Y-01-01", "endDate": "Y-12-31",
          "onlineRequestUrl": "https://e-loket.rivierstede.example/sportimpuls",
          "contactPoints": [RS_CONTACT]},
@@ -165,7 +166,8 @@ PRODUCTS: dict[str, list[dict[str, Any]]] = {
                            "Associations that create, manage or survey nature in Rivierstede "
                            "receive up to 2,500 euros per project."),
          "type": "FinancieelVoordeel", "doelgroepen": ["Vereniging"], "themas": ["MilieuEnergie"],
-         "keywords": {"nl": ["natuur", "biodiversiteit"], "en": ["nature", "biodiversity"]},
+         "keywords": {"nl": ["natuur", "biodiversiteit", "subsidie"],
+                      "en": ["nature", "biodiversity", "grant"]},
          "startDate": "Y-01-01", "endDate": "Y-12-31",
          "onlineRequestUrl": "https://e-loket.rivierstede.example/natuurproject",
          "contactPoints": [RS_CONTACT]},

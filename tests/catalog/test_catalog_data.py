@@ -85,3 +85,16 @@ def test_the_schema_names_the_fields_the_validator_knows() -> None:
 
     schema = json.loads((ROOT / "docs/catalog.schema.json").read_text())
     assert tuple(schema["$defs"]["product"]["properties"]) == FIELDS
+
+
+def test_the_example_in_the_docs_is_valid() -> None:
+    import jsonschema
+
+    from loket.catalog.validation import parse_product
+
+    text = (ROOT / "docs/catalog.md").read_text()
+    start = text.index('```json\n{\n  "format"') + len("```json\n")
+    example = json.loads(text[start:text.index("```", start)])
+    jsonschema.validate(example, json.loads((ROOT / "docs/catalog.schema.json").read_text()))
+    record = example["products"][0]
+    assert parse_product(record, {"BE23999001"}, allow_publisher=True) == record

@@ -103,10 +103,10 @@ def list_products() -> Response:
     reader.rollback()
     body: dict[str, Any] = {"total": result.total, "offset": query.offset, "limit": query.limit,
                             "lang": query.lang, "personalised": profile is not None}
-    if profile is not None and caller is not None:
-        body["scope"] = query.scope
-        body["capacity"] = {k: caller.capacity.get(k) for k in ("code", "identifier", "name")} \
-            if caller.capacity else None
+    if caller is not None:
+        if profile is not None:
+            body["scope"] = query.scope
+            body["capacity"] = {k: profile.capacity.get(k) for k in ("code", "identifier", "name")}
         _audit_read(caller, "catalog-search", "catalog/products",
                     {"filters": query.filters(), "q": query.q, "scope": query.scope,
                      "total": result.total})
@@ -129,7 +129,8 @@ def get_product(product_id: str) -> Response:
         tree = _areas().get(reader)
         profile = relevance.profile_for(reader, caller.capacity, tree)
         if profile is not None:
-            body["relevance"] = relevance.explain(product.data, profile, tree, lang, relevance.today())
+            body["relevance"] = relevance.explain(product.data, profile, tree, lang,
+                                                  relevance.today())
         _audit_read(caller, "catalog-read", f"catalog/product/{product_id}", {})
     reader.rollback()
     response = jsonify(body)

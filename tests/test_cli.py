@@ -113,7 +113,8 @@ def test_seed_demo_is_idempotent(cli) -> None:
              "(SELECT COUNT(*) FROM clients)"
     before = tuple(cli.sql(counts)[0])
     secrets = json.loads(cli.cli("seed-demo", "--json").stdout)
-    assert tuple(cli.sql(counts)[0]) == before == (3, 3, 3, 1, 2)
+    # clients: the two demo sites plus whatever back offices and publishers features register
+    assert tuple(cli.sql(counts)[0]) == before and before[:4] == (3, 3, 3, 1) and before[4] >= 2
     assert secrets["groenbeek"]["client_secret"] == cli.demo_clients["groenbeek"]["client_secret"]
 
 
@@ -126,7 +127,8 @@ def test_seed_demo_bulk_associations_shows_progress(cli) -> None:
 
 def test_db_current_reports_the_schema(cli) -> None:
     result = cli.cli("db", "current")
-    assert "0001_foundation" in result.stdout
+    have, newest = (line.split(":", 1)[1].strip() for line in result.stdout.splitlines()[:2])
+    assert have == newest and have.startswith("000")
 
 
 def test_keys_rotate_keeps_the_old_key_published(cli) -> None:

@@ -172,7 +172,7 @@ def openapi() -> Response:
 
 
 # Feature modules that add routes to ``bp``; imported before the blueprint is registered.
-FEATURES: tuple[str, ...] = ("loket.dossiers.api",)
+FEATURES: tuple[str, ...] = ("loket.dossiers.api", "loket.catalog.api")
 
 
 def init_app(app: Flask) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 import click
 from flask import Flask
 
+from loket.catalog.cli import group as catalog_group
 from loket.config import ConfigError
 
 
@@ -122,8 +123,10 @@ def _progress(label: str, total: int) -> Callable[[int], None]:
               help="Also add this many generated associations.")
 @click.option("--dossiers", default=0, type=click.IntRange(0, 10_000_000),
               help="Also add this many generated dossiers (see docs/performance.md).")
+@click.option("--products", default=0, type=click.IntRange(0, 1_000_000),
+              help="Also add this many generated catalog products.")
 @click.option("--json", "as_json", is_flag=True, help="Print the demo clients as JSON.")
-def seed_demo(associations: int, dossiers: int, as_json: bool) -> None:
+def seed_demo(associations: int, dossiers: int, products: int, as_json: bool) -> None:
     """Load the demo persons, associations, companies and the two demo sites (idempotent)."""
     from loket import db as dbm
     from loket import seed
@@ -142,6 +145,11 @@ def seed_demo(associations: int, dossiers: int, as_json: bool) -> None:
 
         bulk.add(dbm.database(app), dossiers, now=dbm.now(),
                  progress=_progress("dossiers", dossiers))
+    if products:
+        from loket.catalog import bulk
+
+        with dbm.database(app).transaction() as session:
+            bulk.add(session, products, progress=_progress("products", products))
     if as_json:
         click.echo(json.dumps(sites, indent=2))
         return
@@ -407,6 +415,8 @@ def audit_verify() -> None:
                f"({result.entries} entries before it are intact).", err=True)
     sys.exit(1)
 
+
+main.add_command(catalog_group)
 
 if __name__ == "__main__":
     main()

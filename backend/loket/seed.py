@@ -156,6 +156,10 @@ def seed_demo(session: Session, instance: Path, *, allow_http_anywhere: bool) ->
     from loket.dossiers import demo as dossier_demo
 
     dossier_demo.seed(session, instance, now, allow_http_anywhere=allow_http_anywhere)
+
+    from loket.catalog import demo as catalog_demo
+
+    catalog_demo.seed(session, instance, now, allow_http_anywhere=allow_http_anywhere)
     return _demo_clients(session, instance, allow_http_anywhere=allow_http_anywhere)
 
 

@@ -2,6 +2,7 @@
 
 from loket.models.audit import AuditEntry, AuditHead
 from loket.models.base import Base
+from loket.models.catalog import CatalogProduct, CatalogProductCode
 from loket.models.clients import Client
 from loket.models.dossiers import Dossier, DossierAgent, DossierStatusChange
 from loket.models.register import (
@@ -34,6 +35,8 @@ __all__ = [
     "AuthorizationCode",
     "AuthorizationRequest",
     "Base",
+    "CatalogProduct",
+    "CatalogProductCode",
     "Client",
     "Company",
     "CompanyMandate",

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Response, current_app, jsonify, request, url_for
 
-from loket import api, audit, db
+from loket import api, audit, db, ratelimit
 from loket.catalog import codes, openapi, relevance, search, store, validation
 from loket.catalog.areas import AreaCache, AreaTree
 from loket.errors import BadRequest, Forbidden, NotFound, PreconditionFailed
@@ -93,6 +93,7 @@ def _optional_caller() -> api.Caller | None:
 
 
 @api.bp.get("/catalog/products")
+@ratelimit.limited("search")
 def list_products() -> Response:
     caller = _optional_caller()
     reader = db.read_session()

@@ -17,8 +17,9 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/python scripts/demo.py
 
-## test: the whole pytest suite, browser tests included (installs Debian's chromium when root)
-test: $(STAMP) check-chromium
+## test: lint (ruff, mypy), then the whole pytest suite, browser tests included
+## (installs Debian's chromium when root and missing)
+test: $(STAMP) check-chromium lint
 	LOKET_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
 
 check-chromium:

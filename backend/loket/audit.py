@@ -24,6 +24,7 @@ from sqlalchemy import bindparam, event, insert, select, update
 from sqlalchemy.orm import Session
 
 from loket.models import AuditEntry, AuditHead
+from loket.models.base import table_of
 
 GENESIS = "0" * 64
 _PENDING = "loket_audit_pending"
@@ -85,13 +86,13 @@ def entry_hash(prev_hash: str, fields: dict[str, Any]) -> str:
 
 # Built once (they run on every audited request).
 _TAKE_HEAD = (
-    update(AuditHead.__table__).where(AuditHead.__table__.c.id == 1)
-    .values(last_seq=AuditHead.__table__.c.last_seq + bindparam("n"))
-    .returning(AuditHead.__table__.c.last_seq, AuditHead.__table__.c.last_hash)
+    update(table_of(AuditHead)).where(table_of(AuditHead).c.id == 1)
+    .values(last_seq=table_of(AuditHead).c.last_seq + bindparam("n"))
+    .returning(table_of(AuditHead).c.last_seq, table_of(AuditHead).c.last_hash)
 )
-_INSERT = insert(AuditEntry.__table__)
+_INSERT = insert(table_of(AuditEntry))
 _SET_HEAD_HASH = (
-    update(AuditHead.__table__).where(AuditHead.__table__.c.id == 1)
+    update(table_of(AuditHead)).where(table_of(AuditHead).c.id == 1)
     .values(last_hash=bindparam("last_hash"))
 )
 

@@ -141,15 +141,15 @@ def seed_demo(associations: int, dossiers: int, products: int, as_json: bool) ->
             seed.bulk_associations(session, associations,
                                    progress=_progress("associations", associations))
     if dossiers:
-        from loket.dossiers import bulk
+        from loket.dossiers import bulk as dossier_bulk
 
-        bulk.add(dbm.database(app), dossiers, now=dbm.now(),
-                 progress=_progress("dossiers", dossiers))
+        dossier_bulk.add(dbm.database(app), dossiers, now=dbm.now(),
+                         progress=_progress("dossiers", dossiers))
     if products:
-        from loket.catalog import bulk
+        from loket.catalog import bulk as catalog_bulk
 
         with dbm.database(app).transaction() as session:
-            bulk.add(session, products, progress=_progress("products", products))
+            catalog_bulk.add(session, products, progress=_progress("products", products))
     if as_json:
         click.echo(json.dumps(sites, indent=2))
         return

@@ -72,7 +72,7 @@ def load(environ: dict[str, str] | None = None, overrides: dict[str, Any] | None
     values: dict[str, Any] = {}
     for setting in SETTINGS:
         raw = env.get(f"LOKET_{setting.name}")
-        values[setting.name] = setting.default if raw in (None, "") else _parse(setting, raw)
+        values[setting.name] = setting.default if not raw else _parse(setting, raw)
     for key, value in (overrides or {}).items():
         values[key.removeprefix("LOKET_")] = value
     values["ISSUER"] = str(values["ISSUER"]).rstrip("/")

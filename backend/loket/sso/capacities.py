@@ -40,11 +40,6 @@ class Capacity:
     def display_identifier(self) -> str:
         return format_kbo(self.identifier) if self.code == "EA" else self.identifier
 
-    def same_as(self, other: dict[str, Any] | None) -> bool:
-        return bool(other) and other.get("code") == self.code and \
-            other.get("identifier") == self.identifier
-
-
 def _capacities_query() -> Any:
     associations = (
         select(literal("VER").label("code"), Association.vcode.label("identifier"),

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from flask import Response, jsonify, redirect, render_template, request
+from flask.typing import ResponseReturnValue
 
 from loket import audit, db, ratelimit
 from loket.errors import LoketError
@@ -69,8 +70,7 @@ def _authenticate_client(form: dict[str, str]) -> Client:
         if client is None or client.public or not clients.secret_matches(client, secret):
             raise InvalidClient("Client authentication failed.", basic=True)
         return client
-    client_id = form.get("client_id")
-    client = clients.get(session, client_id)
+    client = clients.get(session, form.get("client_id"))
     if client is None:
         raise InvalidClient("Client authentication failed.")
     if client.public:
@@ -83,7 +83,7 @@ def _authenticate_client(form: dict[str, str]) -> Client:
 
 
 @bp.post("/oidc/token")
-def token() -> Response:
+def token() -> ResponseReturnValue:
     session = db.session()
     ratelimit.check("token_ip", request.remote_addr or "-")
     try:
@@ -134,7 +134,7 @@ def bearer_token() -> str | None:
     return None
 
 
-def bearer_error(error: str, description: str, status: int = 401) -> Response:
+def bearer_error(error: str, description: str, status: int = 401) -> ResponseReturnValue:
     response = jsonify({"error": error, "error_description": description})
     response.status_code = status
     response.headers["WWW-Authenticate"] = (
@@ -144,7 +144,7 @@ def bearer_error(error: str, description: str, status: int = 401) -> Response:
 
 
 @bp.route("/oidc/userinfo", methods=["GET", "POST"])
-def userinfo() -> Response:
+def userinfo() -> ResponseReturnValue:
     session = db.session()
     found = provider().access_token_and_person(session, bearer_token())
     if found is None:
@@ -166,7 +166,7 @@ def userinfo() -> Response:
 # ---- logout ----------------------------------------------------------------------------
 
 @bp.route("/oidc/logout", methods=["GET", "POST"])
-def end_session() -> Response | str:
+def end_session() -> ResponseReturnValue:
     session = db.session()
     values = request.values
     hint = values.get("id_token_hint") or None

@@ -9,9 +9,10 @@ import hashlib
 import secrets
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from loket import audit
@@ -24,6 +25,7 @@ from loket.models import (
     SessionClient,
     SsoSession,
 )
+from loket.models.base import table_of
 from loket.sso import jose
 from loket.sso.capacities import Capacity
 from loket.sso.keys import KeyStore
@@ -46,12 +48,12 @@ _CODE_WITH_SESSION = (
     .where(AuthorizationCode.code_hash == bindparam("code_hash"))
 )
 _CLAIM_CODE = (
-    update(AuthorizationCode.__table__)
-    .where(AuthorizationCode.__table__.c.code_hash == bindparam("b_code_hash"),
-           AuthorizationCode.__table__.c.used_at.is_(None))
+    update(table_of(AuthorizationCode))
+    .where(table_of(AuthorizationCode).c.code_hash == bindparam("b_code_hash"),
+           table_of(AuthorizationCode).c.used_at.is_(None))
     .values(used_at=bindparam("b_now"))
 )
-_INSERT_TOKEN = insert(AccessToken.__table__)
+_INSERT_TOKEN = insert(table_of(AccessToken))
 
 
 def digest(secret: str) -> str:
@@ -239,11 +241,11 @@ class Provider:
         if row.client_id != client.id:
             raise OAuthError("invalid_grant", "The code was issued to another client.")
         if row.used_at is not None:
-            revoked = db.execute(
+            revoked = cast(CursorResult[Any], db.execute(
                 update(AccessToken)
                 .where(AccessToken.code_hash == row.code_hash, AccessToken.revoked_at.is_(None))
                 .values(revoked_at=now)
-            ).rowcount
+            )).rowcount
             audit.record(db, "code-replay", "token", client_id=client.id, outcome="refused",
                          detail={"revoked_tokens": revoked})
             db.commit()
@@ -254,9 +256,8 @@ class Provider:
         if redirect_uri != row.redirect_uri:
             raise OAuthError("invalid_grant", "redirect_uri differs from the authorization request.")
         check_pkce(row.code_challenge, verifier)
-        claimed = db.connection().execute(
-            _CLAIM_CODE, {"b_code_hash": row.code_hash, "b_now": now}
-        ).rowcount
+        claimed = cast(CursorResult[Any], db.connection().execute(
+            _CLAIM_CODE, {"b_code_hash": row.code_hash, "b_now": now})).rowcount
         if claimed != 1:
             raise OAuthError("invalid_grant", "The code was used already.")
         if session_ended is not None:

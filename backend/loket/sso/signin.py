@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Response, current_app, redirect, render_template, request, url_for
 from flask import session as cookie_session
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from loket import audit, db, ratelimit
@@ -41,7 +42,7 @@ def upstream() -> Upstream | None:
 
 
 @bp.route("/aanmelden", methods=["GET", "POST"])
-def login() -> Response | str:
+def login() -> ResponseReturnValue:
     session = db.session()
     request_id = request.values.get("request") or request.form.get("request_id") or ""
     row = provider().load_request(session, request_id) if request_id else None
@@ -58,7 +59,7 @@ def login() -> Response | str:
 
 # ---- the built-in test login -------------------------------------------------------------
 
-def _test_login(row: AuthorizationRequest | None) -> Response:
+def _test_login(row: AuthorizationRequest | None) -> ResponseReturnValue:
     session = db.session()
     client = session.get(Client, row.client_id) if row else None
     form = TestLoginForm()
@@ -92,7 +93,7 @@ def _callback_url() -> str:
     return f"{issuer()}/aanmelden/terug"
 
 
-def _to_upstream(federated: Upstream, row: AuthorizationRequest | None) -> Response:
+def _to_upstream(federated: Upstream, row: AuthorizationRequest | None) -> ResponseReturnValue:
     auth = AuthorizationParams.from_dict(row.params) if row else None
     state, nonce = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
     verifier = secrets.token_urlsafe(48)
@@ -117,7 +118,7 @@ def _to_upstream(federated: Upstream, row: AuthorizationRequest | None) -> Respo
 
 
 @bp.get("/aanmelden/terug")
-def upstream_callback() -> Response:
+def upstream_callback() -> ResponseReturnValue:
     federated = upstream()
     if federated is None:
         raise LoketError("not_found", "Deze pagina bestaat niet.", 404)
@@ -182,7 +183,7 @@ def upstream_logout_redirect(id_token: str | None, destination: str | None,
 
 
 @bp.get("/afgemeld")
-def after_upstream_logout() -> Response:
+def after_upstream_logout() -> ResponseReturnValue:
     after = dict(cookie_session.get(LOGOUT_KEY) or {})
     target = after.pop(request.args.get("state", ""), None)
     cookie_session[LOGOUT_KEY] = after
@@ -196,7 +197,7 @@ def after_upstream_logout() -> Response:
 
 def complete_sign_in(person: Person, row: AuthorizationRequest | None, *, acr: str,
                      amr: list[str], auth_time: int, method: str,
-                     upstream: dict[str, Any] | None = None) -> Response:
+                     upstream: dict[str, Any] | None = None) -> ResponseReturnValue:
     """Start (or renew) the SSO session and go on with the authorization request."""
     session = db.session()
     existing = current_session(touch=False)

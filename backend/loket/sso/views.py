@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from flask import Response, current_app, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from loket import audit, db
 from loket.errors import LoketError
@@ -35,7 +36,7 @@ TEST_LOGIN_ACR = "urn:loket:acr:test-login"
 # ---- discovery and keys -----------------------------------------------------------------
 
 @bp.get("/.well-known/openid-configuration")
-def discovery() -> Response:
+def discovery() -> ResponseReturnValue:
     issuer = current_app.config["ISSUER"]
     from loket.scopes import USER_SCOPES
 
@@ -76,7 +77,7 @@ def discovery() -> Response:
 
 
 @bp.get("/oidc/jwks.json")
-def jwks() -> Response:
+def jwks() -> ResponseReturnValue:
     response = jsonify(provider().keys.jwks(db.read_session()))
     response.headers["Cache-Control"] = "public, max-age=60"
     response.headers["Access-Control-Allow-Origin"] = "*"
@@ -86,7 +87,7 @@ def jwks() -> Response:
 # ---- authorization ---------------------------------------------------------------------
 
 @bp.route("/oidc/authorize", methods=["GET", "POST"])
-def authorize() -> Response:
+def authorize() -> ResponseReturnValue:
     source = request.args if request.method == "GET" else request.form
     params = {key: source.getlist(key) for key in source}
     session = db.session()
@@ -96,7 +97,7 @@ def authorize() -> Response:
         )
     except OAuthError as exc:
         raise LoketError(exc.error, exc.description, 400) from exc
-    state = (params.get("state") or [None])[0]
+    state: str | None = (params.get("state") or [None])[0]  # type: ignore[list-item]
     try:
         auth = parse_authorization(params, client, redirect_uri)
         return _proceed(auth, None)
@@ -106,7 +107,7 @@ def authorize() -> Response:
 
 
 @bp.get("/oidc/authorize/resume")
-def resume() -> Response:
+def resume() -> ResponseReturnValue:
     row = provider().load_request(db.session(), request.args.get("request"))
     if row is None:
         return expired_request()
@@ -118,7 +119,7 @@ def resume() -> Response:
         return no_store(redirect(error_redirect(auth.redirect_uri, exc, auth.state, issuer())))
 
 
-def _proceed(auth: AuthorizationParams, row: AuthorizationRequest | None) -> Response:
+def _proceed(auth: AuthorizationParams, row: AuthorizationRequest | None) -> ResponseReturnValue:
     """Decide: sign in, choose a capacity, or issue a code and return to the client."""
     session = db.session()
     sess = current_session()
@@ -205,7 +206,7 @@ def _id_token_hint_subject(auth: AuthorizationParams) -> str:
 # ---- capacity chooser ------------------------------------------------------------------
 
 @bp.route("/hoedanigheid", methods=["GET", "POST"])
-def choose() -> Response | str:
+def choose() -> ResponseReturnValue:
     session = db.session()
     row = provider().load_request(session, request.values.get("request")
                                   or request.form.get("request_id"))

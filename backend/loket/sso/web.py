@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Blueprint, Response, current_app, request
+from werkzeug.wrappers import Response as BaseResponse
 
 from loket import db
 from loket.errors import LoketError
@@ -12,6 +13,7 @@ from loket.models import Client, SsoSession
 from loket.sso.provider import Provider
 
 bp = Blueprint("sso", __name__)
+R = TypeVar("R", bound=BaseResponse)
 
 
 def provider() -> Provider:
@@ -26,19 +28,19 @@ def current_session(touch: bool = True) -> SsoSession | None:
     return provider().find_session(db.session(), request.cookies.get(cookie_name()), touch=touch)
 
 
-def set_session_cookie(response: Response, value: str) -> None:
+def set_session_cookie(response: BaseResponse, value: str) -> None:
     response.set_cookie(
         cookie_name(), value, max_age=current_app.config["SESSION_MAX_MINUTES"] * 60,
         path="/", secure=current_app.config["SECURE_COOKIES"], httponly=True, samesite="Lax",
     )
 
 
-def clear_session_cookie(response: Response) -> None:
+def clear_session_cookie(response: BaseResponse) -> None:
     response.delete_cookie(cookie_name(), path="/", secure=current_app.config["SECURE_COOKIES"],
                            httponly=True, samesite="Lax")
 
 
-def no_store(response: Response) -> Response:
+def no_store(response: R) -> R:
     response.headers["Cache-Control"] = "no-store"
     response.headers["Pragma"] = "no-cache"
     return response

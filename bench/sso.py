@@ -19,14 +19,15 @@ import multiprocessing as mp
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
 
+import _drive  # noqa: E402
 from support.agent import Agent, callback_params, pkce_pair  # noqa: E402
 from support.servers import make_provider, postgres_available, postgres_database  # noqa: E402
 
@@ -34,32 +35,8 @@ CLIENT_PROCS = 4
 AN = "92021411256"
 
 
-def _worker(args: tuple[str, str, list[dict[str, Any]]]) -> list[float]:
-    """Send each prepared request on one keep-alive connection; return latencies (s)."""
-    base, _, requests = args
-    parts = urlsplit(base)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
-    latencies = []
-    for req in requests:
-        started = time.perf_counter()
-        conn.request(req["method"], req["path"], body=req.get("body"), headers=req["headers"])
-        response = conn.getresponse()
-        body = response.read()
-        if response.status != 200:
-            raise RuntimeError(f"{req['path']} answered {response.status}: {body[:200]!r}")
-        latencies.append(time.perf_counter() - started)
-    conn.close()
-    return latencies
-
-
 def drive(pool: Any, base: str, requests: list[dict[str, Any]]) -> dict[str, float]:
-    chunks = [requests[i::CLIENT_PROCS] for i in range(CLIENT_PROCS)]
-    started = time.perf_counter()
-    results = pool.map(_worker, [(base, "", chunk) for chunk in chunks])
-    elapsed = time.perf_counter() - started
-    lat = sorted(x for chunk in results for x in chunk)
-    return {"rate": len(lat) / elapsed, "p50": lat[len(lat) // 2] * 1000,
-            "p95": lat[int(len(lat) * 0.95)] * 1000}
+    return _drive.drive(pool, base, requests, CLIENT_PROCS)
 
 
 def mint_codes(agent: Agent, client_id: str, redirect: str, n: int) -> list[tuple[str, str]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -64,6 +64,27 @@ def app(tmp_path: Path) -> Iterator[Flask]:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+@pytest.fixture
+def person_token(app: Flask) -> Callable[..., str]:
+    """An access token as the in-process provider issues it after a sign-in in ``capacity``."""
+    from sqlalchemy import select
+
+    from loket import db
+    from loket.models import Person
+
+    def issue(insz: str, capacity: dict[str, str] | None = None,
+              scope: str = "openid capacity dossiers catalog associations") -> str:
+        with db.database(app).transaction() as session:
+            person = session.scalar(select(Person).where(Person.insz == insz))
+            assert person is not None
+            cap = capacity or {"code": "BUR", "identifier": insz,
+                               "name": f"{person.given_name} {person.family_name}"}
+            return str(app.extensions["loket.provider"]._store_access_token(
+                session, "groenbeek", scope, person=person, capacity=cap))
+
+    return issue
 
 
 # ---- back-channel logout receiver -----------------------------------------------------------

@@ -11,7 +11,6 @@ import pytest
 import requests
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
 
 from support.catalog import basic
 from support.servers import Provider
@@ -32,25 +31,6 @@ def publisher(app: Flask, client: FlaskClient) -> Callable[..., str]:
                                headers=basic(client_id, secret))
         assert response.status_code == 200, response.get_data(as_text=True)
         return str(response.get_json()["access_token"])
-
-    return issue
-
-
-@pytest.fixture
-def person_token(app: Flask) -> Callable[..., str]:
-    """An access token as the provider issues it after a sign-in in ``capacity``."""
-    from loket import db
-    from loket.models import Person
-
-    def issue(insz: str, capacity: dict[str, str] | None = None,
-              scope: str = "openid capacity catalog") -> str:
-        with db.database(app).transaction() as session:
-            person = session.scalar(select(Person).where(Person.insz == insz))
-            assert person is not None
-            cap = capacity or {"code": "BUR", "identifier": insz,
-                               "name": f"{person.given_name} {person.family_name}"}
-            return str(app.extensions["loket.provider"]._store_access_token(
-                session, "groenbeek", scope, person=person, capacity=cap))
 
     return issue
 

@@ -49,25 +49,6 @@ def backoffice(cc_token: Callable[..., str]) -> str:
 
 
 @pytest.fixture
-def person_token(app: Flask) -> Callable[..., str]:
-    """An access token as the provider issues it after a sign-in in ``capacity``."""
-    from loket import db
-    from loket.models import Person
-
-    def issue(insz: str, capacity: dict[str, str] | None = None,
-              scope: str = "openid capacity dossiers") -> str:
-        with db.database(app).transaction() as session:
-            person = session.scalar(select(Person).where(Person.insz == insz))
-            assert person is not None
-            cap = capacity or {"code": "BUR", "identifier": insz,
-                               "name": f"{person.given_name} {person.family_name}"}
-            return str(app.extensions["loket.provider"]._store_access_token(
-                session, "groenbeek", scope, person=person, capacity=cap))
-
-    return issue
-
-
-@pytest.fixture
 def count_rows(app: Flask) -> Callable[[Any], int]:
     from loket import db
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import base64
 import copy
 from typing import Any
+
+from support.oidc import basic, bearer  # noqa: F401 - used by tests through this module
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 FC_GROENBEEK = {"code": "VER", "identifier": "V0001001", "name": "FC Groenbeek"}
@@ -47,13 +48,6 @@ def product(**changes: Any) -> dict[str, Any]:
     return body
 
 
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-def basic(client_id: str, secret: str) -> dict[str, str]:
-    raw = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
-    return {"Authorization": f"Basic {raw}"}
 
 
 def ids(body: dict[str, Any]) -> list[str]:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import base64
 from typing import Any
+
+from support.oidc import basic, bearer  # noqa: F401 - used by tests through this module
 
 JAN, AN, ELS = "85073003328", "92021411256", "79050124561"
 FC_GROENBEEK = {"code": "VER", "identifier": "V0001001", "name": "FC Groenbeek"}
@@ -28,12 +29,3 @@ def dossier_body(**changes: Any) -> dict[str, Any]:
     }
     body.update(changes)
     return body
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-def basic(client_id: str, secret: str) -> dict[str, str]:
-    raw = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
-    return {"Authorization": f"Basic {raw}"}

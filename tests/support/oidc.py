@@ -85,3 +85,12 @@ def full_flow(provider: Provider, rp: Any, agent: Agent, insz: str = AN,
 def hint(code: str, identifier: str | None = None) -> str:
     payload = {"cap_hint": code, **({"code_hint": identifier} if identifier else {})}
     return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def basic(client_id: str, secret: str) -> dict[str, str]:
+    raw = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
+    return {"Authorization": f"Basic {raw}"}

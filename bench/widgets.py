@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import re
 import statistics
 import sys
 import tempfile
@@ -98,6 +99,14 @@ def main() -> None:
             print(f"  of which the shared bundle (JS + CSS):       {len(code):>7} B raw, "
                   f"{len(gzip.compress(code, 9)):>6} B gzip")
             print("  requests: 1 (the stable URL answers the script itself); no CSS, font or image request")
+            # Panels are chunks fetched only by pages that have their element.
+            for url in sorted(set(re.findall(r'"(https?://[^"]+/widgets/v1/assets/loket-[a-z-]+'
+                                             r'\.[0-9a-f]{16}\.js)"', body.decode()))):
+                chunk = requests.get(url, timeout=10).content
+                tag = url.rsplit("/", 1)[1].split(".")[0]
+                print(f"  panel chunk {tag} (only where used):{len(chunk):>7} B raw, "
+                      f"{len(gzip.compress(chunk, 9)):>6} B gzip; were it in the bundle, the first "
+                      f"render would be {len(gzip.compress(body + chunk, 9))} B gzip")
             pages = {
                 "/without.html": page(f'<main id="main">{CONTENT}</main>'),
                 "/with.html": page(f'<script src="{script}"></script><main id="main">{CONTENT}'

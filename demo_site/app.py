@@ -2,7 +2,8 @@
 
 Endpoints the header uses: ``/auth/login``, ``/auth/logout`` (RP-initiated logout, then home),
 ``/auth/switch`` (targeted re-login with a ``login_hint``, or the chooser), and
-``/auth/backchannel-logout`` (the provider ends this site's session).
+``/auth/backchannel-logout`` (the provider ends this site's session). ``/auth/api-token`` hands
+the page's own script the person's access token for the Loket panels (same origin only).
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from demo_site.sites import Site
 log = logging.getLogger(__name__)
 
 SCOPES = "openid profile capacity dossiers catalog associations"
+# A page with a panel renews an access token that has less than this left (seconds).
+TOKEN_MARGIN = 60
 BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout"
 
 
@@ -83,11 +86,13 @@ def create_site(site: Site, *, issuer: str, client_id: str, client_secret: str, 
 
     def _profile(user: dict[str, Any] | None, token: str) -> dict[str, Any]:
         """What the page hands to globalHeaderClient.accessMenu.setProfile (Flemish v5 shape)."""
+        # Signing in or switching brings the person back to the page they were on.
+        here = request.path if request.endpoint in PAGES else None
         base = {
             "active": bool(user),
-            "loginUrl": url_for("login"),
+            "loginUrl": url_for("login", next=here),
             "logoutUrl": url_for("logout", t=token),
-            "switchCapacityUrl": url_for("switch", t=token),
+            "switchCapacityUrl": url_for("switch", t=token, next=here),
         }
         if not user:
             return base
@@ -121,7 +126,16 @@ def create_site(site: Site, *, issuer: str, client_id: str, client_secret: str, 
         return render_template("home.html", page="home")
 
     @app.get("/mijn-dossiers")
-    def dossiers() -> str:
+    def dossiers() -> Response | str:
+        user = current()
+        now = int(time.time())
+        if (user and user.get("expires_at", 0) - now < TOKEN_MARGIN
+                and session.get("renewed_at", 0) < now - TOKEN_MARGIN):
+            # The panel needs a live access token: get a new one through the provider's session,
+            # in the same capacity (a targeted sign-in: no prompt while that session lasts).
+            session["renewed_at"] = now
+            hint = _active_hint(user)
+            return _authorize(request.path, **({"login_hint": hint} if hint else {}))
         return render_template("dossiers.html", page="dossiers")
 
     @app.get("/producten-en-diensten")
@@ -138,8 +152,8 @@ def create_site(site: Site, *, issuer: str, client_id: str, client_secret: str, 
 
     # ---- sign-in endpoints -------------------------------------------------------------------
 
-    def _authorize(**extra: str) -> Response:
-        session["next"] = _safe_next(request.args.get("next"))
+    def _authorize(next_path: str | None = None, **extra: str) -> Response:
+        session["next"] = _safe_next(next_path or request.args.get("next"))
         return provider.authorize_redirect(f"{app.config['SITE_URL']}/auth/callback",
                                            nonce=secrets.token_urlsafe(16), **extra)
 
@@ -187,6 +201,22 @@ def create_site(site: Site, *, issuer: str, client_id: str, client_secret: str, 
         target = session.pop("next", None) or url_for("home")
         return redirect(target)
 
+    @app.get("/auth/api-token")
+    def api_token() -> Response:
+        """The person's access token, for this site's own pages to hand to a Loket panel.
+
+        Never cached, no CORS headers (another origin cannot read it), and a browser request
+        from any other site is refused outright.
+        """
+        if request.headers.get("Sec-Fetch-Site", "same-origin") != "same-origin":
+            return _no_store({"error": "forbidden", "detail": "Only this site's pages."}, 403)
+        user = current()
+        left = int(user.get("expires_at", 0)) - int(time.time()) if user else 0
+        if not user or left <= 5:
+            return _no_store({"error": "login_required", "detail": "Meld je (opnieuw) aan."}, 401)
+        return _no_store({"access_token": user["access_token"], "token_type": "Bearer",
+                          "expires_in": left}, 200)
+
     @app.get("/auth/logout")
     def logout() -> Response:
         check_action_token()
@@ -222,6 +252,28 @@ def create_site(site: Site, *, issuer: str, client_id: str, client_secret: str, 
         return render_template("error.html", message="Deze pagina bestaat niet."), 404
 
     return app
+
+
+# The pages a person is brought back to after signing in (home is where everyone lands anyway).
+PAGES = ("dossiers", "products", "associations")
+
+
+def _no_store(body: dict[str, Any], status: int) -> Response:
+    response = Response(json.dumps(body), status=status, mimetype="application/json")
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    response.vary.add("Cookie")
+    return response
+
+
+def _active_hint(user: dict[str, Any]) -> str | None:
+    """The login_hint of the capacity the person acts in now."""
+    active = user.get("capacity") or {}
+    for capacity in user.get("capacities", []):
+        if (capacity.get("code"), capacity.get("identifier")) == (active.get("code"),
+                                                                  active.get("identifier")):
+            return capacity.get("login_hint")
+    return None
 
 
 def _identity(capacity: dict[str, Any] | None, user: dict[str, Any]) -> dict[str, Any]:

@@ -185,6 +185,39 @@ var footerClient = {
   }
 };
 
+// ---- panels: their code (a chunk, assets.py) is fetched only by pages that use them ----------
+
+var panelLoads = {};
+
+/** Load the code of panel `tag` once (URL and SRI hash come with the site's configuration);
+    resolves true when the element is defined. */
+function loadPanel(tag) {
+  if (customElements.get(tag)) return done(true);
+  var chunk = (defaultStore.config.chunks || {})[tag];
+  if (!chunk) return Promise.reject(new Error("Loket: no panel <" + tag + "> at this site"));
+  if (!panelLoads[tag]) {
+    panelLoads[tag] = new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = chunk.url;
+      script.integrity = chunk.integrity;
+      script.crossOrigin = "anonymous";
+      script.onload = resolve;
+      script.onerror = function () {
+        delete panelLoads[tag]; // a later call tries again
+        reject(new Error("Loket: the code of <" + tag + "> did not load from " + chunk.url));
+      };
+      (document.head || document.documentElement).append(script);
+    }).then(function () { return customElements.whenDefined(tag); });
+  }
+  return panelLoads[tag].then(function () { return true; });
+}
+
+function loadUsedPanels() {
+  Object.keys(defaultStore.config.chunks || {}).forEach(function (tag) {
+    if (document.querySelector(tag)) loadPanel(tag).catch(function (e) { console.error(e.message); });
+  });
+}
+
 /** Called by the per-site script: the site's configuration, and where to render (embed.js). */
 function configure(config, options) {
   if (defaultStore.config.widgetId !== config.widgetId) {
@@ -201,6 +234,11 @@ function configure(config, options) {
     mounted.header = el;
     el.emit("loket:header-mounted", { element: el });
   }
+  // Panels already in the page now, and those the parser has yet to reach.
+  loadUsedPanels();
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", loadUsedPanels, { once: true });
+  }
 }
 
 window.globalHeaderClient = window.globalHeaderClient || headerClient;
@@ -208,6 +246,7 @@ window.globalFooterClient = window.globalFooterClient || footerClient;
 window.LoketWidgets = {
   version: "1",
   configure: configure,
+  load: loadPanel,
   // For the panels that build on the same base (widgets/README.md).
   LoketElement: LoketElement, Store: Store, define: define, h: h, safeUrl: safeUrl,
   simpleHtml: simpleHtml, addQuery: addQuery, label: label, tr: tr, pageLang: pageLang,

@@ -4,15 +4,27 @@
   var data = JSON.parse(document.getElementById("preview-data").textContent);
   var L = window.LoketWidgets;
   L.configure(data.config, {});
-  document.querySelectorAll(".slot[data-example]").forEach(function (slot) {
-    var kind = slot.getAttribute("data-kind");
-    var example = data.examples[kind].filter(function (ex) {
+
+  function example(slot) {
+    return data.examples[slot.getAttribute("data-kind")].filter(function (ex) {
       return ex.name === slot.getAttribute("data-example");
     })[0];
+  }
+
+  function place(slot) {
+    var kind = slot.getAttribute("data-kind");
     var store = new L.Store(data.config);
-    store.set(example.state || {});
     var el = document.createElement("loket-" + kind);
     el.store = store;
     slot.append(el);
+    if (kind === "header" || kind === "footer") store.set(example(slot).state || {});
+    else window.LoketExamples.show(el, example(slot));
+  }
+
+  document.querySelectorAll(".slot[data-example]").forEach(function (slot) {
+    var tag = "loket-" + slot.getAttribute("data-kind");
+    // Panels come as their own chunk: place them once their code is there.
+    if (customElements.get(tag) || tag === "loket-header" || tag === "loket-footer") place(slot);
+    else L.load(tag).then(function () { place(slot); });
   });
 })();

@@ -14,7 +14,7 @@ from typing import Any
 from flask import Flask
 
 from loket.themes import ThemeRegistry
-from loket.widgets.assets import BuiltBundle, build
+from loket.widgets.assets import BuiltBundle, build, build_chunks
 
 log = logging.getLogger(__name__)
 PROFILE_TOKEN_SECONDS = 300
@@ -28,6 +28,7 @@ class Widgets:
         self.instance = instance
         self.themes = ThemeRegistry(themes_path)
         self._bundle: BuiltBundle | None = None
+        self._chunks: dict[str, BuiltBundle] | None = None
         self._lock = threading.Lock()
         self._scripts: OrderedDict[tuple[Any, ...], tuple[str, str]] = OrderedDict()
 
@@ -53,6 +54,28 @@ class Widgets:
                     self._bundle = build()
                     self._remember(self._bundle)
         return self._bundle
+
+    @property
+    def chunks(self) -> dict[str, BuiltBundle]:
+        """The panels' chunks by element name (built once per process, on first use)."""
+        if self._chunks is None:
+            with self._lock:
+                if self._chunks is None:
+                    self._chunks = build_chunks()
+        return self._chunks
+
+    def asset(self, filename: str) -> BuiltBundle | None:
+        """The bundle or a chunk by its hashed file name."""
+        for built in (self.bundle, *self.chunks.values()):
+            if built.filename == filename:
+                return built
+        return None
+
+    def chunk_config(self, base_url: str) -> dict[str, dict[str, str]]:
+        """Where the bundle finds each panel's code: URL and SRI hash, by element name."""
+        return {tag: {"url": f"{base_url}/widgets/v1/assets/{built.filename}",
+                      "integrity": built.integrity}
+                for tag, built in self.chunks.items()}
 
     def _remember(self, bundle: BuiltBundle) -> None:
         """Keep every version's SRI hash (versions.json publishes them all)."""

@@ -8,11 +8,14 @@ from typing import Any
 
 from loket.themes import bundled_dir
 
+COMPONENTS = ("header", "footer", "dossiers")
+
 
 def examples() -> dict[str, list[dict[str, Any]]]:
-    """``{"header": [...], "footer": [...]}``, each example with its ``name``, in file order."""
+    """``{"header": [...], "footer": [...], "dossiers": [...]}``, each example with its ``name``,
+    in file order."""
     out: dict[str, list[dict[str, Any]]] = {}
-    for component in ("header", "footer"):
+    for component in COMPONENTS:
         folder = bundled_dir("widgets") / component / "examples"
         out[component] = [
             {"name": path.stem, **json.loads(path.read_text(encoding="utf-8"))}

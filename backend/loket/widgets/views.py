@@ -72,6 +72,7 @@ def _script(widget_id: str, kind: str) -> tuple[str, str] | None:
     def build() -> tuple[str, str]:
         config = site_config(client, theme, _issuer())
         config["version"] = bundle.version
+        config["chunks"] = widgets().chunk_config(_issuer())
         body = per_site_script(bundle.code, config, embed=kind == "embed")
         return body, hashlib.sha256(body.encode()).hexdigest()[:16]
 
@@ -155,11 +156,12 @@ def sri(widget_id: str) -> ResponseReturnValue:
 
 @bp.get("/widgets/v1/assets/<name>")
 def bundle_asset(name: str) -> Response:
-    """The site-independent bundle, named by its content hash: cached for a year."""
-    bundle = widgets().bundle
-    if name != bundle.filename:
+    """The site-independent bundle or a panel's chunk, named by its content hash: cached for a
+    year."""
+    built = widgets().asset(name)
+    if built is None:
         abort(404)
-    return _script_response(bundle.code, cache=IMMUTABLE)
+    return _script_response(built.code, cache=IMMUTABLE)
 
 
 @bp.get("/widgets/v1/versions.json")
@@ -248,6 +250,7 @@ def preview(name: str) -> Response | str:
                                         detail="; ".join(exc.problems)), status=404)
     fake = Client(id="preview", name=theme.title, theme=name, settings={}, origins=[])
     config = site_config(fake, theme, _issuer())
+    config["chunks"] = widgets().chunk_config(_issuer())
     fixtures = examples()
     data = {"config": config, "examples": fixtures}
     return render_template("widgets/preview.html", theme=theme, data=js_json(data),

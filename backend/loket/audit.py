@@ -6,14 +6,20 @@ an entry on the session and the commit chains and inserts it (taking the chain's
 at the very end of the transaction, so it is held briefly). A read of personal data commits its
 entry before the data leaves the server: no entry, no data.
 
-Each entry's hash covers its fields and the previous entry's hash; the head row holds the last
-sequence number and hash, so editing, deleting or truncating the log is found by :func:`verify`.
+Each entry's hash covers its fields and the previous entry's hash *in its lane*: the log is
+woven from a fixed number of chains (lanes), each with a head row holding its last sequence
+number and hash, so that appends from different threads and instances rarely wait for one
+another (a single chain would make every read of personal data queue behind one row lock). A
+thread keeps to one lane. Editing, deleting, inserting or truncating anything is found by
+:func:`verify`, lane by lane.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,9 +33,10 @@ from loket.models import AuditEntry, AuditHead
 from loket.models.base import table_of
 
 GENESIS = "0" * 64
+LANES = 16  # head rows 1..16 are created by the first migration
 _PENDING = "loket_audit_pending"
-_FIELDS = ("seq", "at", "ip", "actor", "capacity", "client_id", "resource", "operation",
-           "outcome", "reason", "subject", "detail")
+_FIELDS = ("lane", "lane_seq", "at", "ip", "actor", "capacity", "client_id", "resource",
+           "operation", "outcome", "reason", "subject", "detail")
 
 
 def _now_iso() -> str:
@@ -86,15 +93,21 @@ def entry_hash(prev_hash: str, fields: dict[str, Any]) -> str:
 
 # Built once (they run on every audited request).
 _TAKE_HEAD = (
-    update(table_of(AuditHead)).where(table_of(AuditHead).c.id == 1)
+    update(table_of(AuditHead)).where(table_of(AuditHead).c.id == bindparam("lane"))
     .values(last_seq=table_of(AuditHead).c.last_seq + bindparam("n"))
     .returning(table_of(AuditHead).c.last_seq, table_of(AuditHead).c.last_hash)
 )
 _INSERT = insert(table_of(AuditEntry))
 _SET_HEAD_HASH = (
-    update(table_of(AuditHead)).where(table_of(AuditHead).c.id == 1)
+    update(table_of(AuditHead)).where(table_of(AuditHead).c.id == bindparam("lane"))
     .values(last_hash=bindparam("last_hash"))
 )
+
+
+def _lane() -> int:
+    """This thread's lane: stable for the thread, spread over processes and threads."""
+    digest = hashlib.sha256(f"{os.getpid()}:{threading.get_ident()}".encode()).digest()
+    return 1 + int.from_bytes(digest[:4], "big") % LANES
 
 
 def _flush_pending(session: Session) -> None:
@@ -104,16 +117,18 @@ def _flush_pending(session: Session) -> None:
     # Taking the head row is the lock that orders every writer's entries. Core statements on the
     # session's connection: the log is append-only and needs no unit of work.
     conn = session.connection()
-    row = conn.execute(_TAKE_HEAD, {"n": len(pending)}).one()
-    seq = row.last_seq - len(pending)
+    lane = _lane()
+    row = conn.execute(_TAKE_HEAD, {"n": len(pending), "lane": lane}).one()
+    lane_seq = row.last_seq - len(pending)
     prev = row.last_hash
     for fields in pending:
-        seq += 1
-        fields["seq"] = seq
+        lane_seq += 1
+        fields["lane"] = lane
+        fields["lane_seq"] = lane_seq
         fields["prev_hash"] = prev
         fields["hash"] = prev = entry_hash(prev, fields)
     conn.execute(_INSERT, pending)
-    conn.execute(_SET_HEAD_HASH, {"last_hash": prev})
+    conn.execute(_SET_HEAD_HASH, {"last_hash": prev, "lane": lane})
 
 
 @event.listens_for(Session, "before_commit")
@@ -137,35 +152,42 @@ class VerifyResult:
 
 def _entries(session: Session) -> Iterator[AuditEntry]:
     yield from session.scalars(
-        select(AuditEntry).order_by(AuditEntry.seq).execution_options(yield_per=1000)
+        select(AuditEntry).order_by(AuditEntry.lane, AuditEntry.lane_seq)
+        .execution_options(yield_per=1000)
     )
 
 
 def verify(session: Session) -> VerifyResult:
-    """Walk the chain from the start; report the first entry that was edited, removed or added."""
-    prev = GENESIS
-    expected_seq = 1
+    """Walk every lane from its start; report the first entry edited, removed or added."""
+    heads = {head.id: head for head in session.scalars(select(AuditHead))}
+    if set(heads) != set(range(1, LANES + 1)):
+        return VerifyResult(False, 0, "the chain's head rows are missing or extra")
+    last: dict[int, tuple[int, str]] = {lane: (0, GENESIS) for lane in heads}
     count = 0
     for entry in _entries(session):
+        if entry.lane not in last:
+            return VerifyResult(False, count, f"entry {entry.seq} names an unknown lane",
+                                entry.seq)
+        seen, prev = last[entry.lane]
+        if entry.lane_seq != seen + 1:
+            return VerifyResult(
+                False, count, f"lane {entry.lane}: entry #{seen + 1} is missing (the next one "
+                f"found is #{entry.lane_seq}, entry {entry.seq})", entry.seq)
         fields = {k: getattr(entry, k) for k in _FIELDS}
-        if entry.seq != expected_seq:
-            return VerifyResult(False, count, f"entry {expected_seq} is missing", expected_seq)
         if entry.prev_hash != prev:
-            return VerifyResult(False, count, "does not follow the entry before it", entry.seq)
+            return VerifyResult(False, count, f"entry {entry.seq} does not follow the entry "
+                                f"before it in lane {entry.lane}", entry.seq)
         if entry_hash(prev, fields) != entry.hash:
-            return VerifyResult(False, count, "was changed after it was written", entry.seq)
-        prev = entry.hash
-        expected_seq += 1
+            return VerifyResult(False, count, f"entry {entry.seq} was changed after it was "
+                                "written", entry.seq)
+        last[entry.lane] = (entry.lane_seq, entry.hash)
         count += 1
-    head = session.get(AuditHead, 1)
-    if head is None:
-        return VerifyResult(False, count, "the chain's head row is missing")
-    if head.last_seq != count or head.last_hash != prev:
-        return VerifyResult(
-            False, count,
-            f"the log ends at entry {count} but {head.last_seq} were written",
-            count + 1,
-        )
+    for lane, head in sorted(heads.items()):
+        seen, prev = last[lane]
+        if head.last_seq != seen or head.last_hash != prev:
+            return VerifyResult(
+                False, count, f"lane {lane}: the log ends at #{seen} but {head.last_seq} "
+                "entries were written (entries were removed from its end)")
     return VerifyResult(True, count)
 
 

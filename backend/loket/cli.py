@@ -410,9 +410,8 @@ def audit_verify() -> None:
     if result.ok:
         click.echo(f"Audit log intact: {result.entries} entries.")
         return
-    where = f"entry {result.seq}" if result.seq is not None else "the log"
-    click.echo(f"Audit log broken at {where}: {result.problem} "
-               f"({result.entries} entries before it are intact).", err=True)
+    click.echo(f"Audit log broken: {result.problem} ({result.entries} entries checked before "
+               "it were intact).", err=True)
     sys.exit(1)
 
 

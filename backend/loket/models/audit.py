@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Integer, String
+from sqlalchemy import BigInteger, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from loket.models.base import Base
 
 
 class AuditEntry(Base):
-    """One line of the append-only, hash-chained audit log."""
+    """One line of the append-only, hash-chained audit log.
+
+    ``seq`` orders all entries; each entry also belongs to one of a few *lanes*, and its hash
+    chains to the previous entry of its lane (``lane_seq`` counts within the lane).
+    """
 
     __tablename__ = "audit_log"
+    __table_args__ = (UniqueConstraint("lane", "lane_seq"),)
 
     seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
-                                     autoincrement=False)
+                                     autoincrement=True)
+    lane: Mapped[int] = mapped_column(Integer)
+    lane_seq: Mapped[int] = mapped_column(BigInteger)
     at: Mapped[str] = mapped_column(String(32))
     ip: Mapped[str | None] = mapped_column(String(64))
     actor: Mapped[str | None] = mapped_column(String(200), index=True)
@@ -31,7 +38,7 @@ class AuditEntry(Base):
 
 
 class AuditHead(Base):
-    """The chain's last sequence number and hash; a single row, locked while appending."""
+    """A lane's last sequence number and hash; one row per lane, locked while appending."""
 
     __tablename__ = "audit_head"
 

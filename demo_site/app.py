@@ -15,7 +15,7 @@ import secrets
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.flask_client import OAuth
@@ -323,10 +323,14 @@ def _script_json(value: Any) -> str:
 
 
 def _safe_next(target: str | None) -> str | None:
-    """Only a path on this site, never another origin."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target[:500]
-    return None
+    """Only a path on this site, never another origin (browsers drop tabs and newlines from a
+    URL, so ``/\t/evil`` would become ``//evil``: no control characters or spaces at all)."""
+    if not target or len(target) > 500 or not target.startswith("/"):
+        return None
+    if any(ord(ch) < 0x21 or ch == "\\" for ch in target) or target.startswith("//"):
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
 
 
 def _site_secret(instance: Path, site_id: str) -> str:

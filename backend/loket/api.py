@@ -17,7 +17,7 @@ from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from sqlalchemy import select
 
 from loket import db
-from loket.errors import Forbidden, LoketError, Unauthorized
+from loket.errors import BadRequest, Forbidden, LoketError, Unauthorized
 from loket.models import AccessToken, Client, Person
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -48,6 +48,20 @@ class Caller:
     @property
     def actor(self) -> str:
         return self.person.sub if self.person else self.client_id
+
+
+def json_body(what: str) -> Any:
+    """The request's JSON, or a clear 400/415 (also for bodies nested too deep to parse)."""
+    if not request.is_json:
+        raise LoketError("unsupported_media_type",
+                         f"Send {what} as JSON (Content-Type: application/json).", 415)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        body = None
+    if body is None:
+        raise BadRequest("invalid_json", "The request body is not valid JSON.")
+    return body
 
 
 def _bearer() -> str | None:

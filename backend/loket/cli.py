@@ -68,6 +68,17 @@ def db_upgrade() -> None:
     click.echo("Database is up to date.")
 
 
+@db.command("prune")
+def db_prune() -> None:
+    """Delete expired authorization requests, and codes, tokens and sessions a day past expiry."""
+    from loket import db as dbm
+
+    app = _app()
+    with dbm.database(app).transaction() as session:
+        removed = app.extensions["loket.provider"].prune(session)
+    click.echo("Removed " + ", ".join(f"{n} {what}" for what, n in removed.items()) + ".")
+
+
 @db.command("current")
 def db_current() -> None:
     """Show the schema revision of the database and whether it is the newest."""

@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -113,7 +114,7 @@ def init_app(app: Flask) -> None:
     def _http_error(error: HTTPException) -> Response:
         status = error.code or 500
         code = (error.name or "error").lower().replace(" ", "_")
-        if status == 400 and getattr(error, "description", "").startswith("The CSRF"):
+        if status == 400 and "CSRF" in str(getattr(error, "description", "")):
             return render_error(400, "csrf_failed",
                                 "Het formulier is verlopen of ongeldig. Laad de pagina opnieuw "
                                 "en probeer nog eens.")
@@ -122,6 +123,17 @@ def init_app(app: Flask) -> None:
         if status == 405 and hasattr(error, "valid_methods") and error.valid_methods:
             response.headers["Allow"] = ", ".join(error.valid_methods)
         return response
+
+    @app.errorhandler(IntegrityError)
+    def _integrity(error: IntegrityError) -> Response:
+        # Two writers created the same thing at once: the database kept the first.
+        from loket import db
+
+        db.session().rollback()
+        log.info("write conflict on %s %s", request.method, request.path)
+        return render_error(409, "conflict", "Een andere schrijfactie op hetzelfde kwam net "
+                            "eerst; stuur het opnieuw. (Another write to the same resource came "
+                            "first; send it again.)")
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Response:

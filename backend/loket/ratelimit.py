@@ -26,6 +26,7 @@ DEFAULT_LIMITS = {
     "token_ip": (3000, 60),    # token requests per IP
     "token_client": (6000, 60),  # token requests per client
     "search": (600, 60),       # public searches per IP
+    "authorize": (600, 60),    # authorization requests per IP
 }
 
 

@@ -20,6 +20,9 @@ CSRF_EXEMPT_VIEWS = {
     "loket.sso.endpoints.userinfo",
     "loket.sso.views.authorize",
     "loket.widgets.profile.profile_token",
+    # RP-initiated logout may be a POST from the relying party; the confirmation form there
+    # still checks its own CSRF token (LogoutForm.validate_on_submit).
+    "loket.sso.endpoints.end_session",
 }
 
 
@@ -37,7 +40,7 @@ def init_app(app: Flask) -> None:
     def _headers(response: Response) -> Response:
         headers = response.headers
         headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "no-referrer")
+        headers.setdefault("Referrer-Policy", "same-origin")
         if response.mimetype == "text/html":
             headers.setdefault("Content-Security-Policy", PAGE_CSP)
             headers.setdefault("X-Frame-Options", "DENY")

@@ -204,18 +204,43 @@ def check_links(value: object, where: str, problems: list[str]) -> None:
         check_href(link.get("href"), f"{here}.href", problems)
 
 
+def _parse_svg(text: str) -> ET.Element:
+    # Comments and processing instructions are kept (the default drops them silently), so the
+    # check sees everything a browser would.
+    builder = ET.TreeBuilder(insert_comments=True, insert_pis=True)
+    parser = ET.XMLParser(target=builder)  # noqa: S314 - no DTD/entities (refused), size-capped
+    parser.feed(text)
+    return parser.close()
+
+
+def safe_svg(text: str) -> str:
+    """The logo as we re-serialise it (never the designer's raw text): only what was checked."""
+    ET.register_namespace("", "http://www.w3.org/2000/svg")
+    ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
+    return ET.tostring(_parse_svg(text), encoding="unicode")
+
+
 def svg_problems(text: str) -> list[str]:
     """Why an SVG is unsafe to inline in a page: scripts, handlers, external or style content."""
     if len(text.encode()) > MAX_SVG_BYTES:
         return [f"larger than {MAX_SVG_BYTES} bytes"]
     if re.search(r"<!(?:DOCTYPE|ENTITY)", text, re.IGNORECASE):
         return ["has a DOCTYPE or entity declaration"]
+    if "<![CDATA[" in text:
+        return ["has a CDATA section (an HTML page may read it differently)"]
     try:
-        root = ET.fromstring(text)  # noqa: S314 - no DTD/entities (refused above), size-capped
+        root = _parse_svg(text)
     except ET.ParseError as exc:
         return [f"is not well-formed XML ({exc})"]
     problems: list[str] = []
     for el in root.iter():
+        if el.tag is ET.Comment:
+            problems.append("has a comment (an HTML page may read it differently)")
+            continue
+        if el.tag is ET.ProcessingInstruction:
+            problems.append("has a processing instruction (<?…?>), which an HTML page reads as "
+                            "markup")
+            continue
         tag = el.tag.split("}", 1)[-1].lower() if isinstance(el.tag, str) else "?"
         if tag not in SVG_ELEMENTS:
             problems.append(f"element <{tag}> is not allowed"
@@ -403,8 +428,9 @@ def _logo(folder: Path, name: object, problems: list[str]) -> str:
     except (OSError, UnicodeDecodeError):
         problems.append(f"{folder / 'theme.toml'}: branding.logo: cannot read {name}")
         return ""
-    problems += [f"{path}: unsafe SVG: {problem}" for problem in svg_problems(text)]
-    return text.strip()
+    found = svg_problems(text)
+    problems += [f"{path}: unsafe SVG: {problem}" for problem in found]
+    return "" if found else safe_svg(text)
 
 
 def _completeness(theme: Theme, label: str) -> list[str]:

@@ -70,7 +70,7 @@ def test_put_errors_name_the_field_and_change_nothing(app: Flask, client: FlaskC
     assert "themas[0]" in body["detail"]
     assert put(client, token, "A-3", ["not", "an", "object"]).status_code == 400
     text = client.put(f"{URL}/A-3", data="x", headers={**bearer(token), "Content-Type": "text/plain"})
-    assert text.status_code == 400 and "JSON" in text.get_json()["detail"]
+    assert text.status_code == 415 and "JSON" in text.get_json()["detail"]
     assert count(app, CatalogProduct) == before
 
 

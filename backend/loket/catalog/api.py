@@ -149,9 +149,7 @@ def _audit_read(caller: api.Caller, operation: str, resource: str, detail: dict[
 
 
 def _body() -> dict[str, Any]:
-    if not request.is_json:
-        raise BadRequest("invalid_request", "Send the product as JSON (Content-Type: application/json).")
-    body = request.get_json(silent=True)
+    body = api.json_body("the product")
     if not isinstance(body, dict):
         raise BadRequest("invalid_request", "The body must be a JSON object (one product).")
     return body
@@ -190,7 +188,7 @@ def put_product(product_id: str) -> Response:
                             "errors": [e.to_dict() for e in exc.errors]})
         response.status_code = 400
         return response
-    existing = store.find(session, product_id)
+    existing = store.find(session, product_id, for_update=True)
     if existing is not None and existing.publisher != caller.client_id:
         raise _refuse_other_owner(caller, store.NotOwner(product_id, existing.publisher),
                                   "catalog-put")
@@ -213,7 +211,8 @@ def put_product(product_id: str) -> Response:
 def delete_product(product_id: str) -> Response:
     caller = api.caller("catalog:write", person=False)
     session = db.session()
-    existing = store.find(session, product_id) if validation.PRODUCT_ID.match(product_id) else None
+    existing = (store.find(session, product_id, for_update=True)
+                if validation.PRODUCT_ID.match(product_id) else None)
     if existing is None:
         raise NotFound("not_found", f"There is no product {product_id!r}.")
     if existing.publisher != caller.client_id:

@@ -83,8 +83,10 @@ class Outcome:
     product: CatalogProduct
 
 
-def find(session: Session, product_id: str) -> CatalogProduct | None:
-    return session.scalar(select(CatalogProduct).where(CatalogProduct.product_id == product_id))
+def find(session: Session, product_id: str, *, for_update: bool = False) -> CatalogProduct | None:
+    """The product; ``for_update`` locks its row until commit (If-Match checks stay true)."""
+    query = select(CatalogProduct).where(CatalogProduct.product_id == product_id)
+    return session.scalar(query.with_for_update() if for_update else query)
 
 
 def upsert(session: Session, publisher: str, data: dict[str, Any], now: int, *,

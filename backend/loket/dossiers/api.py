@@ -64,13 +64,7 @@ def _field_error(error: FieldError) -> Response:
 # ---- helpers ----------------------------------------------------------------------------------
 
 def _json_body() -> Any:
-    if request.mimetype != "application/json":
-        raise LoketError("unsupported_media_type",
-                         "Send the dossier as JSON (Content-Type: application/json).", 415)
-    body = request.get_json(silent=True)
-    if body is None:
-        raise BadRequest("invalid_json", "The request body is not valid JSON.")
-    return body
+    return api.json_body("the dossier")
 
 
 def _resource(source: str, number: str | None = None) -> str:

@@ -20,6 +20,7 @@ from loket.scopes import SERVICE_SCOPES, USER_SCOPES
 MAX_STATE = 4096
 MAX_NONCE = 512
 MAX_PARAM = 4096
+MAX_STORED = 8192  # all parameters of one request that waits for sign-in, together
 PROMPTS = {"none", "login", "select_account", "consent"}
 _PKCE_VALUE = re.compile(r"^[A-Za-z0-9\-._~]{43,128}$")
 
@@ -158,7 +159,7 @@ def parse_authorization(params: Mapping[str, list[str]], client: Any,
     max_age_raw = _single(params, "max_age")
     max_age = None
     if max_age_raw is not None:
-        if not max_age_raw.isdigit() or len(max_age_raw) > 9:
+        if not (max_age_raw.isascii() and max_age_raw.isdigit()) or len(max_age_raw) > 9:
             raise OAuthError("invalid_request", "max_age must be a whole number of seconds.")
         max_age = int(max_age_raw)
     values = {}
@@ -167,6 +168,9 @@ def parse_authorization(params: Mapping[str, list[str]], client: Any,
         if value is not None and len(value) > MAX_PARAM:
             raise OAuthError("invalid_request", f"{name} is too long.")
         values[name] = value
+    stored = sum(len(v or "") for v in (state, nonce, *values.values()))
+    if stored > MAX_STORED:
+        raise OAuthError("invalid_request", "The request's parameters are too long together.")
     return AuthorizationParams(
         client_id=client.id,
         redirect_uri=redirect_uri,

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
@@ -33,6 +33,8 @@ from loket.sso.protocol import AuthorizationParams, OAuthError, check_pkce
 
 BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout"
 REQUEST_SECONDS = 900
+PRUNE_EVERY = 200        # one saved authorization request in this many prunes the tables
+PRUNE_AFTER = 86400      # codes, tokens and sessions are kept this long after they expire
 
 
 # Statements on the token and userinfo paths, built once (building them cost more than running).
@@ -189,12 +191,30 @@ class Provider:
 
     def save_request(self, db: Session, params: AuthorizationParams) -> str:
         now = int(time.time())
+        if secrets.randbelow(PRUNE_EVERY) == 0:  # housekeeping, now and then
+            self.prune(db)
         request_id = secrets.token_urlsafe(24)
         db.add(AuthorizationRequest(
             id=request_id, client_id=params.client_id, params=params.to_dict(),
             created_at=now, expires_at=now + REQUEST_SECONDS,
         ))
         return request_id
+
+    def prune(self, db: Session) -> dict[str, int]:
+        """Delete what can no longer be used: expired requests, old codes, tokens, sessions."""
+        now = int(time.time())
+        long_ago = now - PRUNE_AFTER
+        removed = {}
+        for name, model, condition in (
+            ("authorization requests", AuthorizationRequest,
+             AuthorizationRequest.expires_at <= now),
+            ("codes", AuthorizationCode, AuthorizationCode.expires_at <= long_ago),
+            ("access tokens", AccessToken, AccessToken.expires_at <= long_ago),
+            ("sessions", SsoSession, SsoSession.expires_at <= long_ago),
+        ):
+            result = cast(CursorResult[Any], db.execute(delete(model).where(condition)))
+            removed[name] = result.rowcount
+        return removed
 
     def load_request(self, db: Session, request_id: object) -> AuthorizationRequest | None:
         if not isinstance(request_id, str) or len(request_id) > 64:
@@ -241,16 +261,7 @@ class Provider:
         if row.client_id != client.id:
             raise OAuthError("invalid_grant", "The code was issued to another client.")
         if row.used_at is not None:
-            revoked = cast(CursorResult[Any], db.execute(
-                update(AccessToken)
-                .where(AccessToken.code_hash == row.code_hash, AccessToken.revoked_at.is_(None))
-                .values(revoked_at=now)
-            )).rowcount
-            audit.record(db, "code-replay", "token", client_id=client.id, outcome="refused",
-                         detail={"revoked_tokens": revoked})
-            db.commit()
-            raise OAuthError("invalid_grant", "The code was used already; the tokens it gave "
-                             "are revoked.")
+            self._refuse_replay(db, client, row.code_hash, now)
         if row.expires_at <= now:
             raise OAuthError("invalid_grant", "The code has expired.")
         if redirect_uri != row.redirect_uri:
@@ -258,8 +269,8 @@ class Provider:
         check_pkce(row.code_challenge, verifier)
         claimed = cast(CursorResult[Any], db.connection().execute(
             _CLAIM_CODE, {"b_code_hash": row.code_hash, "b_now": now})).rowcount
-        if claimed != 1:
-            raise OAuthError("invalid_grant", "The code was used already.")
+        if claimed != 1:  # a parallel request with the same code won the race
+            self._refuse_replay(db, client, row.code_hash, now)
         if session_ended is not None:
             raise OAuthError("invalid_grant", "The sign-in this code came from has ended.")
         access = self._store_access_token(
@@ -288,6 +299,19 @@ class Provider:
                      capacity=audit.capacity_label(row.capacity), subject=person.sub,
                      detail={"grant": "authorization_code", "scope": row.scope})
         return IssuedTokens(access, id_token, self.life.access_token, row.scope)
+
+    def _refuse_replay(self, db: Session, client: Client, code_hash: str, now: int) -> None:
+        """A code used twice: revoke what its first use issued, log it, refuse."""
+        revoked = cast(CursorResult[Any], db.execute(
+            update(AccessToken)
+            .where(AccessToken.code_hash == code_hash, AccessToken.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )).rowcount
+        audit.record(db, "code-replay", "token", client_id=client.id, outcome="refused",
+                     detail={"revoked_tokens": revoked})
+        db.commit()
+        raise OAuthError("invalid_grant", "The code was used already; the tokens it gave "
+                         "are revoked.")
 
     def client_credentials(self, db: Session, client: Client, scopes: list[str]) -> IssuedTokens:
         scope = " ".join(scopes)

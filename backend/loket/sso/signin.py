@@ -50,6 +50,7 @@ def login() -> ResponseReturnValue:
         return expired_request()
     federated = upstream()
     if federated is not None:
+        session.commit()  # end the transaction: no lock held while we talk to the upstream
         return _to_upstream(federated, row)
     if not current_app.config["TEST_LOGIN"]:
         raise LoketError("login_unavailable", "Aanmelden is hier niet ingesteld: de beheerder "
@@ -135,6 +136,7 @@ def upstream_callback() -> ResponseReturnValue:
     if pending["request"] and row is None:
         return expired_request()
     client_id = row.client_id if row else None
+    session.commit()  # end the transaction: no lock held while we talk to the upstream
     returned_iss = request.args.get("iss")
     try:
         if returned_iss is not None and returned_iss != federated.config.issuer:

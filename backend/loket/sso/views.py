@@ -7,7 +7,7 @@ import time
 from flask import Response, current_app, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from loket import audit, db
+from loket import audit, db, ratelimit
 from loket.errors import LoketError
 from loket.models import AuthorizationRequest, Client, Person
 from loket.sso import capacities, jose
@@ -88,6 +88,7 @@ def jwks() -> ResponseReturnValue:
 
 @bp.route("/oidc/authorize", methods=["GET", "POST"])
 def authorize() -> ResponseReturnValue:
+    ratelimit.check("authorize", request.remote_addr or "-")
     source = request.args if request.method == "GET" else request.form
     params = {key: source.getlist(key) for key in source}
     session = db.session()

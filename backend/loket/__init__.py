@@ -45,6 +45,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from loket import api, db, errors, security, sso
     from loket.home import bp as home_bp
+    from loket.register.pages import bp as register_pages
 
     if values["PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -57,4 +58,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     sso.init_app(app)
     api.init_app(app)
     app.register_blueprint(home_bp)
+    app.register_blueprint(register_pages)
     return app

@@ -172,7 +172,7 @@ def openapi() -> Response:
 
 
 # Feature modules that add routes to ``bp``; imported before the blueprint is registered.
-FEATURES: tuple[str, ...] = ()
+FEATURES: tuple[str, ...] = ("loket.register.api",)
 
 
 def init_app(app: Flask) -> None:

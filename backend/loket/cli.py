@@ -314,5 +314,13 @@ def audit_verify() -> None:
     sys.exit(1)
 
 
+def _add_feature_commands() -> None:
+    from loket.register.cli import reference
+
+    main.add_command(reference)
+
+
+_add_feature_commands()
+
 if __name__ == "__main__":
     main()

@@ -60,8 +60,9 @@ def test_facets_count_the_matches(provider) -> None:
     assert body["total"] == 3
     assert {f["code"]: f["count"] for f in body["facets"]["hoofdactiviteiten"]} == \
         {"SPRT": 2, "JGDW": 1, "KECU": 1}
+    # no place searched: the areas facet counts per province
     assert {f["code"]: f["count"] for f in body["facets"]["werkingsgebieden"]} == \
-        {"BE23999001": 2, "BE24999002": 2}
+        {"BE23": 2, "BE24": 2}
 
     sport = search(provider, q=marker, hoofdactiviteit="SPRT").json()
     assert sorted(r["naam"] for r in sport["results"]) == [f"A {marker}", f"B {marker}"]
@@ -69,7 +70,11 @@ def test_facets_count_the_matches(provider) -> None:
     assert {f["code"]: f["count"] for f in sport["facets"]["hoofdactiviteiten"]} == \
         {"SPRT": 2, "JGDW": 1, "KECU": 1}
     assert {f["code"]: f["count"] for f in sport["facets"]["werkingsgebieden"]} == \
-        {"BE23999001": 2, "BE24999002": 1}
+        {"BE23": 2, "BE24": 1}
+    # a province searched: per municipality within it
+    province = search(provider, q=marker, werkingsgebied="BE24").json()
+    assert {f["code"]: f["count"] for f in province["facets"]["werkingsgebieden"]} == \
+        {"BE24999002": 2}
     either = search(provider, q=marker, hoofdactiviteit=["JGDW", "KECU"]).json()
     assert either["total"] == 2
     rivierstede = search(provider, q=marker, werkingsgebied="Rivierstede").json()
@@ -186,3 +191,23 @@ def test_no_representative_data_in_any_public_response(provider) -> None:
         assert not [s for s in secrets if s in text]
         assert not [p for p in phones if p in text.replace(" ", "")]
         assert "vertegenwoordiger" not in text.lower() and "insz" not in text.lower()
+
+
+@pytest.mark.parametrize("q", [
+    "!&|():*'\"\\ <> ~ -", "NOT AND OR NEAR", "voetbal:* & ! x", "ß ǅ ﬁ ²", "'; DROP TABLE x;--",
+    "🙂", "a" * 200, "_ _ _",
+])
+def test_any_query_text_is_searched_safely(provider, q: str) -> None:
+    response = search(provider, q=q)
+    assert response.status_code == 200, response.text
+    assert response.json()["total"] >= 0
+
+
+def test_the_openapi_document_describes_the_register(provider) -> None:
+    doc = requests.get(f"{provider.url}/api/v1/openapi.json", timeout=15).json()
+    for path in ("/associations", "/associations/{vCode}", "/associations/{vCode}/locaties",
+                 "/exchange/changes", "/me/access-log"):
+        assert path in doc["paths"], path
+    patch = doc["paths"]["/associations/{vCode}"]["patch"]
+    assert {"412", "428"} <= set(patch["responses"])
+    assert any(p["name"] == "If-Match" for p in patch["parameters"])

@@ -13,7 +13,6 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    func,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -84,9 +83,6 @@ class Association(Base):
         cascade="all, delete-orphan", order_by="Locatie.id"
     )
 
-
-# Sorting by name ignores case (the same expression, with id as tie-break, is in the search).
-Index("ix_associations_naam_sort", func.lower(Association.naam), Association.id)
 
 
 class AssociationActivity(Base):

@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Response, jsonify, request, url_for
+from flask import Response, current_app, jsonify, request, url_for
 
 from loket import api, db
 from loket.register import changes, search, views
+from loket.register.index import SearchIndex
 from loket.register.validation import ASSOCIATION_TYPES
 from loket.register.web import if_none_match, with_etag
 
@@ -36,14 +37,19 @@ def _page_link(offset: int) -> str:
     return f"{url_for('api.search_associations', _external=True)}?{urlencode(args)}"
 
 
+def search_index() -> SearchIndex:
+    """This process's search index (built on its first search)."""
+    return current_app.extensions.setdefault(  # type: ignore[no-any-return]
+        "loket.register.index", SearchIndex())
+
+
 @api.bp.get("/associations")
 def search_associations() -> Response:
     session = db.read_session()
     codes = views.names(session)
     query = search.parse(session, request.args, codes)
-    result = search.run(session, query)
-    ids = [row.id for row in result.rows]
-    acts, areas = search.codes_of(session, ids)
+    result = search.run(session, query, search_index(), codes)
+    snap = result.snapshot
     links: dict[str, str] = {}
     if query.offset + query.limit < result.total:
         links["next"] = _page_link(query.offset + query.limit)
@@ -61,7 +67,9 @@ def search_associations() -> Response:
         "total": result.total,
         "offset": query.offset,
         "limit": query.limit,
-        "results": [_summary(row, acts[row.id], areas[row.id], codes) for row in result.rows],
+        "results": [_summary(row, snap.activities_of[snap.position(row.id)],
+                             snap.areas_of[snap.position(row.id)], codes)
+                    for row in search.page_rows(session, result.ids)],
         "facets": {
             "hoofdactiviteiten": [
                 {**codes.activity(code), "count": result.activity_counts[code]}

@@ -2,13 +2,15 @@
 municipality or province widens to all that lies within), hoofdactiviteit, facets with counts,
 offset/limit and sort. Only active associations that did not opt out; never personal data.
 
-Text goes to the database's own full-text index: FTS5 (``associations_fts``, BM25 ranking with
-the name weighing most) on SQLite, the generated ``search_vector`` (``ts_rank``) on PostgreSQL.
-Every term is a prefix ("voet" finds "Voetbalclub"); all terms must match.
+Text goes to the database's own full-text index: FTS5 (``associations_fts``) on SQLite, the
+generated ``search_vector`` on PostgreSQL. Every word is a prefix ("voet" finds "Voetbalclub");
+all words must match. Relevance puts the associations whose name, short name or roepnaam holds
+every word before those where some word is only in the description; name order within each.
+Filters, facets and the name order come from :mod:`loket.register.index`.
 
 Facets: ``hoofdactiviteiten`` counts the matches per activity *leaving the activity filter out*
-(so each chip says how many you get with it), ``werkingsgebieden`` counts the matches (all
-filters applied) per area they are active in.
+(so each chip says how many you get with it); ``werkingsgebieden`` counts the matches (all
+filters applied) one level below the place searched (see :func:`facet_areas`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from loket.errors import BadRequest
 from loket.register import postcodes
+from loket.register.index import SearchIndex, Snapshot, positions
 from loket.register.views import Names
 
 DEFAULT_LIMIT = 50
@@ -156,134 +159,121 @@ def parse(session: Session, args: Any, names: Names) -> Query:
     return query
 
 
-# ---- SQL ---------------------------------------------------------------------------------
+# ---- running a query ------------------------------------------------------------------------
 
-def _fts_match(words: Sequence[str]) -> str:
-    return " ".join(f'"{w}"*' for w in words)
+def _fts_match(words: Sequence[str], *, names_only: bool = False) -> str:
+    phrase = " AND ".join(f'"{w}"*' for w in words)
+    return f"{{naam namen}} : ({phrase})" if names_only else phrase
 
 
-def _tsquery(words: Sequence[str]) -> str:
-    return " & ".join(f"{w}:*" for w in words)
+def _tsquery(words: Sequence[str], *, names_only: bool = False) -> str:
+    weights = "AB" if names_only else ""
+    return " & ".join(f"{w}:*{weights}" for w in words)
+
+
+def text_ids(session: Session, words: Sequence[str], *, with_names: bool = False
+             ) -> tuple[list[int], list[int]]:
+    """Ids of the associations whose text holds every word as a prefix, from the database's
+    full-text index; with ``with_names`` also those that hold every word in a name."""
+    connection = session.connection()
+    cursor = connection.connection.cursor()  # the driver's own rows: there may be thousands
+    try:
+        if connection.dialect.name == "sqlite":
+            sql = "SELECT rowid FROM associations_fts WHERE associations_fts MATCH ?"
+            cursor.execute(sql, (_fts_match(words),))
+            matching = [row[0] for row in cursor.fetchall()]
+            if not with_names:
+                return matching, []
+            cursor.execute(sql, (_fts_match(words, names_only=True),))
+            return matching, [row[0] for row in cursor.fetchall()]
+        # one pass over the matches; the name test reuses the row's own vector
+        cursor.execute("SELECT id, search_vector @@ to_tsquery('simple', %s) FROM associations "
+                       "WHERE search_vector @@ to_tsquery('simple', %s)",
+                       (_tsquery(words, names_only=True), _tsquery(words)))
+        rows = cursor.fetchall()
+        return [row[0] for row in rows], [row[0] for row in rows if row[1]]
+    finally:
+        cursor.close()
 
 
 @dataclass(frozen=True)
 class Result:
     total: int
-    rows: list[Any]
+    ids: list[int]                       # the page, in order
     activity_counts: dict[str, int]
     area_counts: dict[str, int]
+    snapshot: Snapshot
 
 
-def _filters(query: Query, dialect: str, *, with_text: bool, with_activities: bool
-             ) -> tuple[list[str], dict[str, Any], list[Any]]:
-    where = ["a.status = 'Actief'", "a.opt_out = :no"]
-    params: dict[str, Any] = {"no": False}
-    binds: list[Any] = []
-    if with_text and query.terms:
-        if dialect == "sqlite":
-            where.append("a.id IN (SELECT rowid FROM associations_fts "
-                         "WHERE associations_fts MATCH :fts)")
-            params["fts"] = _fts_match(query.terms)
-        else:
-            where.append("a.search_vector @@ to_tsquery('simple', :tsq)")
-            params["tsq"] = _tsquery(query.terms)
-    if query.areas:
-        where.append("a.id IN (SELECT association_id FROM association_areas "
-                     "WHERE code IN :areas)")
-        params["areas"] = query.area_codes
-        binds.append(bindparam("areas", expanding=True))
-    if with_activities and query.activities:
-        where.append("a.id IN (SELECT association_id FROM association_activities "
-                     "WHERE code IN :acts)")
-        params["acts"] = query.activities
-        binds.append(bindparam("acts", expanding=True))
-    return where, params, binds
+def facet_areas(query: Query, names: Names) -> list[str]:
+    """The werkingsgebieden the facet counts: one level below what was searched.
 
-
-_SUMMARY_COLUMNS = ("a.id, a.vcode, a.naam, a.korte_naam, a.roepnaam, a.korte_beschrijving, "
-                    "a.verenigingstype, a.min_leeftijd, a.max_leeftijd")
-
-
-def _counts_sql(base_where: list[str], hits_where: list[str]) -> str:
-    hits = f"WHERE {' AND '.join(hits_where)}" if hits_where else ""
-    return (
-        f"WITH base AS (SELECT a.id FROM associations a WHERE {' AND '.join(base_where)}), "  # noqa: S608
-        f"hits AS (SELECT id FROM base {hits}) "
-        "SELECT 'total' AS kind, '' AS code, COUNT(*) AS n FROM hits "
-        "UNION ALL SELECT 'act', x.code, COUNT(*) FROM association_activities x "
-        "JOIN base b ON b.id = x.association_id GROUP BY x.code "
-        "UNION ALL SELECT 'area', y.code, COUNT(*) FROM association_areas y "
-        "JOIN hits h ON h.id = y.association_id GROUP BY y.code"
-    )
-
-
-def _page_sql(where: list[str], sort: str, dialect: str) -> str:
-    conditions = " AND ".join(where)
-    if sort == "relevance" and dialect == "sqlite":
-        return (
-            f"SELECT {_SUMMARY_COLUMNS}, bm25(associations_fts, 10.0, 5.0, 1.0) AS rank "  # noqa: S608
-            "FROM associations_fts JOIN associations a ON a.id = associations_fts.rowid "
-            f"WHERE associations_fts MATCH :fts AND {conditions} "
-            "ORDER BY rank, lower(a.naam), a.id LIMIT :limit OFFSET :offset"
-        )
-    if sort == "relevance":
-        return (
-            f"SELECT {_SUMMARY_COLUMNS}, ts_rank(a.search_vector, "  # noqa: S608
-            "to_tsquery('simple', :tsq)) AS rank FROM associations a "
-            f"WHERE a.search_vector @@ to_tsquery('simple', :tsq) AND {conditions} "
-            "ORDER BY rank DESC, lower(a.naam), a.id LIMIT :limit OFFSET :offset"
-        )
-    return (f"SELECT {_SUMMARY_COLUMNS} FROM associations a WHERE {conditions} "  # noqa: S608
-            "ORDER BY lower(a.naam), a.id LIMIT :limit OFFSET :offset")
-
-
-def run(session: Session, query: Query) -> Result:
-    """Total, one page of summaries, and the facet counts, in two statements.
-
-    The SQL is put together from this module's constant fragments; every value is bound.
+    No place → the provinces (and Brussels); a province → its municipalities; a municipality
+    or postcode → itself.
     """
-    dialect = session.get_bind().dialect.name
-    base_where, params, binds = _filters(query, dialect, with_text=True, with_activities=False)
-    hits_where = []
-    if query.activities:
-        hits_where.append("id IN (SELECT association_id FROM association_activities "
-                          "WHERE code IN :acts)")
-        params["acts"] = query.activities
-        binds.append(bindparam("acts", expanding=True))
-    statement = text(_counts_sql(base_where, hits_where)).bindparams(*binds)
-    total, acts, areas = 0, {}, {}
-    for kind, code, n in session.execute(statement, params):
-        if kind == "total":
-            total = int(n)
-        elif kind == "act":
-            acts[code] = int(n)
-        else:
-            areas[code] = int(n)
-    if total <= query.offset:
-        return Result(total, [], acts, areas)
+    if not query.areas:
+        return [a.code for a in names.areas.values() if a.niveau != "municipality"]
+    codes: list[str] = []
+    for resolved in query.areas:
+        for code in resolved.named:
+            area = names.areas.get(code)
+            if area is not None and area.niveau != "municipality":
+                codes += [a.code for a in names.areas.values() if a.provincie == code]
+            else:
+                codes.append(code)
+    return list(dict.fromkeys(codes))
+
+
+def run(session: Session, query: Query, index: SearchIndex, names: Names) -> Result:
+    """Total, the page's ids and both facets for ``query``."""
+    snap = index.current(session)
+    base = snap.visible
+    if query.areas:
+        base &= snap.any_of(snap.areas, query.area_codes)
     relevance = query.sort == "relevance"
-    where, page_params, page_binds = _filters(query, dialect, with_text=not relevance,
-                                              with_activities=True)
-    page_params.update(limit=query.limit, offset=query.offset)
-    if relevance:
-        page_params["fts" if dialect == "sqlite" else "tsq"] = (
-            _fts_match(query.terms) if dialect == "sqlite" else _tsquery(query.terms))
-    page = text(_page_sql(where, query.sort, dialect)).bindparams(*page_binds)
-    return Result(total, list(session.execute(page, page_params)), acts, areas)
+    in_names = 0
+    if query.terms:
+        matching, named = text_ids(session, query.terms, with_names=relevance)
+        base &= snap.of_ids(matching)
+        in_names = snap.of_ids(named) if relevance else 0
+    hits = base & snap.any_of(snap.activities, query.activities) if query.activities else base
+    activity_counts = {code: n for code, mask in snap.activities.items()
+                       if (n := (base & mask).bit_count())}
+    area_counts = {}
+    for code in facet_areas(query, names):
+        area = names.areas.get(code)
+        within = [code] + ([a.code for a in names.areas.values() if a.provincie == code]
+                           if area is not None and area.niveau != "municipality" else [])
+        if n := (hits & snap.any_of(snap.areas, within)).bit_count():
+            area_counts[code] = n
+    total = hits.bit_count()
+    tiers = [hits & in_names, hits & ~in_names] if relevance else [hits]
+    page: list[int] = []
+    skip = query.offset
+    for tier in tiers:
+        count = tier.bit_count()
+        if skip >= count:
+            skip -= count
+            continue
+        for p in positions(tier, snap.size, skip):
+            page.append(snap.ids[p])
+            if len(page) == query.limit:
+                break
+        skip = 0
+        if len(page) == query.limit:
+            break
+    return Result(total, page, activity_counts, area_counts, snap)
 
 
-def codes_of(session: Session, ids: list[int]) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
-    """Hoofdactiviteiten and werkingsgebieden of the associations on a page."""
-    acts: dict[int, list[str]] = {i: [] for i in ids}
-    areas: dict[int, list[str]] = {i: [] for i in ids}
+_SUMMARY = text(
+    "SELECT id, vcode, naam, korte_naam, roepnaam, korte_beschrijving, verenigingstype, "
+    "min_leeftijd, max_leeftijd FROM associations WHERE id IN :ids"
+).bindparams(bindparam("ids", expanding=True))
+
+
+def page_rows(session: Session, ids: list[int]) -> list[Any]:
+    """The summary columns of the page's associations, in the page's order."""
     if not ids:
-        return acts, areas
-    statement = text(
-        "SELECT 'act' AS kind, association_id, code FROM association_activities "
-        "WHERE association_id IN :ids UNION ALL "
-        "SELECT 'area', association_id, code FROM association_areas WHERE association_id IN :ids "
-        "ORDER BY 2, 3"
-    ).bindparams(bindparam("ids", expanding=True))
-    for kind, assoc_id, code in session.execute(statement, {"ids": ids}):
-        (acts if kind == "act" else areas)[assoc_id].append(code)
-    return acts, areas
+        return []
+    found = {row.id: row for row in session.execute(_SUMMARY, {"ids": ids})}
+    return [found[i] for i in ids if i in found]

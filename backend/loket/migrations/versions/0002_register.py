@@ -64,7 +64,6 @@ _SQLITE_FTS = [
 def upgrade() -> None:
     op.add_column("associations", sa.Column("roepnaam", sa.String(length=100), nullable=True))
     op.add_column("representatives", sa.Column("roepnaam", sa.String(length=100), nullable=True))
-    op.create_index("ix_associations_naam_sort", "associations", [sa.text("lower(naam)"), "id"])
     op.create_index("ix_association_activities_code", "association_activities",
                     ["code", "association_id"])
     op.create_index("ix_association_areas_code", "association_areas", ["code", "association_id"])
@@ -184,7 +183,6 @@ def downgrade() -> None:
     op.drop_table("association_contacts")
     op.drop_index("ix_association_areas_code", table_name="association_areas")
     op.drop_index("ix_association_activities_code", table_name="association_activities")
-    op.drop_index("ix_associations_naam_sort", table_name="associations")
     with op.batch_alter_table("representatives") as batch_op:
         batch_op.drop_column("roepnaam")
     with op.batch_alter_table("associations") as batch_op:

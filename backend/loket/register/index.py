@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -62,9 +63,9 @@ class Snapshot:
     """The index as of event ``seq``; never changed once published (a refresh makes a copy)."""
 
     seq: int
-    ids: list[int]                       # position → association id
-    keys: list[str]                      # position → folded name (to notice a rename)
-    pos: list[int]                       # association id → position (-1: none)
+    ids: array                           # position → association id
+    keys: array                          # position → hash of the folded name (to see a rename)
+    pos: array                           # association id → position (-1: none)
     visible: int
     activities: dict[str, int]
     areas: dict[str, int]
@@ -115,26 +116,33 @@ def _visible(status: str, opt_out: Any) -> bool:
 def build(session: Session, seq: int) -> Snapshot:
     """The whole index from the database, as of event ``seq``."""
     rows = _rows(session, "SELECT id, naam, status, opt_out FROM associations")
-    rows.sort(key=lambda r: (fold(r[1]), r[0]))
-    ids = [r[0] for r in rows]
-    pos = [-1] * (max(ids, default=0) + 1)
+    keyed = sorted(((fold(r[1]), r[0], r[2], r[3]) for r in rows), key=lambda k: (k[0], k[1]))
+    del rows
+    ids = array("q", (k[1] for k in keyed))
+    pos = array("q", [-1]) * (max(ids, default=0) + 1)
     for p, assoc_id in enumerate(ids):
         pos[assoc_id] = p
     size = len(ids)
+    codes: dict[Any, Any] = {}  # one object per code and per code combination, shared
     acts: dict[int, list[str]] = {}
     for assoc_id, code in _rows(session, "SELECT association_id, code FROM association_activities"):
-        acts.setdefault(assoc_id, []).append(code)
+        acts.setdefault(assoc_id, []).append(codes.setdefault(code, code))
     areas: dict[int, list[str]] = {}
     for assoc_id, code in _rows(session, "SELECT association_id, code FROM association_areas"):
-        areas.setdefault(assoc_id, []).append(code)
-    activities_of = [tuple(sorted(acts.get(i, ()))) for i in ids]
-    areas_of = [tuple(sorted(areas.get(i, ()))) for i in ids]
+        areas.setdefault(assoc_id, []).append(codes.setdefault(code, code))
+    activities_of = [_shared(codes, acts.get(i)) for i in ids]
+    areas_of = [_shared(codes, areas.get(i)) for i in ids]
     return Snapshot(
-        seq=seq, ids=ids, keys=[fold(r[1]) for r in rows], pos=pos,
-        visible=bitset((p for p, r in enumerate(rows) if _visible(r[2], r[3])), size),
+        seq=seq, ids=ids, keys=array("q", (hash(k[0]) for k in keyed)), pos=pos,
+        visible=bitset((p for p, k in enumerate(keyed) if _visible(k[2], k[3])), size),
         activities=_masks(activities_of, size), areas=_masks(areas_of, size),
         activities_of=activities_of, areas_of=areas_of,
     )
+
+
+def _shared(cache: dict[Any, Any], found: list[str] | None) -> tuple[str, ...]:
+    combination = tuple(sorted(found)) if found else ()
+    return cache.setdefault(combination, combination)  # type: ignore[no-any-return]
 
 
 def _masks(codes_of: list[tuple[str, ...]], size: int) -> dict[str, int]:
@@ -162,7 +170,7 @@ def _apply(session: Session, snap: Snapshot, changed: list[int], seq: int) -> Sn
     activities_of, areas_of = list(snap.activities_of), list(snap.areas_of)
     for assoc_id, naam, status, opt_out in rows:
         p = snap.position(assoc_id)
-        if fold(naam) != snap.keys[p]:
+        if hash(fold(naam)) != snap.keys[p]:
             return None
         bit = 1 << p
         visible = visible | bit if _visible(status, opt_out) else visible & ~bit

@@ -133,6 +133,7 @@ def test_invalid_values_are_refused_naming_the_field_and_nothing_changes(
                     f"{vcode}/{path}" if path else vcode, club["ordinary_token"],
                     before.headers["ETag"], body)
     assert response.status_code == 400, response.text
+    assert response.headers["ETag"] == before.headers["ETag"]  # still the current version
     assert response.json()["error"] == "invalid_field"
     assert response.json()["field"] == field and field in response.json()["detail"]
     after = get(provider, vcode)

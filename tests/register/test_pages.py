@@ -23,7 +23,6 @@ from support.register import (
     person_sub,
 )
 
-pytestmark = pytest.mark.parametrize("provider", ["sqlite"], indirect=True)
 BASE = "/mijn-verenigingsloket"
 
 

@@ -25,7 +25,7 @@ from loket.identifiers import InvalidIdentifier, parse_vcode
 from loket.models import Association, Representative
 from loket.register import changes, views
 from loket.register.changes import Actor
-from loket.register.web import if_match, json_object, no_content, with_etag
+from loket.register.web import if_match, json_object, no_content, remember_version, with_etag
 
 SCOPE = "associations"
 F = TypeVar("F", bound=Callable[..., Any])
@@ -69,6 +69,7 @@ def acting_for(vcode: str, *, change: bool) -> Acting:
     session = db.session()
     accepted = if_match() if change else None
     assoc = changes.find(session, canonical, lock=change)
+    remember_version(assoc.version)
     rep = changes.representation(session, assoc, who.person.id)
     if change:
         changes.check_version(assoc, accepted)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Response, jsonify, request
+from flask import Response, g, jsonify, request
 
 from loket import api
 from loket.errors import BadRequest, LoketError
@@ -17,6 +17,20 @@ from loket.register.views import etag
 
 MAX_BODY = 64 * 1024
 _ETAG_VALUE = re.compile(r'^(?:W/)?"?([0-9]{1,10})"?$')
+
+
+def remember_version(version: int) -> None:
+    """The association this request is about is at ``version``: every answer, a refusal too,
+    carries it as ``ETag`` (unless it sets a newer one)."""
+    g.register_version = version
+
+
+@api.bp.after_request
+def _etag_on_every_answer(response: Response) -> Response:
+    version = g.get("register_version")
+    if version is not None and "ETag" not in response.headers:
+        response.headers["ETag"] = etag(version)
+    return response
 
 
 def with_etag(body: Any, version: int, status: int = 200) -> Response:

@@ -26,7 +26,7 @@ from loket.models import (
     Person,
     Representative,
 )
-from loket.register import changes
+from loket.register import changes, representatives
 
 
 @dataclass(frozen=True)
@@ -180,10 +180,10 @@ def _association(session: Session, data: dict[str, Any], persons: dict[str, Pers
                   "telefoon": REPRESENTATIVE_PHONES.get(insz)}
         rep = existing.get(person.id)
         if rep is None:
-            changes.add_representative(session, assoc, {"insz": insz, **wanted}, SEED_ACTOR,
+            representatives.add_representative(session, assoc, {"insz": insz, **wanted}, SEED_ACTOR,
                                        None)
         else:
-            changes.update_representative(session, assoc, rep.id, wanted, SEED_ACTOR, None)
+            representatives.update_representative(session, assoc, rep.id, wanted, SEED_ACTOR, None)
     return assoc
 
 

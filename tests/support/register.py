@@ -41,7 +41,7 @@ def make_association(provider: Provider, reps: list[tuple[str, bool]] | None = N
                      **fields: Any) -> dict[str, Any]:
     """Register an association (and its representatives: (insz, primary)) in the provider's
     database; returns its vCode and the representatives' ids."""
-    from loket.register import changes
+    from loket.register import changes, representatives
 
     data = {"naam": f"Testvereniging {word()}", "verenigingstype": "FV",
             "hoofdactiviteiten": ["SPRT"], "werkingsgebieden": ["BE23999001"], **fields}
@@ -53,7 +53,7 @@ def make_association(provider: Provider, reps: list[tuple[str, bool]] | None = N
             assoc = changes.register(session, data, changes.SYSTEM)
             rep_ids = []
             for n, (insz, primary) in enumerate(reps or []):
-                rep = changes.add_representative(session, assoc, {
+                rep = representatives.add_representative(session, assoc, {
                     "insz": insz, "voornaam": f"Test{n}", "achternaam": "Vertegenwoordiger",
                     "isPrimair": primary, "email": f"rep{n}.{insz}@example.org",
                     "telefoon": f"+32 470 {insz[-6:-4]} {insz[-4:-2]} {insz[-2:]}",

@@ -23,7 +23,7 @@ from loket import api, audit, db
 from loket.errors import Conflict, Forbidden, NotFound
 from loket.identifiers import InvalidIdentifier, parse_vcode
 from loket.models import Association, Representative
-from loket.register import changes, views
+from loket.register import changes, representatives, views
 from loket.register.changes import Actor
 from loket.register.web import if_match, json_object, no_content, remember_version, with_etag
 
@@ -70,7 +70,7 @@ def acting_for(vcode: str, *, change: bool) -> Acting:
     accepted = if_match() if change else None
     assoc = changes.find(session, canonical, lock=change)
     remember_version(assoc.version)
-    rep = changes.representation(session, assoc, who.person.id)
+    rep = representatives.representation(session, assoc, who.person.id)
     if change:
         changes.check_version(assoc, accepted)
     actor = Actor(who.person.sub, audit.capacity_label(capacity), who.client_id)
@@ -222,7 +222,7 @@ def list_representatives(vcode: str) -> Response:
 @audited("association-change")
 def add_representative(vcode: str) -> Response:
     acting = acting_for(vcode, change=True)
-    rep = changes.add_representative(acting.session, acting.assoc, json_object(), acting.actor,
+    rep = representatives.add_representative(acting.session, acting.assoc, json_object(), acting.actor,
                                      acting.rep)
     subject = rep.person.sub
     _commit(acting, "VertegenwoordigerWerdToegevoegd", subject)
@@ -236,7 +236,7 @@ def add_representative(vcode: str) -> Response:
 @audited("association-change")
 def update_representative(vcode: str, item: str) -> Response:
     acting = acting_for(vcode, change=True)
-    rep = changes.update_representative(acting.session, acting.assoc, _item_id(item),
+    rep = representatives.update_representative(acting.session, acting.assoc, _item_id(item),
                                         json_object(), acting.actor, acting.rep)
     _commit(acting, "VertegenwoordigerWerdGewijzigd", rep.person.sub)
     return with_etag(views.representative_view(rep), acting.assoc.version)
@@ -246,7 +246,7 @@ def update_representative(vcode: str, item: str) -> Response:
 @audited("association-change")
 def remove_representative(vcode: str, item: str) -> Response:
     acting = acting_for(vcode, change=True)
-    rep = changes.remove_representative(acting.session, acting.assoc, _item_id(item),
+    rep = representatives.remove_representative(acting.session, acting.assoc, _item_id(item),
                                         acting.actor, acting.rep)
     _commit(acting, "VertegenwoordigerWerdVerwijderd", rep.person.sub)
     return no_content(acting.assoc.version)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,7 +16,8 @@ from loket.register.validation import ASSOCIATION_TYPES
 from loket.register.web import if_none_match, with_etag
 
 
-def _summary(row: Any, acts: list[str], areas: list[str], codes: views.Names) -> dict[str, Any]:
+def _summary(row: Any, acts: Sequence[str], areas: Sequence[str], codes: views.Names
+             ) -> dict[str, Any]:
     return {
         "vCode": row.vcode,
         "naam": row.naam,

@@ -13,7 +13,7 @@ from loket import audit, db
 from loket.errors import Forbidden
 from loket.identifiers import InvalidIdentifier, parse_vcode
 from loket.models import Association, Person, Representative
-from loket.register import changes
+from loket.register import changes, representatives
 from loket.register.changes import Actor
 from loket.sso import capacities
 
@@ -78,7 +78,7 @@ def acting_for(vcode: str, *, lock: bool = False) -> Acting:
                         f"Je kunt niet optreden namens {canonical}: alleen vertegenwoordigers "
                         "van een vereniging zien en wijzigen haar gegevens hier.")
     assoc = changes.find(session, canonical, lock=lock)
-    rep = changes.representation(session, assoc, person.id)
+    rep = representatives.representation(session, assoc, person.id)
     return Acting(person, session, assoc, rep)
 
 

@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from loket import audit
 from loket.errors import Forbidden, NotFound
-from loket.register import changes, views
+from loket.register import changes, representatives, views
 from loket.register.pages.common import Acting, acting_for, bp, page
 from loket.register.pages.forms import (
     ConfirmForm,
@@ -87,9 +87,9 @@ LOCATIONS = Kind(
 REPRESENTATIVES = Kind(
     "vertegenwoordigers", "vertegenwoordiger", "de vertegenwoordiger", lambda a: a.assoc.representatives,
     NewRepresentativeForm, RepresentativeForm,
-    lambda a, d: changes.add_representative(a.session, a.assoc, d, a.actor, a.rep),
-    lambda a, i, d: changes.update_representative(a.session, a.assoc, i, d, a.actor, a.rep),
-    lambda a, i: changes.remove_representative(a.session, a.assoc, i, a.actor, a.rep),
+    lambda a, d: representatives.add_representative(a.session, a.assoc, d, a.actor, a.rep),
+    lambda a, i, d: representatives.update_representative(a.session, a.assoc, i, d, a.actor, a.rep),
+    lambda a, i: representatives.remove_representative(a.session, a.assoc, i, a.actor, a.rep),
     _rep_name, views.representative_view,
     {"insz": "11 cijfers, bijvoorbeeld 85.07.30-033.28.",
      "voornaam": "Alleen nodig als deze persoon nog niet gekend is in het register.",

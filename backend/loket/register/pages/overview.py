@@ -119,8 +119,9 @@ def basics(vcode: str) -> BaseResponse:
             "De basisgegevens zijn bewaard.")
         if done is not None:
             return done
-        return page("register/basics.html", acting=acting, form=form,
-                    current=views.public_view(acting.assoc, views.names(acting.session)))
+        current = views.public_view(acting.assoc, views.names(acting.session)) \
+            if form.stale else None  # type: ignore[attr-defined]
+        return page("register/basics.html", acting=acting, form=form, current=current)
     form.fill(acting.assoc)
     form.version.data = str(acting.assoc.version)
     return page("register/basics.html", acting=acting, form=form, current=None)
@@ -155,7 +156,8 @@ def activities(vcode: str) -> BaseResponse:
                       "De activiteiten en werkingsgebieden zijn bewaard.")
         if done is not None:
             return done
-        current = views.public_view(acting.assoc, codes)
+        current = views.public_view(acting.assoc, codes) \
+            if form.stale else None  # type: ignore[attr-defined]
         # areas added in the form stay on it, ticked, next to the current ones
         form.werkingsgebieden.choices = [(c, codes.area(c)["naam"]) for c in current_areas]
         return page("register/activities.html", acting=acting, form=form,

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Response, request
+from flask import Response, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from loket import audit
@@ -137,7 +137,7 @@ def item_edit(vcode: str, slug: str, item_id: int) -> BaseResponse:
     item = _find(kind, acting, item_id)
     form = kind.edit_form()
     if item is None:
-        if form.validate_on_submit():
+        if form.validate_on_submit() and not kind.personal:
             # removed by someone else meanwhile: offer what was typed as a new one
             form.stale = True  # type: ignore[attr-defined]
             form.version.data = str(acting.assoc.version)
@@ -198,8 +198,6 @@ def _form_page(kind: Kind, acting: Acting, form: VersionedForm, item: Any, statu
 
 
 def _action(kind: Kind, acting: Acting, item: Any, new: bool) -> str:
-    from flask import url_for
-
     if new or item is None:
         return url_for("register.item_new", vcode=acting.assoc.vcode, slug=kind.slug)
     return url_for("register.item_edit", vcode=acting.assoc.vcode, slug=kind.slug,

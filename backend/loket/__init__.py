@@ -47,6 +47,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from loket import api, db, errors, security, sso, widgets
     from loket.home import bp as home_bp
+    from loket.register.pages import bp as register_pages
     from loket.shared import make_state
 
     if values["PROXY_COUNT"]:
@@ -64,4 +65,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     api.init_app(app)
     widgets.init_app(app)
     app.register_blueprint(home_bp)
+    app.register_blueprint(register_pages)
     return app

@@ -186,7 +186,7 @@ def openapi() -> Response:
 
 
 # Feature modules that add routes to ``bp``; imported before the blueprint is registered.
-FEATURES: tuple[str, ...] = ("loket.dossiers.api", "loket.catalog.api")
+FEATURES: tuple[str, ...] = ("loket.dossiers.api", "loket.catalog.api", "loket.register.api")
 
 
 def init_app(app: Flask) -> None:

@@ -428,5 +428,14 @@ def audit_verify() -> None:
 
 main.add_command(catalog_group)
 
+
+def _add_feature_commands() -> None:
+    from loket.register.cli import reference
+
+    main.add_command(reference)
+
+
+_add_feature_commands()
+
 if __name__ == "__main__":
     main()

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from loket.models import Hoofdactiviteit, Werkingsgebied
+from loket.models import Hoofdactiviteit, Postcode, Werkingsgebied
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -59,4 +59,10 @@ def upsert_area(session: Session, code: str, name: str, level: str, province: st
         area.naam, area.niveau, area.provincie = name, level, province
         if postcodes is not None:
             area.postcodes = postcodes
+    if postcodes:
+        # the postcode table is what the register's search reads
+        session.flush()
+        for postcode in postcodes:
+            if session.get(Postcode, (postcode, code)) is None:
+                session.add(Postcode(postcode=postcode, werkingsgebied=code))
     return area

@@ -11,6 +11,7 @@ USER_SCOPES: dict[str, str] = {
     "dossiers": "read the dossiers of the active capacity",
     "catalog": "personalised product catalog for the active capacity",
     "associations": "read and change the active association's data",
+    "privacy": "download everything stored about the person and see who accessed it (AVG)",
 }
 
 # Scopes a back office or government client uses on its own behalf (client credentials).

@@ -9,9 +9,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from loket import clients, reference
@@ -20,11 +20,13 @@ from loket.models import (
     Association,
     AssociationActivity,
     AssociationArea,
+    AssociationEvent,
     Company,
     CompanyMandate,
     Person,
     Representative,
 )
+from loket.register import changes, representatives
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,21 @@ ASSOCIATIONS: tuple[dict[str, Any], ...] = (
         "verenigingstype": "VZW", "kbo": "0456789133", "startdatum": "1962-08-01",
         "activities": ["SPRT", "JGDW"], "areas": ["BE23999001"],
         "reps": [("85073003328", "voorzitter", True)],
+        "roepnaam": "De Groene Leeuwen", "doelgroep": (5, 99),
+        "contacts": [
+            {"type": "E-mail", "waarde": "secretariaat@fcgroenbeek.example", "isPrimair": True,
+             "beschrijving": "secretariaat"},
+            {"type": "Website", "waarde": "https://fcgroenbeek.example", "isPrimair": True},
+            {"type": "Telefoon", "waarde": "+32 9 999 12 34", "beschrijving": "kantine"},
+        ],
+        "locations": [
+            {"type": "Activiteiten", "isPrimair": True, "naam": "Sportpark De Beek",
+             "adres": {"straatnaam": "Beekstraat", "huisnummer": "12", "postcode": "9999",
+                       "gemeente": "Groenbeek"}},
+            {"type": "Maatschappelijke zetel",
+             "adres": {"straatnaam": "Kerkplein", "huisnummer": "1", "postcode": "9999",
+                       "gemeente": "Groenbeek"}},
+        ],
     },
     {
         "vcode": "V0001002", "naam": "Jeugdhuis De Schakel", "korte_naam": "De Schakel",
@@ -64,6 +81,13 @@ ASSOCIATIONS: tuple[dict[str, Any], ...] = (
         "verenigingstype": "FV", "kbo": None, "startdatum": "1998-09-15",
         "activities": ["JGDW", "SOVO"], "areas": ["BE23999001"],
         "reps": [("85073003328", "penningmeester", False)],
+        "roepnaam": None, "doelgroep": (12, 30),
+        "contacts": [{"type": "E-mail", "waarde": "info@deschakel.example", "isPrimair": True}],
+        "locations": [
+            {"type": "Activiteiten", "isPrimair": True, "naam": "Jeugdhuis",
+             "adres": {"straatnaam": "Stationsstraat", "huisnummer": "5", "postcode": "9999",
+                       "gemeente": "Groenbeek"}},
+        ],
     },
     {
         "vcode": "V0001003", "naam": "Vogelwerkgroep De Rietgors", "korte_naam": "De Rietgors",
@@ -71,8 +95,20 @@ ASSOCIATIONS: tuple[dict[str, Any], ...] = (
         "verenigingstype": "FV", "kbo": None, "startdatum": "2004-03-21",
         "activities": ["NMDW"], "areas": ["BE24999002"],
         "reps": [("79050124561", "secretaris", True)],
+        "roepnaam": None, "doelgroep": (0, 150),
+        "contacts": [{"type": "Website", "waarde": "https://derietgors.example",
+                      "isPrimair": True}],
+        "locations": [
+            {"type": "Correspondentie", "isPrimair": True,
+             "adres": {"straatnaam": "Dijkweg", "huisnummer": "3", "busnummer": "A",
+                       "postcode": "3999", "gemeente": "Rivierstede"}},
+        ],
     },
 )
+
+# Representatives' own phone numbers (personal data: never in a public response).
+REPRESENTATIVE_PHONES = {"85073003328": "+32 470 12 34 56", "79050124561": "+32 486 65 43 21"}
+SEED_ACTOR = changes.Actor("seed")
 
 COMPANIES = (("0412345614", "Peeters Bouw BV", ["85073003328"]),)
 
@@ -105,29 +141,49 @@ def _person(session: Session, demo: DemoPerson, now: int) -> Person:
 
 
 def _association(session: Session, data: dict[str, Any], persons: dict[str, Person],
-                 now: int) -> Association:
+                 activities: set[str], areas: set[str]) -> Association:
+    """Create or refresh one demo association; every difference is a recorded change."""
+    basics = {"korteNaam": data["korte_naam"], "korteBeschrijving": data["korte_beschrijving"],
+              "roepnaam": data["roepnaam"], "startdatum": data["startdatum"],
+              "doelgroep": {"minimumleeftijd": data["doelgroep"][0],
+                            "maximumleeftijd": data["doelgroep"][1]},
+              "hoofdactiviteiten": data["activities"], "werkingsgebieden": data["areas"]}
     assoc = session.scalar(select(Association).where(Association.vcode == data["vcode"]))
     if assoc is None:
-        assoc = Association(vcode=data["vcode"], created_at=now, updated_at=now, version=1)
-        session.add(assoc)
-    for field in ("naam", "korte_naam", "korte_beschrijving", "verenigingstype", "kbo",
-                  "startdatum"):
-        setattr(assoc, field, data[field])
-    assoc.status = "Actief"
-    assoc.activities = [AssociationActivity(code=c) for c in data["activities"]] \
-        if {a.code for a in assoc.activities} != set(data["activities"]) else assoc.activities
-    assoc.areas = [AssociationArea(code=c) for c in data["areas"]] \
-        if {a.code for a in assoc.areas} != set(data["areas"]) else assoc.areas
+        assoc = changes.register(session, {
+            "naam": data["naam"], "verenigingstype": data["verenigingstype"],
+            "kboNummer": data["kbo"], **basics}, SEED_ACTOR, vcode=data["vcode"])
+    else:
+        identity = {"naam": data["naam"], "verenigingstype": data["verenigingstype"],
+                    "kbo": data["kbo"], "status": "Actief"}
+        changed = {k: {"oud": getattr(assoc, k), "nieuw": v} for k, v in identity.items()
+                   if getattr(assoc, k) != v}
+        if changed:
+            for key, value in identity.items():
+                setattr(assoc, key, value)
+            changes.record_event(session, assoc, "BasisgegevensWerdenGewijzigd",
+                                 {"gewijzigd": changed}, SEED_ACTOR)
+        changes.update_basics(session, assoc, basics, SEED_ACTOR, activities=activities,
+                              areas=areas)
+    if not assoc.contacts:
+        for contact in data["contacts"]:
+            changes.add_contact(session, assoc, contact, SEED_ACTOR)
+    if not assoc.locations:
+        for location in data["locations"]:
+            changes.add_location(session, assoc, location, SEED_ACTOR)
     session.flush()
     existing = {rep.person_id: rep for rep in assoc.representatives}
     for insz, role, primary in data["reps"]:
         person = persons[insz]
+        wanted = {"rol": role, "isPrimair": primary,
+                  "email": f"{person.given_name.lower()}.{person.family_name.lower()}@example.org",
+                  "telefoon": REPRESENTATIVE_PHONES.get(insz)}
         rep = existing.get(person.id)
         if rep is None:
-            rep = Representative(association=assoc, person=person)
-            session.add(rep)
-        rep.rol, rep.is_primair = role, primary
-        rep.email = f"{person.given_name.lower()}.{person.family_name.lower()}@example.org"
+            representatives.add_representative(session, assoc, {"insz": insz, **wanted}, SEED_ACTOR,
+                                       None)
+        else:
+            representatives.update_representative(session, assoc, rep.id, wanted, SEED_ACTOR, None)
     return assoc
 
 
@@ -140,8 +196,9 @@ def seed_demo(session: Session, instance: Path, *, allow_http_anywhere: bool) ->
     session.flush()
     persons = {demo.insz: _person(session, demo, now) for demo in PERSONS}
     session.flush()
+    activities, areas = changes.known_codes(session)
     for data in ASSOCIATIONS:
-        _association(session, data, persons, now)
+        _association(session, data, persons, activities, areas)
     for kbo, name, insz_list in COMPANIES:
         company = session.scalar(select(Company).where(Company.kbo == kbo))
         if company is None:
@@ -232,6 +289,21 @@ def _bulk_insz(n: int) -> str:
     return make_insz(birth, 900 + n % 97)
 
 
+def _registered(session: Session, added: list[Association]) -> None:
+    """The registration events of a batch, under one reservation of sequence numbers."""
+    if not added:
+        return
+    first = changes.reserve_seqs(session, len(added))
+    at = changes.now_iso()
+    session.execute(insert(cast(Table, AssociationEvent.__table__)), [{
+        "seq": first + i, "association_id": a.id, "vcode": a.vcode, "version": 1,
+        "type": "VerenigingWerdGeregistreerd", "at": at, "actor": SEED_ACTOR.actor,
+        "capacity": None, "client_id": None,
+        "data": {"naam": a.naam, "verenigingstype": a.verenigingstype, "kboNummer": a.kbo,
+                 "status": a.status},
+    } for i, a in enumerate(added)])
+
+
 def bulk_associations(session: Session, count: int, *, seed: int = 42,
                       progress: Callable[[int], None] | None = None) -> int:
     """Add ``count`` generated associations (with one representative each), in batches."""
@@ -242,6 +314,7 @@ def bulk_associations(session: Session, count: int, *, seed: int = 42,
     start = (session.scalar(select(func.max(Association.id))) or 0) + 2000
     batch = 1000
     done = 0
+    added: list[Association] = []
     while done < count:
         size = min(batch, count - done)
         for i in range(size):
@@ -266,7 +339,10 @@ def bulk_associations(session: Session, count: int, *, seed: int = 42,
             session.add(assoc)
             session.add(Representative(association=assoc, person=person, rol="voorzitter",
                                        is_primair=True))
+            added.append(assoc)
         session.flush()
+        _registered(session, added)
+        added.clear()
         done += size
         if progress:
             progress(size)

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from loket.models.base import Base
@@ -31,7 +40,12 @@ class Person(Base):
 
 
 class Association(Base):
-    """An association as the register knows it (basic fields; the full record extends it)."""
+    """An association as the register knows it; ``version`` grows by one with every change.
+
+    Full-text search reads a companion index kept by the database itself (an FTS5 table filled
+    by triggers on SQLite, a generated ``tsvector`` column on PostgreSQL; see migration
+    ``0002_register``), so every writer keeps it current.
+    """
 
     __tablename__ = "associations"
 
@@ -39,6 +53,7 @@ class Association(Base):
     vcode: Mapped[str] = mapped_column(String(8), unique=True)
     naam: Mapped[str] = mapped_column(String(300))
     korte_naam: Mapped[str | None] = mapped_column(String(100))
+    roepnaam: Mapped[str | None] = mapped_column(String(100))
     korte_beschrijving: Mapped[str | None] = mapped_column(Text)
     verenigingstype: Mapped[str] = mapped_column(String(4), default="FV")
     status: Mapped[str] = mapped_column(String(10), default="Actief")
@@ -61,10 +76,18 @@ class Association(Base):
     areas: Mapped[list[AssociationArea]] = relationship(
         cascade="all, delete-orphan", order_by="AssociationArea.code"
     )
+    contacts: Mapped[list[Contactgegeven]] = relationship(
+        cascade="all, delete-orphan", order_by="Contactgegeven.id"
+    )
+    locations: Mapped[list[Locatie]] = relationship(
+        cascade="all, delete-orphan", order_by="Locatie.id"
+    )
+
 
 
 class AssociationActivity(Base):
     __tablename__ = "association_activities"
+    __table_args__ = (Index("ix_association_activities_code", "code", "association_id"),)
 
     association_id: Mapped[int] = mapped_column(
         ForeignKey("associations.id", ondelete="CASCADE"), primary_key=True
@@ -74,6 +97,7 @@ class AssociationActivity(Base):
 
 class AssociationArea(Base):
     __tablename__ = "association_areas"
+    __table_args__ = (Index("ix_association_areas_code", "code", "association_id"),)
 
     association_id: Mapped[int] = mapped_column(
         ForeignKey("associations.id", ondelete="CASCADE"), primary_key=True
@@ -93,6 +117,7 @@ class Representative(Base):
     )
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
     rol: Mapped[str | None] = mapped_column(String(100))
+    roepnaam: Mapped[str | None] = mapped_column(String(100))
     is_primair: Mapped[bool] = mapped_column(Boolean, default=False)
     email: Mapped[str | None] = mapped_column(String(254))
     telefoon: Mapped[str | None] = mapped_column(String(40))
@@ -151,3 +176,84 @@ class Hoofdactiviteit(Base):
     code: Mapped[str] = mapped_column(String(4), primary_key=True)
     naam: Mapped[str] = mapped_column(String(200))
     volgorde: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Contactgegeven(Base):
+    """A way to reach the association itself (never a representative's own details)."""
+
+    __tablename__ = "association_contacts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    association_id: Mapped[int] = mapped_column(
+        ForeignKey("associations.id", ondelete="CASCADE"), index=True
+    )
+    type: Mapped[str] = mapped_column(String(20))
+    waarde: Mapped[str] = mapped_column(String(500))
+    beschrijving: Mapped[str | None] = mapped_column(String(200))
+    is_primair: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Locatie(Base):
+    """An address where the association meets, is reached, or has its seat."""
+
+    __tablename__ = "association_locations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    association_id: Mapped[int] = mapped_column(
+        ForeignKey("associations.id", ondelete="CASCADE"), index=True
+    )
+    type: Mapped[str] = mapped_column(String(30))
+    is_primair: Mapped[bool] = mapped_column(Boolean, default=False)
+    naam: Mapped[str | None] = mapped_column(String(200))
+    straatnaam: Mapped[str] = mapped_column(String(200))
+    huisnummer: Mapped[str] = mapped_column(String(20))
+    busnummer: Mapped[str | None] = mapped_column(String(20))
+    postcode: Mapped[str] = mapped_column(String(20))
+    gemeente: Mapped[str] = mapped_column(String(200))
+    land: Mapped[str] = mapped_column(String(100), default="België")
+
+
+class AssociationEvent(Base):
+    """One change to an association: what, by whom, when, in which capacity.
+
+    ``seq`` is the register-wide, gap-free sequence number of the change feed, handed out under
+    the :class:`RegisterHead` row lock so that events commit in sequence order.
+    """
+
+    __tablename__ = "association_events"
+
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+                                     autoincrement=False)
+    association_id: Mapped[int] = mapped_column(
+        ForeignKey("associations.id", ondelete="CASCADE"), index=True
+    )
+    vcode: Mapped[str] = mapped_column(String(8))
+    version: Mapped[int] = mapped_column(Integer)
+    type: Mapped[str] = mapped_column(String(60))
+    at: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str | None] = mapped_column(String(200), index=True)
+    capacity: Mapped[str | None] = mapped_column(String(40))
+    client_id: Mapped[str | None] = mapped_column(String(64))
+    data: Mapped[dict] = mapped_column(default=dict)
+
+
+class RegisterHead(Base):
+    """The change feed's last sequence number; a single row, locked while a change commits."""
+
+    __tablename__ = "register_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_seq: Mapped[int] = mapped_column(BigInteger)
+
+
+class Postcode(Base):
+    """Which municipality (werkingsgebied) a postcode lies in; loaded by
+    ``loket reference import-postcodes`` (the shipped code lists carry none)."""
+
+    __tablename__ = "postcodes"
+
+    postcode: Mapped[str] = mapped_column(String(10), primary_key=True)
+    werkingsgebied: Mapped[str] = mapped_column(
+        ForeignKey("werkingsgebieden.code", ondelete="CASCADE"), primary_key=True
+    )
+    plaats: Mapped[str | None] = mapped_column(String(200))

@@ -1,0 +1,40 @@
+"""AVG (GDPR) through the API, for the person a token belongs to (scope ``privacy``):
+``GET /api/v1/me/personal-data`` (everything stored about them; the download is itself in the
+audit log) and ``GET /api/v1/me/access-log`` (who accessed their data, when and why)."""
+
+from __future__ import annotations
+
+from flask import Response, jsonify, request
+
+from loket import api, audit, db
+from loket.errors import BadRequest
+from loket.register import privacy
+
+SCOPE = "privacy"
+
+
+@api.bp.get("/me/personal-data")
+def personal_data() -> Response:
+    who = api.caller(SCOPE, person=True)
+    assert who.person is not None
+    session = db.session()
+    body = privacy.export(session, who.person)
+    audit.record(session, "privacy-export", "personal-data", actor=who.actor,
+                 client_id=who.client_id, capacity=audit.capacity_label(who.capacity),
+                 subject=who.person.sub, reason="inzage door de persoon zelf (AVG art. 15)")
+    session.commit()
+    response = jsonify(body)
+    response.headers["Content-Disposition"] = 'attachment; filename="mijn-gegevens.json"'
+    return response
+
+
+@api.bp.get("/me/access-log")
+def access_log() -> Response:
+    who = api.caller(SCOPE, person=True)
+    assert who.person is not None
+    raw = request.args.get("before")
+    if raw is not None and (not raw.isdigit() or len(raw) > 18):
+        raise BadRequest("invalid_parameter", "before is een volgnummer uit een vorige pagina.")
+    report = privacy.access_report(db.session(), who.person,
+                                   before=int(raw) if raw is not None else None)
+    return jsonify(report)

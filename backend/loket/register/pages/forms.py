@@ -1,0 +1,185 @@
+"""Self-service forms (flask-wtf: each carries a CSRF token and the version it was filled in
+against). The register's own checks (:mod:`loket.register.validation`) decide what is valid;
+the forms only carry the values there and the messages back to their fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+
+from loket.models import Association, Contactgegeven, Locatie, Representative
+from loket.register.validation import CONTACT_TYPES, LOCATION_TYPES, Problem
+
+CONTACT_LABELS = {"E-mail": "E-mail", "Website": "Website", "SocialMedia": "Sociale media",
+                  "Telefoon": "Telefoon"}
+
+
+class VersionedForm(FlaskForm):
+    """A form filled in against one version of the association."""
+
+    version = HiddenField()
+
+    def submitted_version(self) -> int | None:
+        raw = self.version.data or ""
+        return int(raw) if raw.isdigit() else None
+
+    def show_problems(self, problems: list[Problem]) -> None:
+        """Put each problem next to its field (``adres.postcode`` → ``postcode``)."""
+        for problem in problems:
+            name = problem.field.split(".")[-1]
+            message = problem.message[:1].upper() + problem.message[1:]
+            target = getattr(self, name, None) if name in self._fields else None
+            if target is None or name in ("csrf_token", "version"):
+                self.form_errors.append(f"{problem.field}: {message}")
+            else:
+                target.errors = [*target.errors, message]
+
+    def error_list(self) -> list[tuple[str, str]]:
+        """(field id, message) for the error summary, each naming its field, in form order."""
+        found = [("", message) for message in self.form_errors]
+        for field in self:
+            if field.name in ("csrf_token", "version"):
+                continue
+            label = str(field.label.text).split(" (")[0]
+            found += [(field.id, f"{label}: {message[:1].lower()}{message[1:]}")
+                      for message in field.errors]
+        return found
+
+
+class ContactForm(VersionedForm):
+    order = ("type", "waarde", "beschrijving", "isPrimair")
+    type = SelectField("Soort", choices=[(t, CONTACT_LABELS[t]) for t in CONTACT_TYPES],
+                       validate_choice=False)
+    waarde = StringField("Waarde")
+    beschrijving = StringField("Beschrijving (niet verplicht)")
+    isPrimair = BooleanField("Dit is het primaire contactgegeven van deze soort")
+
+    def to_api(self) -> dict[str, Any]:
+        return {"type": self.type.data, "waarde": self.waarde.data,
+                "beschrijving": self.beschrijving.data, "isPrimair": bool(self.isPrimair.data)}
+
+    def fill(self, item: Contactgegeven) -> None:
+        self.type.data, self.waarde.data = item.type, item.waarde
+        self.beschrijving.data, self.isPrimair.data = item.beschrijving, item.is_primair
+
+
+class LocationForm(VersionedForm):
+    order = ("type", "naam", "straatnaam", "huisnummer", "busnummer", "postcode", "gemeente",
+             "land", "isPrimair")
+    type = SelectField("Soort locatie", choices=[(t, t) for t in LOCATION_TYPES],
+                       validate_choice=False)
+    naam = StringField("Naam van de locatie (niet verplicht)")
+    straatnaam = StringField("Straat")
+    huisnummer = StringField("Huisnummer")
+    busnummer = StringField("Busnummer (niet verplicht)")
+    postcode = StringField("Postcode")
+    gemeente = StringField("Gemeente")
+    land = StringField("Land", default="België")
+    isPrimair = BooleanField("Dit is de primaire locatie")
+
+    def to_api(self) -> dict[str, Any]:
+        return {"type": self.type.data, "naam": self.naam.data,
+                "isPrimair": bool(self.isPrimair.data),
+                "adres": {"straatnaam": self.straatnaam.data, "huisnummer": self.huisnummer.data,
+                          "busnummer": self.busnummer.data, "postcode": self.postcode.data,
+                          "gemeente": self.gemeente.data, "land": self.land.data}}
+
+    def fill(self, item: Locatie) -> None:
+        for name in ("type", "naam", "straatnaam", "huisnummer", "busnummer", "postcode",
+                     "gemeente", "land"):
+            getattr(self, name).data = getattr(item, name)
+        self.isPrimair.data = item.is_primair
+
+
+class RepresentativeForm(VersionedForm):
+    """Changing a representative: the person (INSZ, names) stays as the register knows it."""
+
+    order: tuple[str, ...] = ("roepnaam", "rol", "email", "telefoon", "isPrimair")
+    roepnaam = StringField("Roepnaam (niet verplicht)")
+    rol = StringField("Rol in de vereniging (niet verplicht)")
+    email = StringField("E-mailadres (niet verplicht)")
+    telefoon = StringField("Telefoonnummer (niet verplicht)")
+    isPrimair = BooleanField("Primaire vertegenwoordiger (mag vertegenwoordigers toevoegen en "
+                             "verwijderen)")
+
+    def to_api(self) -> dict[str, Any]:
+        return {"roepnaam": self.roepnaam.data, "rol": self.rol.data,
+                "email": self.email.data, "telefoon": self.telefoon.data,
+                "isPrimair": bool(self.isPrimair.data)}
+
+    def fill(self, rep: Representative) -> None:
+        self.roepnaam.data, self.rol.data = rep.roepnaam, rep.rol
+        self.email.data, self.telefoon.data = rep.email, rep.telefoon
+        self.isPrimair.data = rep.is_primair
+
+
+class NewRepresentativeForm(RepresentativeForm):
+    order = ("insz", "voornaam", "achternaam", *RepresentativeForm.order)
+    insz = StringField("Rijksregisternummer")
+    voornaam = StringField("Voornaam")
+    achternaam = StringField("Achternaam")
+
+    def to_api(self) -> dict[str, Any]:
+        return {"insz": self.insz.data, "voornaam": self.voornaam.data,
+                "achternaam": self.achternaam.data, **super().to_api()}
+
+
+class BasicsForm(VersionedForm):
+    naam = StringField("Naam")
+    korteNaam = StringField("Korte naam (niet verplicht)")
+    roepnaam = StringField("Roepnaam (niet verplicht)")
+    korteBeschrijving = TextAreaField("Korte beschrijving (niet verplicht)")
+    startdatum = StringField("Startdatum (niet verplicht)")
+    minimumleeftijd = StringField("Minimumleeftijd")
+    maximumleeftijd = StringField("Maximumleeftijd")
+    uitgeschreven = BooleanField("Niet tonen in de publieke zoekfunctie")
+
+    def to_api(self, assoc: Association) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "korteNaam": self.korteNaam.data, "roepnaam": self.roepnaam.data,
+            "korteBeschrijving": self.korteBeschrijving.data, "startdatum": self.startdatum.data,
+            "doelgroep": {"minimumleeftijd": self.minimumleeftijd.data,
+                          "maximumleeftijd": self.maximumleeftijd.data},
+            "isUitgeschrevenUitPubliekeDatastroom": bool(self.uitgeschreven.data),
+        }
+        if not assoc.kbo:
+            data["naam"] = self.naam.data
+        return data
+
+    def fill(self, assoc: Association) -> None:
+        self.naam.data, self.korteNaam.data = assoc.naam, assoc.korte_naam
+        self.roepnaam.data = assoc.roepnaam
+        self.korteBeschrijving.data, self.startdatum.data = assoc.korte_beschrijving, \
+            assoc.startdatum
+        self.minimumleeftijd.data = str(assoc.min_leeftijd)
+        self.maximumleeftijd.data = str(assoc.max_leeftijd)
+        self.uitgeschreven.data = assoc.opt_out
+
+    def show_problems(self, problems: list[Problem]) -> None:
+        renamed = [Problem("uitgeschreven", p.message)
+                   if p.field == "isUitgeschrevenUitPubliekeDatastroom" else p for p in problems]
+        super().show_problems(renamed)
+
+
+class ActivitiesForm(VersionedForm):
+    hoofdactiviteiten = SelectMultipleField("Hoofdactiviteiten", choices=[],
+                                            validate_choice=False)
+    werkingsgebieden = SelectMultipleField("Werkingsgebieden", choices=[], validate_choice=False)
+    nieuwWerkingsgebied = StringField("Werkingsgebied toevoegen (niet verplicht)")
+
+
+class ConfirmForm(VersionedForm):
+    """Confirms a removal, against the version it was shown for."""
+
+
+class ExportForm(FlaskForm):
+    """Asks for the AVG download (a POST, so no other site can trigger it)."""

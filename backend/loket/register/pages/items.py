@@ -1,0 +1,204 @@
+"""Self-service forms for the association's lists: contact data, locations, representatives.
+Each kind has a page to add one, to change one and to confirm removing one; the three kinds
+share the flow below and differ only in their form, their change functions and who may act."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Response, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
+
+from loket import audit
+from loket.errors import Forbidden, NotFound
+from loket.register import changes, representatives, views
+from loket.register.pages.common import Acting, acting_for, bp, page
+from loket.register.pages.forms import (
+    ConfirmForm,
+    ContactForm,
+    LocationForm,
+    NewRepresentativeForm,
+    RepresentativeForm,
+    VersionedForm,
+)
+from loket.register.pages.overview import submit
+
+
+@dataclass(frozen=True)
+class Kind:
+    slug: str
+    one: str                   # "contactgegeven", for headings
+    the: str                   # "het contactgegeven", for messages
+    items: Callable[[Acting], list[Any]]
+    new_form: type[VersionedForm]
+    edit_form: type[VersionedForm]
+    add: Callable[[Acting, dict[str, Any]], Any]
+    update: Callable[[Acting, int, dict[str, Any]], Any]
+    remove: Callable[[Acting, int], Any]
+    describe: Callable[[Any], str]
+    view: Callable[[Any], dict[str, Any]]
+    hints: dict[str, str]
+    personal: bool = False     # the items are people: reading or changing one is logged
+
+    def may_add(self, acting: Acting) -> None:
+        if self.personal and not acting.is_primary:
+            raise Forbidden("not_primary", "Alleen een primaire vertegenwoordiger mag "
+                                           "vertegenwoordigers toevoegen.")
+
+    def may_remove(self, acting: Acting) -> None:
+        if self.personal and not acting.is_primary:
+            raise Forbidden("not_primary", "Alleen een primaire vertegenwoordiger mag "
+                                           "vertegenwoordigers verwijderen.")
+
+    def may_edit(self, acting: Acting, item: Any) -> None:
+        if self.personal and not acting.is_primary and item.id != acting.rep.id:
+            raise Forbidden("not_primary", "Alleen een primaire vertegenwoordiger mag de "
+                                           "gegevens van een andere vertegenwoordiger wijzigen.")
+
+    def subject(self, item: Any) -> str | None:
+        return item.person.sub if self.personal and item is not None else None
+
+
+def _rep_name(rep: Any) -> str:
+    name = f"{rep.person.given_name} {rep.person.family_name}"
+    return f"{name} ({rep.rol})" if rep.rol else name
+
+
+CONTACTS = Kind(
+    "contactgegevens", "contactgegeven", "het contactgegeven", lambda a: a.assoc.contacts,
+    ContactForm, ContactForm,
+    lambda a, d: changes.add_contact(a.session, a.assoc, d, a.actor),
+    lambda a, i, d: changes.update_contact(a.session, a.assoc, i, d, a.actor),
+    lambda a, i: changes.remove_contact(a.session, a.assoc, i, a.actor),
+    lambda c: f"{c.type}: {c.waarde}", views.contact_view,
+    {"waarde": "Een e-mailadres, een telefoonnummer of een webadres dat begint met https://.",
+     "beschrijving": "Bijvoorbeeld 'secretariaat' of 'jeugdwerking'."},
+)
+LOCATIONS = Kind(
+    "locaties", "locatie", "de locatie", lambda a: a.assoc.locations, LocationForm, LocationForm,
+    lambda a, d: changes.add_location(a.session, a.assoc, d, a.actor),
+    lambda a, i, d: changes.update_location(a.session, a.assoc, i, d, a.actor),
+    lambda a, i: changes.remove_location(a.session, a.assoc, i, a.actor),
+    lambda loc: f"{loc.type}: {views.address_line(loc)}", views.location_view,
+    {"postcode": "Vier cijfers, bijvoorbeeld 9000.", "naam": "Bijvoorbeeld 'Sporthal De Linde'."},
+)
+REPRESENTATIVES = Kind(
+    "vertegenwoordigers", "vertegenwoordiger", "de vertegenwoordiger", lambda a: a.assoc.representatives,
+    NewRepresentativeForm, RepresentativeForm,
+    lambda a, d: representatives.add_representative(a.session, a.assoc, d, a.actor, a.rep),
+    lambda a, i, d: representatives.update_representative(a.session, a.assoc, i, d, a.actor, a.rep),
+    lambda a, i: representatives.remove_representative(a.session, a.assoc, i, a.actor, a.rep),
+    _rep_name, views.representative_view,
+    {"insz": "11 cijfers, bijvoorbeeld 85.07.30-033.28.",
+     "voornaam": "Alleen nodig als deze persoon nog niet gekend is in het register.",
+     "achternaam": "Alleen nodig als deze persoon nog niet gekend is in het register."},
+    personal=True,
+)
+KINDS = {kind.slug: kind for kind in (CONTACTS, LOCATIONS, REPRESENTATIVES)}
+
+
+def _find(kind: Kind, acting: Acting, item_id: int) -> Any:
+    for item in kind.items(acting):
+        if item.id == item_id:
+            return item
+    return None
+
+
+def _kind(slug: str) -> Kind:
+    found = KINDS.get(slug)
+    if found is None:
+        raise NotFound("not_found", "Deze pagina bestaat niet.")
+    return found
+
+
+@bp.route("/mijn-verenigingsloket/<vcode>/<slug>/nieuw", methods=["GET", "POST"])
+def item_new(vcode: str, slug: str) -> BaseResponse:
+    kind = _kind(slug)
+    acting = acting_for(vcode, lock=request.method == "POST")
+    kind.may_add(acting)
+    form = kind.new_form()
+    if form.validate_on_submit():
+        done = submit(acting, form, lambda: kind.add(acting, form.to_api()),
+                      f"{kind.one} toegevoegd", f"{kind.the.capitalize()} is toegevoegd.",
+                      subject_of=kind.subject)
+        if done is not None:
+            return done
+        return _form_page(kind, acting, form, None, 200, new=True)
+    form.version.data = str(acting.assoc.version)
+    return _form_page(kind, acting, form, None, 200, new=True)
+
+
+@bp.route("/mijn-verenigingsloket/<vcode>/<slug>/<int:item_id>", methods=["GET", "POST"])
+def item_edit(vcode: str, slug: str, item_id: int) -> BaseResponse:
+    kind = _kind(slug)
+    acting = acting_for(vcode, lock=request.method == "POST")
+    item = _find(kind, acting, item_id)
+    form = kind.edit_form()
+    if item is None:
+        if form.validate_on_submit() and not kind.personal:
+            # removed by someone else meanwhile: offer what was typed as a new one
+            form.stale = True  # type: ignore[attr-defined]
+            form.version.data = str(acting.assoc.version)
+            return _form_page(kind, acting, form, None, 200, new=True, gone=True)
+        raise NotFound("not_found", f"Deze vereniging heeft geen {kind.one} met nummer "
+                                    f"{item_id} (meer).")
+    kind.may_edit(acting, item)
+    if form.validate_on_submit():
+        done = submit(acting, form, lambda: kind.update(acting, item.id, form.to_api()),
+                      f"{kind.one} gewijzigd", "De wijziging is bewaard.",
+                      subject_of=kind.subject)
+        if done is not None:
+            return done
+        return _form_page(kind, acting, form, item, 200)
+    form.fill(item)  # type: ignore[attr-defined]
+    form.version.data = str(acting.assoc.version)
+    return _form_page(kind, acting, form, item, 200)
+
+
+@bp.route("/mijn-verenigingsloket/<vcode>/<slug>/<int:item_id>/verwijderen",
+          methods=["GET", "POST"])
+def item_remove(vcode: str, slug: str, item_id: int) -> BaseResponse:
+    kind = _kind(slug)
+    acting = acting_for(vcode, lock=request.method == "POST")
+    item = _find(kind, acting, item_id)
+    if item is None:
+        raise NotFound("not_found", f"Deze vereniging heeft geen {kind.one} met nummer "
+                                    f"{item_id} (meer): misschien verwijderde iemand het al.")
+    kind.may_remove(acting)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        subject = kind.subject(item)
+        done = submit(acting, form, lambda: kind.remove(acting, item.id),
+                      f"{kind.one} verwijderd", f"'{kind.describe(item)}' is verwijderd.",
+                      subject_of=lambda _result: subject)
+        if done is not None:
+            return done
+    else:
+        form.version.data = str(acting.assoc.version)
+    return page("register/remove.html", acting=acting, kind=kind, form=form,
+                description=kind.describe(item))
+
+
+def _form_page(kind: Kind, acting: Acting, form: VersionedForm, item: Any, status: int, *,
+               new: bool = False, gone: bool = False) -> Response:
+    current = kind.view(item) if item is not None and getattr(form, "stale", False) else None
+    if kind.personal and item is not None:
+        audit.record(acting.session, "read", f"association/{acting.assoc.vcode}/"
+                     "vertegenwoordigers", actor=acting.person.sub,
+                     capacity=f"VER:{acting.assoc.vcode}", subject=item.person.sub,
+                     reason="vertegenwoordiger opent het formulier van een vertegenwoordiger")
+        acting.session.commit()
+    others = [kind.describe(i) for i in kind.items(acting)] if new and getattr(
+        form, "stale", False) else []
+    return page("register/item.html", status, acting=acting, kind=kind, form=form, item=item,
+                new=new, gone=gone, current=current, others=others,
+                action=_action(kind, acting, item, new))
+
+
+def _action(kind: Kind, acting: Acting, item: Any, new: bool) -> str:
+    if new or item is None:
+        return url_for("register.item_new", vcode=acting.assoc.vcode, slug=kind.slug)
+    return url_for("register.item_edit", vcode=acting.assoc.vcode, slug=kind.slug,
+                   item_id=item.id)

@@ -1,0 +1,39 @@
+""""Mijn gegevens": the AVG download and the overview of who accessed the person's data."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Response, request
+
+from loket import audit, db
+from loket.register import privacy
+from loket.register.pages.common import bp, page, signed_in
+from loket.register.pages.forms import ExportForm
+
+
+@bp.get("/mijn-gegevens")
+def my_data() -> Response:
+    person = signed_in()
+    raw = request.args.get("voor", "")
+    before = int(raw) if raw.isdigit() and len(raw) < 18 else None
+    report = privacy.access_report(db.session(), person, before=before)
+    return page("register/privacy.html", person=person, form=ExportForm(), report=report,
+                paged=before is not None)
+
+
+@bp.post("/mijn-gegevens/download")
+def my_data_download() -> Response:
+    person = signed_in()
+    form = ExportForm()
+    form.validate_on_submit()  # the CSRF token is checked before any view runs
+    session = db.session()
+    body = privacy.export(session, person)
+    audit.record(session, "privacy-export", "personal-data", actor=person.sub, capacity="BUR",
+                 subject=person.sub, reason="inzage door de persoon zelf (AVG art. 15)")
+    session.commit()
+    response = Response(json.dumps(body, ensure_ascii=False, indent=2),
+                        mimetype="application/json")
+    response.headers["Content-Disposition"] = 'attachment; filename="mijn-gegevens.json"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

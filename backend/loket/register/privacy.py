@@ -1,0 +1,136 @@
+"""AVG (GDPR) for a signed-in person: everything stored about them, and who accessed their
+personal data, when and why (the audit log's entries whose ``subject`` is their ``sub``)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import String, cast, or_, select
+from sqlalchemy.orm import Session
+
+from loket.models import (
+    AccessToken,
+    AssociationEvent,
+    AuditEntry,
+    Client,
+    Company,
+    CompanyMandate,
+    Person,
+    Representative,
+    SsoSession,
+)
+from loket.register import views
+
+MAX_ROWS = 1000
+REPORT_PAGE = 50
+
+OPERATIONS = {
+    "sign-in": "aangemeld",
+    "sign-out": "afgemeld",
+    "authorize": "aangemeld bij een website",
+    "capacity-switch": "hoedanigheid gekozen",
+    "capacity-hint-refused": "gevraagde hoedanigheid geweigerd",
+    "token-issue": "toegangssleutel uitgereikt aan een website",
+    "read": "gegevens gelezen",
+    "exchange-read": "gegevens opgevraagd door een overheid",
+    "association-change": "gegevens gewijzigd",
+    "association-read": "gegevens gelezen",
+    "privacy-export": "al je gegevens gedownload",
+}
+
+
+def _when(epoch: int | None) -> str | None:
+    if epoch is None:
+        return None
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def export(session: Session, person: Person) -> dict[str, Any]:
+    """Everything the service stores about ``person``, as one JSON document."""
+    reps = session.scalars(select(Representative).where(Representative.person_id == person.id)
+                           .order_by(Representative.id))
+    mandates = session.execute(
+        select(CompanyMandate, Company).join(Company, Company.id == CompanyMandate.company_id)
+        .where(CompanyMandate.person_id == person.id).order_by(Company.kbo))
+    sessions = session.scalars(select(SsoSession).where(SsoSession.person_id == person.id)
+                               .order_by(SsoSession.created_at.desc()).limit(MAX_ROWS))
+    tokens = session.execute(
+        select(AccessToken, Client.name).join(Client, Client.id == AccessToken.client_id)
+        .where(AccessToken.person_id == person.id)
+        .order_by(AccessToken.created_at.desc()).limit(MAX_ROWS))
+    events = session.scalars(
+        select(AssociationEvent)
+        .where(or_(AssociationEvent.actor == person.sub,
+                   cast(AssociationEvent.data, String).contains(person.sub)))
+        .order_by(AssociationEvent.seq).limit(MAX_ROWS))
+    return {
+        "toelichting": "Alles wat Loket over jou bewaart. Wie je gegevens inkeek, staat onder "
+                       "'toegangen'.",
+        "aangemaakt": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "persoon": {"sub": person.sub, "insz": person.insz, "voornaam": person.given_name,
+                    "achternaam": person.family_name, "gekendSinds": _when(person.created_at)},
+        "alsVertegenwoordiger": [{
+            "vereniging": {"vCode": rep.association.vcode, "naam": rep.association.naam},
+            "id": rep.id, "rol": rep.rol, "roepnaam": rep.roepnaam, "isPrimair": rep.is_primair,
+            "email": rep.email, "telefoon": rep.telefoon,
+        } for rep in reps],
+        "mandatenInOndernemingen": [{
+            "onderneming": {"kboNummer": company.kbo, "naam": company.naam}, "rol": mandate.rol,
+        } for mandate, company in mandates],
+        "aanmeldingen": [{
+            "begin": _when(row.created_at), "laatstActief": _when(row.last_seen_at),
+            "einde": _when(row.ended_at), "verloopt": _when(row.expires_at),
+            "niveau": row.acr, "methoden": row.amr,
+        } for row in sessions],
+        "toegangssleutels": [{
+            "website": name, "clientId": token.client_id, "scope": token.scope,
+            "hoedanigheid": token.capacity, "uitgereikt": _when(token.created_at),
+            "verloopt": _when(token.expires_at), "ingetrokken": _when(token.revoked_at),
+        } for token, name in tokens],
+        "wijzigingenInHetRegister": [views.event_view(e) for e in events],
+        "toegangen": access_report(session, person, limit=MAX_ROWS)["toegangen"],
+    }
+
+
+def _actor_names(session: Session, entries: list[AuditEntry]) -> dict[str, str]:
+    actors = {e.actor for e in entries if e.actor}
+    names: dict[str, str] = {}
+    if actors:
+        for row in session.execute(select(Person.sub, Person.given_name, Person.family_name)
+                                   .where(Person.sub.in_(actors))):
+            names[row.sub] = f"{row.given_name} {row.family_name}"
+    clients = actors | {e.client_id for e in entries if e.client_id}
+    if clients:
+        for client_id, name in session.execute(select(Client.id, Client.name)
+                                               .where(Client.id.in_(clients))):
+            names.setdefault(client_id, name)
+    return names
+
+
+def access_report(session: Session, person: Person, *, before: int | None = None,
+                  limit: int = REPORT_PAGE) -> dict[str, Any]:
+    """Who accessed this person's data, newest first; ``before`` pages back by sequence."""
+    query = select(AuditEntry).where(AuditEntry.subject == person.sub)
+    if before is not None:
+        query = query.where(AuditEntry.seq < before)
+    entries = list(session.scalars(query.order_by(AuditEntry.seq.desc()).limit(limit)))
+    names = _actor_names(session, entries)
+    rows = []
+    for entry in entries:
+        if entry.actor == person.sub:
+            who = "jijzelf"
+        elif entry.actor in ("cli", "system"):
+            who = "de beheerder van Loket"
+        else:
+            who = names.get(entry.actor or "", entry.actor or "onbekend")
+        rows.append({
+            "volgnummer": entry.seq, "tijdstip": entry.at, "wie": who,
+            "hoedanigheid": entry.capacity,
+            "via": names.get(entry.client_id, entry.client_id) if entry.client_id else None,
+            "wat": OPERATIONS.get(entry.operation, entry.operation),
+            "handeling": entry.operation, "gegevens": entry.resource, "reden": entry.reason,
+            "resultaat": entry.outcome,
+        })
+    more = len(entries) == limit
+    return {"toegangen": rows, "ouder": entries[-1].seq if more and entries else None}

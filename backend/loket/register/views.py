@@ -1,0 +1,158 @@
+"""JSON views of an association: public (no personal data), full (with representatives, for the
+association itself and for governments), and of its change events; plus the code-list names
+every view and the search need, cached per process."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from loket.models import (
+    Association,
+    AssociationEvent,
+    Contactgegeven,
+    Hoofdactiviteit,
+    Locatie,
+    Representative,
+    Werkingsgebied,
+)
+from loket.register.validation import ASSOCIATION_TYPES
+
+
+@dataclass(frozen=True)
+class Area:
+    code: str
+    naam: str
+    niveau: str
+    provincie: str | None
+
+
+@dataclass(frozen=True)
+class Names:
+    """Code-list names: hoofdactiviteiten in the register's order, werkingsgebieden by code."""
+
+    activities: dict[str, str]
+    areas: dict[str, Area]
+
+    def activity(self, code: str) -> dict[str, str]:
+        return {"code": code, "naam": self.activities.get(code, code)}
+
+    def area(self, code: str) -> dict[str, str]:
+        found = self.areas.get(code)
+        return {"code": code, "naam": found.naam if found else code}
+
+
+class CodeNames:
+    """The code lists, read at most every ``ttl`` seconds per process (they change only when
+    ``loket db upgrade`` or the seed adds a municipality)."""
+
+    def __init__(self, ttl: float = 30.0) -> None:
+        self._ttl = ttl
+        self._cached: tuple[float, Names] | None = None
+
+    def get(self, session: Session) -> Names:
+        now = time.monotonic()
+        if self._cached is None or now - self._cached[0] > self._ttl:
+            activities = {row.code: row.naam for row in session.scalars(
+                select(Hoofdactiviteit).order_by(Hoofdactiviteit.volgorde, Hoofdactiviteit.code))}
+            areas = {row.code: Area(row.code, row.naam, row.niveau, row.provincie)
+                     for row in session.scalars(select(Werkingsgebied).order_by(
+                         Werkingsgebied.code))}
+            self._cached = (now, Names(activities, areas))
+        return self._cached[1]
+
+    def forget(self) -> None:
+        self._cached = None
+
+
+def names(session: Session) -> Names:
+    """The code-list names of the current app."""
+    cache = current_app.extensions.setdefault("loket.register.names", CodeNames())
+    return cache.get(session)  # type: ignore[no-any-return]
+
+
+def etag(version: int) -> str:
+    """The weak entity tag of an association version (``W/"7"``)."""
+    return f'W/"{version}"'
+
+
+def contact_view(item: Contactgegeven) -> dict[str, Any]:
+    return {"id": item.id, "type": item.type, "waarde": item.waarde,
+            "beschrijving": item.beschrijving, "isPrimair": item.is_primair}
+
+
+def address_line(item: Locatie) -> str:
+    street = f"{item.straatnaam} {item.huisnummer}"
+    if item.busnummer:
+        street += f" bus {item.busnummer}"
+    line = f"{street}, {item.postcode} {item.gemeente}"
+    return line if item.land == "België" else f"{line}, {item.land}"
+
+
+def location_view(item: Locatie) -> dict[str, Any]:
+    return {
+        "id": item.id, "type": item.type, "isPrimair": item.is_primair, "naam": item.naam,
+        "adres": {"straatnaam": item.straatnaam, "huisnummer": item.huisnummer,
+                  "busnummer": item.busnummer, "postcode": item.postcode,
+                  "gemeente": item.gemeente, "land": item.land},
+        "adresvoorstelling": address_line(item),
+    }
+
+
+def representative_view(rep: Representative) -> dict[str, Any]:
+    """A representative with their personal data: never part of a public response."""
+    return {
+        "id": rep.id, "insz": rep.person.insz, "voornaam": rep.person.given_name,
+        "achternaam": rep.person.family_name, "roepnaam": rep.roepnaam, "rol": rep.rol,
+        "isPrimair": rep.is_primair, "email": rep.email, "telefoon": rep.telefoon,
+    }
+
+
+def public_view(assoc: Association, codes: Names) -> dict[str, Any]:
+    """Everything the register publishes about an association; no representative in it."""
+    return {
+        "vCode": assoc.vcode,
+        "naam": assoc.naam,
+        "korteNaam": assoc.korte_naam,
+        "roepnaam": assoc.roepnaam,
+        "korteBeschrijving": assoc.korte_beschrijving,
+        "verenigingstype": {"code": assoc.verenigingstype,
+                            "naam": ASSOCIATION_TYPES.get(assoc.verenigingstype, "")},
+        "kboNummer": assoc.kbo,
+        "startdatum": assoc.startdatum,
+        "einddatum": assoc.einddatum,
+        "status": assoc.status,
+        "doelgroep": {"minimumleeftijd": assoc.min_leeftijd,
+                      "maximumleeftijd": assoc.max_leeftijd},
+        "hoofdactiviteiten": [codes.activity(a.code) for a in assoc.activities],
+        "werkingsgebieden": [codes.area(a.code) for a in assoc.areas],
+        "contactgegevens": [contact_view(c) for c in assoc.contacts],
+        "locaties": [location_view(loc) for loc in assoc.locations],
+        "versie": assoc.version,
+    }
+
+
+def full_view(assoc: Association, codes: Names) -> dict[str, Any]:
+    """The whole record, representatives included (for the association and for governments)."""
+    view = public_view(assoc, codes)
+    view["isUitgeschrevenUitPubliekeDatastroom"] = assoc.opt_out
+    view["vertegenwoordigers"] = [representative_view(r) for r in sorted(
+        assoc.representatives, key=lambda r: (not r.is_primair, r.id))]
+    view["aangemaakt"] = assoc.created_at
+    view["gewijzigd"] = assoc.updated_at
+    return view
+
+
+def event_view(event: AssociationEvent) -> dict[str, Any]:
+    return {
+        "sequentie": event.seq, "vCode": event.vcode, "versie": event.version,
+        "type": event.type, "tijdstip": event.at,
+        "door": {"actor": event.actor, "hoedanigheid": event.capacity,
+                 "client": event.client_id},
+        "data": event.data,
+    }

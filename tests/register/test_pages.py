@@ -1,0 +1,274 @@
+"""The self-service pages over plain HTTP (no JavaScript): sign-in required, capacity checked,
+CSRF-protected forms, errors at their fields, and a stale form that loses nothing typed."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+
+from support.agent import Agent
+from support.oidc import AN, JAN
+from support.register import (
+    HOSTILE,
+    audit_rows,
+    fresh_insz,
+    last_audit_seq,
+    make_association,
+    person_sub,
+)
+
+BASE = "/mijn-verenigingsloket"
+
+
+def sign_in(provider, insz: str) -> Agent:
+    agent = Agent(provider.url)
+    page = agent.get("/aanmelden")
+    home = agent.submit_login(page, insz)
+    assert home.status_code == 200, home.text[:300]
+    return agent
+
+
+@pytest.fixture
+def agents() -> Iterator[list[Agent]]:
+    made: list[Agent] = []
+    yield made
+    for agent in made:
+        agent.http.close()
+
+
+def hidden(page: requests.Response, name: str) -> str:
+    match = re.search(rf'name="{name}"[^>]*value="([^"]*)"', page.text) or \
+        re.search(rf'value="([^"]*)"[^>]*name="{name}"', page.text)
+    assert match, f"no {name} in the form"
+    return html.unescape(match.group(1))
+
+
+def post_form(agent: Agent, url: str, page: requests.Response,
+              data: dict[str, Any]) -> requests.Response:
+    fields = {"csrf_token": hidden(page, "csrf_token"), **data}
+    if "version" not in data and 'name="version"' in page.text:
+        fields["version"] = hidden(page, "version")
+    return agent.post(url, data=fields)
+
+
+def field_value(page: requests.Response, name: str) -> str:
+    match = re.search(rf'name="{name}"\s[^>]*value="([^"]*)"', page.text)
+    assert match, f"no input {name}"
+    return html.unescape(match.group(1))
+
+
+def test_the_pages_need_a_signed_in_person(provider) -> None:
+    for path in (BASE, f"{BASE}/V0001001", "/mijn-gegevens"):
+        response = requests.get(f"{provider.url}{path}", timeout=15)
+        assert response.status_code == 401 and "Meld je eerst aan" in response.text
+
+
+def test_onze_gegevens_shows_everything_and_logs_the_read(provider, agents) -> None:
+    agent = sign_in(provider, JAN)
+    agents.append(agent)
+    landing = agent.get(BASE)
+    assert landing.status_code == 200
+    assert "FC Groenbeek" in landing.text and "Jeugdhuis De Schakel" in landing.text
+    start = last_audit_seq(provider)
+    page = agent.get(f"{BASE}/v0001001")
+    assert page.status_code == 200
+    for text in ("FC Groenbeek", "De Groene Leeuwen", "secretariaat@fcgroenbeek.example",
+                 "Beekstraat 12, 9999 Groenbeek", "Sport", "Groenbeek", JAN,
+                 "jan.peeters@example.org", "Vereniging geregistreerd",
+                 "Vertegenwoordiger toevoegen"):
+        assert text in page.text, text
+    reads = audit_rows(provider, start, operation="read")
+    assert {r["subject"] for r in reads} == {person_sub(provider, JAN)}
+    assert reads[0]["capacity"] == "VER:V0001001"
+
+
+def test_someone_who_does_not_represent_it_is_refused(provider, agents) -> None:
+    agent = sign_in(provider, AN)
+    agents.append(agent)
+    assert "geen vereniging" in agent.get(BASE).text
+    for path in (f"{BASE}/V0001001", f"{BASE}/V0001001/basisgegevens",
+                 f"{BASE}/V0001001/contactgegevens/nieuw"):
+        response = agent.get(path)
+        assert response.status_code == 403, path
+        assert "Je kunt niet optreden namens V0001001" in response.text
+
+
+def test_a_form_without_csrf_token_changes_nothing(provider, agents) -> None:
+    agent = sign_in(provider, JAN)
+    agents.append(agent)
+    before = requests.get(f"{provider.url}/api/v1/associations/V0001001", timeout=15)
+    response = agent.post(f"{BASE}/V0001001/basisgegevens",
+                          data={"version": before.json()["versie"], "roepnaam": "Gekaapt",
+                                "minimumleeftijd": "0", "maximumleeftijd": "150"})
+    assert response.status_code == 400 and "formulier is verlopen" in response.text
+    after = requests.get(f"{provider.url}/api/v1/associations/V0001001", timeout=15)
+    assert after.headers["ETag"] == before.headers["ETag"]
+
+
+@pytest.fixture
+def club(provider, agents) -> dict[str, Any]:
+    primary, ordinary = fresh_insz(), fresh_insz()
+    made = make_association(provider, reps=[(primary, True), (ordinary, False)])
+    first, second = sign_in(provider, primary), sign_in(provider, ordinary)
+    agents.extend([first, second])
+    return {**made, "primary": first, "ordinary": second}
+
+
+def test_errors_are_named_at_their_fields_and_nothing_changes(provider, club) -> None:
+    agent, vcode = club["ordinary"], club["vcode"]
+    url = f"{BASE}/{vcode}/basisgegevens"
+    form = agent.get(url)
+    response = post_form(agent, url, form, {
+        "naam": club["naam"], "startdatum": "2999-01-01", "minimumleeftijd": "0",
+        "maximumleeftijd": "151", "korteBeschrijving": HOSTILE})
+    assert response.status_code == 200
+    assert 'href="#startdatum"' in response.text and 'href="#maximumleeftijd"' in response.text
+    assert "mag niet in de toekomst liggen" in response.text
+    assert 'id="maximumleeftijd-error"' in response.text
+    assert 'aria-describedby="maximumleeftijd-hint maximumleeftijd-error"' in response.text
+    # what was typed stays, escaped
+    assert "&lt;img src=x onerror=alert(1)&gt;" in response.text and HOSTILE not in response.text
+    assert field_value(response, "startdatum") == "2999-01-01"
+    detail = requests.get(f"{provider.url}/api/v1/associations/{vcode}", timeout=15).json()
+    assert detail["versie"] == int(hidden(form, "version"))
+    assert detail["korteBeschrijving"] is None
+
+    contact_url = f"{BASE}/{vcode}/contactgegevens/nieuw"
+    bad = post_form(agent, contact_url, agent.get(contact_url),
+                    {"type": "Website", "waarde": "javascript:alert(1)"})
+    assert bad.status_code == 200 and 'href="#waarde"' in bad.text
+    assert "http:// of https://" in bad.text
+
+
+def test_changes_through_the_forms(provider, club) -> None:
+    agent, vcode = club["ordinary"], club["vcode"]
+    url = f"{BASE}/{vcode}/contactgegevens/nieuw"
+    done = post_form(agent, url, agent.get(url), {
+        "type": "E-mail", "waarde": "bestuur@club.example", "beschrijving": HOSTILE,
+        "isPrimair": "y"})
+    assert done.status_code == 303
+    overview = agent.follow(done)
+    assert "Het contactgegeven is toegevoegd." in overview.text
+    assert "bestuur@club.example" in overview.text and HOSTILE not in overview.text
+    detail = requests.get(f"{provider.url}/api/v1/associations/{vcode}", timeout=15).json()
+    contact = detail["contactgegevens"][0]
+    assert contact["beschrijving"] == HOSTILE and contact["isPrimair"] is True
+
+    areas = f"{BASE}/{vcode}/activiteiten"
+    saved = post_form(agent, areas, agent.get(areas), {
+        "hoofdactiviteiten": ["SPRT", "KECU"], "werkingsgebieden": [],
+        "nieuwWerkingsgebied": "3999"})
+    assert saved.status_code == 303
+    detail = requests.get(f"{provider.url}/api/v1/associations/{vcode}", timeout=15).json()
+    assert [a["code"] for a in detail["hoofdactiviteiten"]] == ["KECU", "SPRT"]
+    assert [a["code"] for a in detail["werkingsgebieden"]] == ["BE24999002"]
+    unknown = post_form(agent, areas, agent.get(areas), {
+        "hoofdactiviteiten": ["SPRT"], "nieuwWerkingsgebied": "1234"})
+    assert unknown.status_code == 200 and "Postcode 1234 is niet gekend" in unknown.text
+
+    remove = f"{BASE}/{vcode}/contactgegevens/{contact['id']}/verwijderen"
+    gone = post_form(agent, remove, agent.get(remove), {})
+    assert gone.status_code == 303
+    assert requests.get(f"{provider.url}/api/v1/associations/{vcode}",
+                        timeout=15).json()["contactgegevens"] == []
+
+
+def test_a_stale_form_says_so_and_keeps_what_was_typed(provider, club) -> None:
+    vcode = club["vcode"]
+    url = f"{BASE}/{vcode}/basisgegevens"
+    mine = club["ordinary"].get(url)           # opened first …
+    theirs = club["primary"].get(url)
+    saved = post_form(club["primary"], url, theirs, {
+        "naam": club["naam"], "roepnaam": "Hun roepnaam", "minimumleeftijd": "0",
+        "maximumleeftijd": "150"})
+    assert saved.status_code == 303
+    stale = post_form(club["ordinary"], url, mine, {   # … saved second
+        "naam": club["naam"], "roepnaam": "Mijn roepnaam", "korteBeschrijving": "Mijn tekst",
+        "minimumleeftijd": "6", "maximumleeftijd": "12"})
+    assert stale.status_code == 200
+    assert "Iemand anders heeft deze gegevens intussen gewijzigd" in stale.text
+    assert field_value(stale, "roepnaam") == "Mijn roepnaam"
+    assert "Mijn tekst" in stale.text and field_value(stale, "minimumleeftijd") == "6"
+    assert "Hun roepnaam" in stale.text  # the current data, to compare with
+    detail = requests.get(f"{provider.url}/api/v1/associations/{vcode}", timeout=15).json()
+    assert detail["roepnaam"] == "Hun roepnaam" and detail["korteBeschrijving"] is None
+    assert hidden(stale, "version") == str(detail["versie"])
+    # saving again, now against the current version, goes through
+    again = post_form(club["ordinary"], url, stale, {
+        "naam": club["naam"], "roepnaam": "Mijn roepnaam", "korteBeschrijving": "Mijn tekst",
+        "minimumleeftijd": "6", "maximumleeftijd": "12"})
+    assert again.status_code == 303
+    detail = requests.get(f"{provider.url}/api/v1/associations/{vcode}", timeout=15).json()
+    assert detail["roepnaam"] == "Mijn roepnaam" and detail["doelgroep"]["minimumleeftijd"] == 6
+
+
+def test_a_stale_edit_of_a_removed_item_offers_it_again(provider, club) -> None:
+    vcode = club["vcode"]
+    new = f"{BASE}/{vcode}/locaties/nieuw"
+    post_form(club["primary"], new, club["primary"].get(new), {
+        "type": "Activiteiten", "straatnaam": "Dorpsstraat", "huisnummer": "1",
+        "postcode": "9999", "gemeente": "Groenbeek", "land": "België"})
+    item = requests.get(f"{provider.url}/api/v1/associations/{vcode}",
+                        timeout=15).json()["locaties"][0]["id"]
+    edit = f"{BASE}/{vcode}/locaties/{item}"
+    mine = club["ordinary"].get(edit)
+    remove = f"{BASE}/{vcode}/locaties/{item}/verwijderen"
+    assert post_form(club["primary"], remove, club["primary"].get(remove), {}).status_code == 303
+    stale = post_form(club["ordinary"], edit, mine, {
+        "type": "Activiteiten", "straatnaam": "Dorpsstraat", "huisnummer": "3",
+        "postcode": "9999", "gemeente": "Groenbeek", "land": "België"})
+    assert stale.status_code == 200 and "werd intussen verwijderd" in stale.text
+    assert field_value(stale, "huisnummer") == "3"
+    assert f'action="{BASE}/{vcode}/locaties/nieuw"' in stale.text
+
+
+def test_only_a_primary_manages_representatives_in_the_forms(provider, club) -> None:
+    vcode = club["vcode"]
+    ordinary = club["ordinary"]
+    overview = ordinary.get(f"{BASE}/{vcode}")
+    assert "Vertegenwoordiger toevoegen" not in overview.text
+    assert ordinary.get(f"{BASE}/{vcode}/vertegenwoordigers/nieuw").status_code == 403
+    primary_id, ordinary_id = club["reps"]
+    assert ordinary.get(f"{BASE}/{vcode}/vertegenwoordigers/{primary_id}").status_code == 403
+    remove = f"{BASE}/{vcode}/vertegenwoordigers/{primary_id}/verwijderen"
+    assert ordinary.get(remove).status_code == 403
+    own = ordinary.get(f"{BASE}/{vcode}/vertegenwoordigers/{ordinary_id}")
+    assert own.status_code == 200
+
+    primary = club["primary"]
+    last = f"{BASE}/{vcode}/vertegenwoordigers/{primary_id}/verwijderen"
+    refused = post_form(primary, last, primary.get(last), {})
+    assert refused.status_code == 200 and "laatste primaire vertegenwoordiger" in refused.text
+    add = f"{BASE}/{vcode}/vertegenwoordigers/nieuw"
+    newcomer = fresh_insz()
+    missing = post_form(primary, add, primary.get(add), {"insz": newcomer})
+    assert missing.status_code == 200
+    assert 'href="#voornaam"' in missing.text and 'href="#achternaam"' in missing.text
+    added = post_form(primary, add, missing, {"insz": newcomer, "voornaam": "Nieuwe",
+                                              "achternaam": "Kracht", "rol": "kassier"})
+    assert added.status_code == 303
+    assert "Nieuwe Kracht" in primary.follow(added).text
+
+
+def test_mijn_gegevens_download_and_access_overview(provider, agents) -> None:
+    agent = sign_in(provider, JAN)
+    agents.append(agent)
+    page = agent.get("/mijn-gegevens")
+    assert page.status_code == 200 and "Wie keek je gegevens in?" in page.text
+    start = last_audit_seq(provider)
+    download = post_form(agent, "/mijn-gegevens/download", page, {})
+    assert download.status_code == 200
+    assert download.headers["Content-Type"].startswith("application/json")
+    data = json.loads(download.text)
+    assert data["persoon"]["insz"] == JAN and len(data["alsVertegenwoordiger"]) == 2
+    assert audit_rows(provider, start, operation="privacy-export")[0]["subject"] == \
+        person_sub(provider, JAN)
+    assert "al je gegevens gedownload" in agent.get("/mijn-gegevens").text
+    without_token = agent.post("/mijn-gegevens/download", data={})
+    assert without_token.status_code == 400

@@ -1,0 +1,137 @@
+"""The self-service forms in real Chromium: by keyboard alone, axe finding nothing in every
+state (empty, with errors, stale), and hostile input shown as text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import requests
+
+from support.browser import assert_no_axe_violations
+from support.oidc import JAN
+from support.register import HOSTILE, fresh_insz, make_association
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.parametrize("provider", ["sqlite"], indirect=True)]
+
+
+def sign_in(page: Any, provider: Any, insz: str) -> None:
+    page.goto(f"{provider.url}/aanmelden")
+    page.get_by_label("Rijksregisternummer").fill(insz)
+    page.get_by_role("button", name="Aanmelden").click()
+    page.wait_for_url(f"{provider.url}/")
+
+
+@pytest.fixture
+def club(provider) -> dict[str, Any]:
+    primary = fresh_insz()
+    return {**make_association(provider, reps=[(primary, True)]), "primary": primary}
+
+
+def test_onze_gegevens_and_its_forms_have_no_axe_violations(page, provider) -> None:
+    sign_in(page, provider, JAN)
+    page.get_by_role("link", name="Mijn Verenigingsloket").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Mijn Verenigingsloket"
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="FC Groenbeek").click()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Onze gegevens")
+    assert_no_axe_violations(page)
+    for link in ("Basisgegevens wijzigen", "Activiteiten en werkingsgebied wijzigen",
+                 "Contactgegeven toevoegen", "Locatie toevoegen", "Vertegenwoordiger toevoegen"):
+        page.get_by_role("link", name=link).click()
+        page.wait_for_load_state()
+        assert page.get_by_role("button", name="Bewaren").is_visible(), link
+        assert_no_axe_violations(page)
+        page.go_back()
+    page.get_by_role("link", name="Mijn gegevens").click()
+    assert page.get_by_role("button", name="Download mijn gegevens (JSON)").is_visible()
+    assert_no_axe_violations(page)
+    page.page_log.assert_clean()
+
+
+def test_a_form_by_keyboard_with_errors_linked_to_their_fields(page, provider, club) -> None:
+    sign_in(page, provider, club["primary"])
+    page.goto(f"{provider.url}/mijn-verenigingsloket/{club['vcode']}/basisgegevens")
+    page.get_by_label("Startdatum").focus()
+    page.keyboard.type("2999-01-01")
+    page.keyboard.press("Tab")  # to the minimum age
+    page.keyboard.press("Tab")  # to the maximum age
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type("151")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    summary = page.get_by_role("alert")
+    assert "Er is een probleem" in summary.inner_text()
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    assert page.title().startswith("Fout:")
+    assert page.get_by_label("Maximumleeftijd").get_attribute("aria-invalid") == "true"
+    assert_no_axe_violations(page)
+    page.keyboard.press("Tab")  # the first link of the summary
+    assert "Startdatum" in page.evaluate("document.activeElement.textContent")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "startdatum"
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type("2001-05-04")
+    page.get_by_label("Maximumleeftijd").fill("99")
+    page.get_by_label("Maximumleeftijd").press("Enter")
+    page.wait_for_url("**/mijn-verenigingsloket/*")
+    assert "De basisgegevens zijn bewaard." in page.get_by_role("status").inner_text()
+    page.page_log.assert_clean()
+
+
+def test_hostile_input_is_shown_as_text(page, provider, club) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    sign_in(page, provider, club["primary"])
+    page.goto(f"{provider.url}/mijn-verenigingsloket/{club['vcode']}/contactgegevens/nieuw")
+    page.get_by_label("Waarde").fill("https://club.example")
+    page.get_by_label("Soort", exact=True).select_option("Website")
+    page.get_by_label("Beschrijving (niet verplicht)").fill(HOSTILE)
+    page.get_by_role("button", name="Bewaren").click()
+    page.wait_for_url("**/mijn-verenigingsloket/*")
+    assert HOSTILE in page.get_by_role("table").first.inner_text()
+    assert page.locator("main img").count() == 0
+    page.goto(f"{provider.url}/mijn-verenigingsloket/{club['vcode']}/basisgegevens")
+    page.get_by_label("Roepnaam (niet verplicht)").fill(HOSTILE)
+    page.get_by_label("Minimumleeftijd").fill(HOSTILE)
+    page.get_by_role("button", name="Bewaren").click()
+    page.wait_for_load_state()
+    assert page.get_by_label("Minimumleeftijd").input_value() == HOSTILE
+    assert page.locator("main img").count() == 0
+    assert dialogs == []  # no alert(1) ran
+    assert_no_axe_violations(page)
+    page.page_log.assert_clean()
+
+
+def test_the_stale_form_in_the_browser(page, provider, club) -> None:
+    sign_in(page, provider, club["primary"])
+    page.goto(f"{provider.url}/mijn-verenigingsloket/{club['vcode']}/basisgegevens")
+    page.get_by_label("Roepnaam").fill("Wat ik typte")
+    # meanwhile someone else changes the association
+    version = requests.get(f"{provider.url}/api/v1/associations/{club['vcode']}",
+                           timeout=15).json()["versie"]
+    _change_elsewhere(provider, club, version)
+    page.get_by_role("button", name="Bewaren").click()
+    page.wait_for_load_state()
+    notice = page.locator("#stale-notice")
+    assert "Iemand anders heeft deze gegevens intussen gewijzigd" in notice.inner_text()
+    assert page.get_by_label("Roepnaam").input_value() == "Wat ik typte"
+    assert "Elders gewijzigd" in page.locator(".current").inner_text()
+    assert_no_axe_violations(page)
+    page.page_log.assert_clean()
+
+
+def _change_elsewhere(provider: Any, club: dict[str, Any], version: int) -> None:
+    from loket.db import Database
+    from loket.register import changes
+
+    database = Database(provider.database_url)
+    try:
+        with database.transaction() as session:
+            assoc = changes.begin(session, club["vcode"], {version})
+            activities, areas = changes.known_codes(session)
+            changes.update_basics(session, assoc, {"korteBeschrijving": "Elders gewijzigd"},
+                                  changes.SYSTEM, activities=activities, areas=areas)
+    finally:
+        database.dispose()

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from flask import Response, current_app, jsonify, request, url_for
 
-from loket import api, db
+from loket import api, db, ratelimit
 from loket.register import changes, search, views
 from loket.register.index import SearchIndex
 from loket.register.validation import ASSOCIATION_TYPES
@@ -46,6 +46,7 @@ def search_index() -> SearchIndex:
 
 
 @api.bp.get("/associations")
+@ratelimit.limited("search")
 def search_associations() -> Response:
     session = db.read_session()
     codes = views.names(session)

@@ -86,10 +86,7 @@ def json_object() -> dict[str, Any]:
     """The request body: one JSON object of at most 64 KB."""
     if request.content_length and request.content_length > MAX_BODY:
         raise LoketError("too_large", f"De body mag hoogstens {MAX_BODY // 1024} KB zijn.", 413)
-    if request.mimetype not in ("application/json", "application/merge-patch+json"):
-        raise LoketError("unsupported_media_type",
-                         "Stuur JSON (Content-Type: application/json).", 415)
-    body = request.get_json(silent=True)
+    body = api.json_body("de wijziging")
     if not isinstance(body, dict):
         raise BadRequest("invalid_json", "De body moet één JSON-object zijn.")
     return body

@@ -139,6 +139,10 @@ def test_the_avg_export_holds_everything_and_is_itself_logged(provider, register
     assert all("token_hash" not in t and "lat_" not in str(t) for t in data["toegangssleutels"])
     assert any(e["type"] == "VertegenwoordigerWerdToegevoegd"
                for e in data["wijzigingenInHetRegister"])
+    # dossiers at any government in which Jan himself (his INSZ) is an agent
+    mine = provider.sql("SELECT COUNT(*) FROM dossier_agents WHERE identifier = :i", {"i": JAN})
+    assert len(data["dossiersOpJeNaam"]) == mine[0][0] > 0
+    assert all(d["rechten"] and d["source"]["name"] for d in data["dossiersOpJeNaam"])
     exported = audit_rows(provider, start, operation="privacy-export")
     assert len(exported) == 1 and exported[0]["subject"] == person_sub(provider, JAN)
     log = requests.get(f"{provider.url}/api/v1/me/access-log", headers=bearer(token),

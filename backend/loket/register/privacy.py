@@ -16,6 +16,8 @@ from loket.models import (
     Client,
     Company,
     CompanyMandate,
+    Dossier,
+    DossierAgent,
     Person,
     Representative,
     SsoSession,
@@ -89,8 +91,23 @@ def export(session: Session, person: Person) -> dict[str, Any]:
             "verloopt": _when(token.expires_at), "ingetrokken": _when(token.revoked_at),
         } for token, name in tokens],
         "wijzigingenInHetRegister": [views.event_view(e) for e in events],
+        "dossiersOpJeNaam": _dossiers(session, person),
         "toegangen": access_report(session, person, limit=MAX_ROWS)["toegangen"],
     }
+
+
+def _dossiers(session: Session, person: Person) -> list[dict[str, Any]]:
+    """Dossiers of any government in which the person's INSZ is an agent, with the rights."""
+    from loket.dossiers import store
+
+    rows = list(session.execute(
+        select(Dossier, DossierAgent.rights)
+        .join(DossierAgent, DossierAgent.dossier_id == Dossier.id)
+        .where(DossierAgent.identifier == person.insz)
+        .order_by(Dossier.last_change.desc()).limit(MAX_ROWS)))
+    names = store.source_names(session, {dossier.source for dossier, _ in rows})
+    return [{**store.dossier_view(dossier, names.get(dossier.source)), "rechten": rights}
+            for dossier, rights in rows]
 
 
 def _actor_names(session: Session, entries: list[AuditEntry]) -> dict[str, str]:

@@ -41,7 +41,7 @@ def pg_ok() -> bool:
 
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[Flask]:
-    from loket import create_app, db, migrate, reference, seed
+    from loket import create_app, db, firstparty, migrate, reference, seed
 
     application = create_app({
         "INSTANCE_PATH": str(tmp_path / "instance"),
@@ -56,6 +56,7 @@ def app(tmp_path: Path) -> Iterator[Flask]:
     with database.transaction() as session:
         reference.sync(session)
         application.extensions["loket.keys"].ensure(session)
+        firstparty.ensure_client(session, application.config["ISSUER"])
         seed.seed_demo(session, tmp_path / "instance", allow_http_anywhere=True)
     yield application
     database.dispose()

@@ -55,9 +55,12 @@ def _prepare(app: Flask, *, upgrade: bool) -> None:
         raise click.ClickException(
             "The database schema is not up to date: run `loket db upgrade` first."
         )
+    from loket import firstparty
+
     with database.transaction() as session:
         reference.sync(session)
         app.extensions["loket.keys"].ensure(session)
+        firstparty.ensure_client(session, app.config["ISSUER"])
 
 
 @db.command("upgrade")

@@ -2,7 +2,7 @@
 represents, "Onze gegevens" and its forms) and "Mijn gegevens" (AVG download, access overview).
 """
 
-from loket.register.pages import items, overview, privacy  # noqa: F401 - they add routes to bp
+from loket.register.pages import items, overview, panels, privacy  # noqa: F401 - add routes to bp
 from loket.register.pages.common import bp
 
 __all__ = ["bp"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, g, render_template
 from sqlalchemy.orm import Session
 
 from loket import audit, db
@@ -32,6 +32,7 @@ def signed_in() -> Person:
     person = db.session().get(Person, sess.person_id) if sess else None
     if person is None:
         raise SignInRequired()
+    g.loket_person = person  # the pages' header shows who is signed in
     return person
 
 
@@ -68,7 +69,8 @@ def acting_for(vcode: str, *, lock: bool = False) -> Acting:
         canonical = parse_vcode(vcode)
     except InvalidIdentifier as exc:
         raise Forbidden("not_representative", f"{vcode[:20]!r} is geen vCode.") from exc
-    held = {c.identifier for c in capacities.for_person(session, person) if c.code == "VER"}
+    caps = capacities.for_person(session, person)
+    held = {c.identifier for c in caps if c.code == "VER"}
     if canonical not in held:
         audit.record(session, "association-read", f"association/{canonical}", actor=person.sub,
                      capacity=f"VER:{canonical}", outcome="refused",
@@ -79,6 +81,7 @@ def acting_for(vcode: str, *, lock: bool = False) -> Acting:
                         "van een vereniging zien en wijzigen haar gegevens hier.")
     assoc = changes.find(session, canonical, lock=lock)
     rep = representatives.representation(session, assoc, person.id)
+    g.loket_active = capacities.find(caps, "VER", canonical)
     return Acting(person, session, assoc, rep)
 
 

@@ -150,6 +150,14 @@ def test_every_example_is_axe_clean(page, sites, width) -> None:
         else:
             assert settled(page) == expected.get(name, "loaded"), name
         assert_no_axe_violations(page)
+        toggle = page.locator(f"{TAG} [data-key=filters-toggle]")
+        if width < 720 and toggle.is_visible():  # narrow: the filters behind their button
+            assert toggle.get_attribute("aria-expanded") == "false"
+            assert not page.locator(f"{TAG} [part=filters]").is_visible()
+            toggle.click()
+            assert toggle.get_attribute("aria-expanded") == "true"
+            assert page.locator(f"{TAG} [part=filters] input").first.is_visible()
+            assert_no_axe_violations(page)
         overflow = page.evaluate(f"""() => {{ const r = document.querySelector('{TAG}');
             return r.scrollWidth - r.clientWidth; }}""")
         assert overflow <= 0, name
@@ -272,7 +280,8 @@ def test_error_retry_and_languages(page, sites) -> None:
     page.wait_for_function(f"""() => document.querySelector('{TAG}').shadowRoot
         .querySelector('[data-key=chip-doelgroep-Vereniging]').parentNode.textContent
         .startsWith('Association')""")
-    assert page.locator(f"{TAG} legend").first.inner_text() == "For whom"
+    assert page.locator(f"{TAG} .group-doelgroep legend").inner_text() == "For whom"
+    assert page.locator(f"{TAG} .group-area legend").inner_text() == "Area"
     page.page_log.assert_clean()
 
 
@@ -352,3 +361,21 @@ def test_token_in_a_closure_fresh_after_401_and_anonymous_when_refused(page, sit
     assert_no_axe_violations(page)
     assert all("401" in line for line in page.page_log.console_errors)
     assert page.page_log.page_errors == []
+
+
+def test_a_signed_in_page_that_hands_over_no_token_gets_the_anonymous_offer(page, sites) -> None:
+    """The header says someone is signed in, but the page never calls setAccessToken: the panel
+    waits a moment for the token (no anonymous flash before personalised results), then shows
+    the offer for everyone instead of loading forever."""
+    api: list[dict[str, str]] = []
+    page.on("request", lambda r: api.append(r.all_headers()) if "/api/v1/catalog" in r.url else None)
+    page.goto(panel_page(sites, "catalog-no-token",
+                         "LoketWidgets.store().set({profile: {active: true}});"))
+    page.wait_for_function(f"() => !!customElements.get('{TAG}')")
+    page.locator(f"{TAG} .status--loading").wait_for()
+    page.wait_for_timeout(800)
+    assert api == [] and status(page) == "Aanbod laden…"
+    assert settled(page) == "loaded"
+    assert len(api) == 1 and "authorization" not in api[0]
+    assert page.locator(f"{TAG} .title").inner_text() == "Producten en diensten"
+    page.page_log.assert_clean()

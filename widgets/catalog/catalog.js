@@ -60,6 +60,7 @@ class LoketCatalog extends LoketPanel {
     this._started = false;
     this._timer = null;
     this._pending = false;
+    this._open = false; // the filters, where the panel is narrow
   }
 
   // ---- attributes (the search's state; the panel keeps them up to date) ----------------------
@@ -217,7 +218,10 @@ class LoketCatalog extends LoketPanel {
       label: h("label", { for: "q", class: "search-label" }),
       input: input,
       button: h("button", { type: "submit", class: "button", part: "search-button", "data-key": "search" }),
-      filters: h("div", { class: "filters", part: "filters" }),
+      toggle: h("button", { type: "button", class: "filters-toggle", part: "filters-toggle",
+        "data-key": "filters-toggle", "aria-controls": "filters", "aria-expanded": "false",
+        on: { click: function () { self._open = !self._open; self.update(); } } }),
+      filters: h("div", { id: "filters", class: "filters", part: "filters" }),
       status: h("p", { class: "status", part: "status", role: "status" }),
       body: h("div", { class: "body" })
     };
@@ -227,8 +231,12 @@ class LoketCatalog extends LoketPanel {
       if (value === self.q) self._schedule(); else self.q = value;
     } } }, [f.label, h("div", { class: "search-row" }, [input, f.button])]);
     input.addEventListener("search", function () { if (!input.value && self.q) self.q = ""; });
-    f.root = h("section", { class: "root", part: "root", "aria-labelledby": "title" },
-      [f.head, f.intro, f.form, f.filters, f.status, f.body]);
+    // Wide: the filters beside the results. Narrow: behind a "Filters" button (catalog.css).
+    f.root = h("section", { class: "root", part: "root", "aria-labelledby": "title" }, [
+      f.head, f.intro, f.form,
+      h("div", { class: "layout" }, [h("div", { class: "side" }, [f.toggle, f.filters]),
+        h("div", { class: "results" }, [f.status, f.body])])
+    ]);
     return f;
   }
 
@@ -242,7 +250,13 @@ class LoketCatalog extends LoketPanel {
     f.label.textContent = this.t("search");
     f.button.textContent = this.t("searchButton");
     if (f.input !== this.shadowRoot.activeElement && f.input.value !== this.q) f.input.value = this.q;
-    f.filters.replaceChildren.apply(f.filters, this._filters());
+    var groups = this._filters();
+    var chosen = this._chosen();
+    f.toggle.hidden = !groups.length;
+    f.toggle.textContent = this.t("filters") + (chosen ? " (" + this.t("chosen", { count: chosen }) + ")" : "");
+    f.toggle.setAttribute("aria-expanded", this._open ? "true" : "false");
+    f.filters.className = "filters" + (this._open ? " filters--open" : "");
+    f.filters.replaceChildren.apply(f.filters, groups);
     var text = this._statusText();
     if (f.status.textContent !== text) f.status.textContent = text;
     var shown = view.state === "idle" ? "loading" : view.state;
@@ -312,11 +326,17 @@ class LoketCatalog extends LoketPanel {
     var view = this._view;
     var cap = view.capacity;
     if (this.municipality.length || (view.personalised && cap && cap.code === "VER")) {
-      groups.push(this._group("area", this.t("area"), [
+      groups.unshift(this._group("area", this.t("area"), [
         this._chip("all-areas", this.t("allAreas"), this.allAreas, function () { self.allAreas = !self.allAreas; })
       ]));
     }
     return groups.filter(Boolean);
+  }
+
+  /** How many filters are in use (chips and the area), for the narrow "Filters" button. */
+  _chosen() {
+    var self = this;
+    return GROUPS.reduce(function (n, g) { return n + self.selected(g).length; }, 0) + (this.allAreas ? 1 : 0);
   }
 
   _group(name, legend, chips) {

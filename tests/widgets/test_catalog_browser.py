@@ -358,6 +358,12 @@ def test_token_in_a_closure_fresh_after_401_and_anonymous_when_refused(page, sit
     assert [h.get("authorization") for _, h in seen[-2:]] == ["Bearer lat_expired", None]
     assert page.evaluate("window.__events")[-2:] == [["signed-out", None, 401],
                                                       ["loaded", False, None]]
+    # The refused token is not sent again; the notice stays.
+    page.locator(f"{TAG} [data-key=chip-doelgroep-Vereniging]").check()
+    assert settled(page) == "loaded" and "doelgroep=Vereniging" in seen[-1][0]
+    assert "authorization" not in seen[-1][1] and "Bearer" not in json.dumps(seen[-2][1])
+    assert page.locator(f"{TAG} .notice").is_visible()
+    assert [e[0] for e in page.evaluate("window.__events")].count("signed-out") == 1
     assert_no_axe_violations(page)
     assert all("401" in line for line in page.page_log.console_errors)
     assert page.page_log.page_errors == []

@@ -175,7 +175,7 @@ class LoketCatalog extends LoketPanel {
       self._focus = "item-" + self._view.items.length;
       self._took(page, view.lang, self._view.items);
       return true;
-    }, function (error) {
+    }, function () {
       if (seq === self._seq) self._set({ more: false, moreError: true });
       return false;
     });

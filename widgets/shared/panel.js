@@ -118,10 +118,15 @@ class LoketPanel extends LoketElement {
       });
     }
     function attempt(fresh) {
+      // A token the API refused is not sent again (the page may hand over a new one).
+      if (anonymous && source.refused) {
+        return get(null).then(function (response) { return read(response, source.refused); });
+      }
       return (hasToken ? tokenOf(source, fresh) : Promise.resolve(null)).then(function (token) {
         if (!token) {
           if (!anonymous) throw problem("signed-out");
-          return get(null).then(function (response) { return read(response, fresh ? 401 : 0); });
+          if (fresh) source.refused = 401; // refused, and the page has no other token
+          return get(null).then(function (response) { return read(response, source.refused || 0); });
         }
         return get(token).then(function (response) {
           if (response.status === 401 || (anonymous && response.status === 403)) {
@@ -129,6 +134,7 @@ class LoketPanel extends LoketElement {
             // A function may hand a fresh token once; a fixed token has simply expired.
             if (response.status === 401 && !fresh && typeof source.token === "function") return attempt(true);
             if (!anonymous) throw problem("signed-out", 401);
+            source.refused = response.status;
             return get(null).then(function (again) { return read(again, response.status); });
           }
           return read(response, 0);

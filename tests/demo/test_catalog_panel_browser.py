@@ -8,17 +8,20 @@ errors."""
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 import pytest
+import requests
 
 from support.browser import assert_no_axe_violations
 from support.demo import Demo, sign_in, switch_to
-from support.oidc import AN, JAN
+from support.oidc import AN, JAN, basic, bearer
 
 pytestmark = pytest.mark.browser
 TAG = "loket-catalog"
 PAGE = "/producten-en-diensten"
+HOSTILE = "<img src=x onerror=alert(1)>"
 SPORT = "Subsidie voor sportverenigingen"
 PERMIT = "Evenementenvergunning voor gewestwegen"
 RIVIERSTEDE_SUBSIDIES = ("Impulssubsidie sportclubs Rivierstede", "Subsidie culturele verenigingen",
@@ -262,3 +265,59 @@ def test_rivierstede_shows_its_own_offer_in_english(browser, demo: Demo) -> None
     assert_no_axe_violations(page)
     assert seen["errors"] == [] and seen["console"] == []
     context.close()
+
+
+def publisher_token(demo: Demo, client_id: str) -> str:
+    """A publisher's client-credentials token, the documented way (secrets from the seed)."""
+    stored = json.loads((demo.provider.instance / "demo-catalog-clients.json").read_text())
+    response = requests.post(f"{demo.provider.url}/oidc/token", timeout=15,
+                             data={"grant_type": "client_credentials"},
+                             headers=basic(client_id, stored[client_id]["client_secret"]))
+    assert response.status_code == 200, response.text
+    return str(response.json()["access_token"])
+
+
+def test_a_published_hostile_product_stays_text(browser, demo: Demo) -> None:
+    """Groenbeek publishes a product whose texts are markup (PUT, as a back office would): the
+    panel shows them as text, and nothing runs."""
+    tag = uuid.uuid4().hex[:8]
+    url = f"{demo.provider.url}/api/v1/catalog/products/GB-HOSTILE-{tag}"
+    token = publisher_token(demo, "catalog-groenbeek")
+    body = {
+        "title": {"nl": f"{HOSTILE} {tag}", "en": f"{HOSTILE} {tag}"},
+        "description": {"nl": "<script>window.__pwned = 1</script>", "en": "x"},
+        "type": "FinancieelVoordeel", "doelgroepen": ["Vereniging"], "themas": ["BurgerOverheid"],
+        "competentAuthority": {"level": "Lokaal", "name": '"><svg onload=alert(1)>'},
+        "keywords": {"nl": [tag]}, "spatialScope": ["BE23999001"],
+        "onlineRequestUrl": f"https://loket.groenbeek.example/{tag}?a=<b>",
+    }
+    assert requests.put(url, json=body, headers=bearer(token), timeout=15).status_code == 201
+    context = browser.new_context(locale="nl-BE")
+    page = context.new_page()
+    seen = watch(page)
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    try:
+        page.goto(demo.url("groenbeek", PAGE))
+        settled(page)
+        box = page.get_by_label("Zoeken in producten en diensten")
+        box.fill(tag)
+        box.press("Enter")
+        page.wait_for_function(f"""() => document.querySelector('{TAG}').shadowRoot
+            .querySelectorAll('.list > li').length === 1""")
+        assert names(page) == [f"{HOSTILE} {tag}"]
+        shown = page.locator(f"{TAG} .list > li").first
+        assert "<script>window.__pwned = 1</script>" in shown.inner_text()
+        assert shown.locator("[part=authority]").inner_text().endswith('"><svg onload=alert(1)>')
+        inside = page.evaluate(f"""() => {{ const r = document.querySelector('{TAG}').shadowRoot;
+            return r.querySelectorAll('img, script, svg, iframe').length; }}""")
+        assert inside == 0
+        assert shown.locator("[part=request-link]").get_attribute("href") == (
+            f"https://loket.groenbeek.example/{tag}?a=<b>")
+        shown.locator(".name").click()
+        assert page.evaluate("window.__pwned") is None and dialogs == []
+        assert_no_axe_violations(page)
+        assert seen["errors"] == [] and seen["console"] == []
+    finally:
+        context.close()
+        requests.delete(url, headers=bearer(token), timeout=15)

@@ -125,22 +125,26 @@ def create_site(site: Site, *, issuer: str, client_id: str, client_secret: str, 
     def home() -> str:
         return render_template("home.html", page="home")
 
-    @app.get("/mijn-dossiers")
-    def dossiers() -> Response | str:
+    def panel_page(template: str, page: str) -> Response | str:
+        """A page with a Loket panel, which needs a live access token when signed in."""
         user = current()
         now = int(time.time())
         if (user and user.get("expires_at", 0) - now < TOKEN_MARGIN
                 and session.get("renewed_at", 0) < now - TOKEN_MARGIN):
-            # The panel needs a live access token: get a new one through the provider's session,
-            # in the same capacity (a targeted sign-in: no prompt while that session lasts).
+            # Get a new token through the provider's session, in the same capacity (a targeted
+            # sign-in: no prompt while that session lasts), and come back to this page.
             session["renewed_at"] = now
             hint = _active_hint(user)
             return _authorize(request.path, **({"login_hint": hint} if hint else {}))
-        return render_template("dossiers.html", page="dossiers")
+        return render_template(template, page=page)
+
+    @app.get("/mijn-dossiers")
+    def dossiers() -> Response | str:
+        return panel_page("dossiers.html", "dossiers")
 
     @app.get("/producten-en-diensten")
-    def products() -> str:
-        return render_template("products.html", page="products")
+    def products() -> Response | str:
+        return panel_page("products.html", "products")
 
     @app.get("/verenigingen-zoeken")
     def associations() -> str:

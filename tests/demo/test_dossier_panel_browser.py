@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from support.browser import assert_no_axe_violations
-from support.demo import Demo
+from support.demo import Demo, sign_in, switch_to
 from support.dossiers import JAN, bearer, dossier_body
 
 pytestmark = pytest.mark.browser
@@ -53,27 +53,6 @@ def watch(page: Any) -> dict[str, list[str]]:
     page.on("request", lambda r: seen["api"].append(json.dumps(r.all_headers()))
             if "/api/v1/me/dossiers" in r.url else None)
     return seen
-
-
-def sign_in(page: Any, demo: Demo, path: str, insz: str | None, choice: str) -> None:
-    """From ``path`` on Groenbeek through "Aanmelden" (and the provider) back to ``path``."""
-    page.goto(demo.url("groenbeek", path))
-    page.locator("loket-header").get_by_role("link", name="Aanmelden").click()
-    if insz is not None:
-        page.wait_for_url(f"{demo.provider.url}/aanmelden*")
-        page.get_by_label("Rijksregisternummer").fill(insz)
-        page.get_by_role("button", name="Aanmelden").click()
-    page.wait_for_url(f"{demo.provider.url}/hoedanigheid*")
-    page.get_by_role("radio", name=choice).check()
-    page.get_by_role("button", name="Verder").click()
-    page.wait_for_url(demo.url("groenbeek", path))
-
-
-def switch_to(page: Any, demo: Demo, link_name: str) -> None:
-    """Switch capacity in the header's account menu; the site brings him back to this page."""
-    page.locator("loket-header [data-key=account-button]").click()
-    with page.expect_navigation(url=page.url, wait_until="load"):
-        page.locator("loket-header #account-panel").get_by_role("link", name=link_name).click()
 
 
 def panel_state(page: Any) -> str:
@@ -126,7 +105,7 @@ def test_pushed_dossier_shows_for_fc_groenbeek_and_not_for_jan_as_citizen(browse
 
     # He switches to FC Groenbeek in the header: the pushed dossier is there, on top, on the
     # page the switch brings him back to (no reload needed).
-    switch_to(page, demo, "FC Groenbeek")
+    switch_to(page, "FC Groenbeek")
     assert panel_state(page) == "loaded"
     assert page.locator("loket-dossiers .title").inner_text() == "Dossiers van FC Groenbeek"
     listed = names(page)
@@ -172,7 +151,7 @@ def test_pushed_dossier_shows_for_fc_groenbeek_and_not_for_jan_as_citizen(browse
     assert names(page)[:2] == listed[:2] and names(page)[2:] == listed[2:4]
 
     # And back as a citizen: the club's dossier is gone from his list.
-    switch_to(page, demo, "als burger")
+    switch_to(page, "als burger")
     assert panel_state(page) == "loaded"
     assert name not in names(page)
     assert seen["errors"] == [] and seen["console"] == []

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from support.servers import ROOT, Provider, free_port, make_provider, wait_for
 
@@ -58,3 +59,30 @@ def running_demo(tmp: Path, database_url: str | None = None) -> Iterator[Demo]:
             site.proc.terminate()
             site.proc.wait(timeout=15)
         provider.stop()
+
+
+# ---- what a person does on a demo site (the browser tests of the panels) --------------------
+
+def sign_in(page: Any, demo: Demo, path: str, insz: str | None, choice: str | None,
+            site: str = "groenbeek") -> None:
+    """From ``path`` on ``site`` through the header's "Aanmelden" (and the provider's test login
+    and capacity chooser) back to ``path``; ``insz`` None when the provider still knows the
+    person, ``choice`` None for someone with one capacity (no chooser)."""
+    page.goto(demo.url(site, path))
+    page.locator("loket-header").get_by_role("link", name="Aanmelden").click()
+    if insz is not None:
+        page.wait_for_url(f"{demo.provider.url}/aanmelden*")
+        page.get_by_label("Rijksregisternummer").fill(insz)
+        page.get_by_role("button", name="Aanmelden").click()
+    if choice is not None:
+        page.wait_for_url(f"{demo.provider.url}/hoedanigheid*")
+        page.get_by_role("radio", name=choice).check()
+        page.get_by_role("button", name="Verder").click()
+    page.wait_for_url(demo.url(site, path))
+
+
+def switch_to(page: Any, link_name: str) -> None:
+    """Switch capacity in the header's account menu; the site brings him back to this page."""
+    page.locator("loket-header [data-key=account-button]").click()
+    with page.expect_navigation(url=page.url, wait_until="load"):
+        page.locator("loket-header #account-panel").get_by_role("link", name=link_name).click()

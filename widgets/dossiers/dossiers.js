@@ -2,23 +2,13 @@
    open first and "actie nodig" on top: status, phase progress, organisation, last change, the
    action to take and a link to the dossier at its source; an open/closed filter and "meer laden"
    with the API's cursor; loading, empty, error and signed-out states. Its own chunk, loaded only
-   by pages that use it (assets.py). The API is in widgets/dossiers/README.md. */
+   by pages that use it (assets.py), on the shared LoketPanel (shared/panel.js: token or loader,
+   API calls, labels, the frame). The API is in widgets/dossiers/README.md. */
 
 var PHASES = ["Samenstelling", "Behandeling", "Beslissing", "Beroep", "Uitvoering", "Afgerond"];
 var FILTERS = ["all", "open", "closed"];
 var DEFAULT_PAGE_SIZE = 10;
-// What a page handed over (token or loader), per element. Kept here and not on the element, so
-// no attribute, property or DOM dump ever shows the token.
-var sources = new WeakMap();
 var dateFormats = {};
-
-function problem(kind, status, code) {
-  var error = new Error(kind + (status ? " (" + status + ")" : ""));
-  error.kind = kind; // "signed-out" | "failed"
-  error.status = status || 0;
-  error.code = code || "";
-  return error;
-}
 
 function formatDate(iso, lang) {
   var date = new Date(iso);
@@ -29,22 +19,7 @@ function formatDate(iso, lang) {
   return dateFormats[lang].format(date);
 }
 
-/** Only a web address may become the dossier's link (no mailto:, tel: or page-relative path). */
-function webUrl(url) {
-  var safe = safeUrl(url);
-  return safe && /^https?:\/\//i.test(safe) ? safe : null;
-}
-
-function tokenOf(source, fresh) {
-  if (!fresh && source.cached) return Promise.resolve(source.cached);
-  return Promise.resolve(typeof source.token === "function" ? source.token() : source.token)
-    .then(function (value) {
-      source.cached = value ? String(value) : null;
-      return source.cached;
-    });
-}
-
-class LoketDossiers extends LoketElement {
+class LoketDossiers extends LoketPanel {
   static get cssName() { return "dossiers"; }
   static get observedAttributes() { return ["lang", "status", "page-size", "heading-level"]; }
 
@@ -52,10 +27,6 @@ class LoketDossiers extends LoketElement {
     super();
     this._view = { state: "idle", items: [], next: null, counts: null, total: 0, capacity: null,
       more: false, moreError: false, error: null };
-    this._seq = 0;
-    this._abort = null;
-    this._focus = null;
-    this._frame = null;
   }
 
   /** The filter: "all" (default), "open" or "closed"; mirrors the `status` attribute. */
@@ -70,32 +41,13 @@ class LoketDossiers extends LoketElement {
     return n >= 1 && n <= 100 ? n : DEFAULT_PAGE_SIZE;
   }
 
-  get headingLevel() {
-    var n = parseInt(this.getAttribute("heading-level"), 10);
-    return n >= 2 && n <= 5 ? n : 2;
-  }
-
-  /** The person's access token (scope `dossiers`), or a function returning it or a Promise of
-      it; called again once when the API answers 401. Resolves true when the list loaded. */
-  setAccessToken(tokenOrFunction) {
-    sources.set(this, { token: tokenOrFunction, cached: null });
-    this._view.capacity = null;
-    return this.reload();
-  }
-
-  /** Instead of a token: a function({status, limit, cursor}) returning (a Promise of) one page
-      shaped as the API's answer (for a site that proxies the API, and for the examples). */
-  setLoader(loader) {
-    sources.set(this, { loader: loader });
-    this._view.capacity = null;
-    return this.reload();
-  }
+  _handedOver() { this._view.capacity = null; }
 
   /** Load the first page again (after a filter change, or to refresh). */
   reload() {
     var self = this;
     var seq = ++this._seq;
-    if (!sources.get(this)) { this.update(); return Promise.resolve(false); }
+    if (!this._source()) { this.update(); return Promise.resolve(false); }
     this._set({ state: "loading", items: [], next: null, more: false, moreError: false, error: null });
     return this._page(null).then(function (page) {
       if (seq !== self._seq) return false;
@@ -132,20 +84,8 @@ class LoketDossiers extends LoketElement {
   }
 
   attributeChangedCallback(name, before, after) {
-    if ((name === "status" || name === "page-size") && before !== after && sources.get(this)) this.reload();
+    if ((name === "status" || name === "page-size") && before !== after && this._source()) this.reload();
     else if (this.isConnected) this.update();
-  }
-
-  t(key, vars) {
-    var site = this.store.config.strings || {};
-    var lang = this.lang;
-    var own = site[lang] && site[lang][key] != null ? site : STRINGS;
-    return label(own, lang, key, vars);
-  }
-
-  _set(patch) {
-    Object.assign(this._view, patch);
-    if (this.isConnected) this.update();
   }
 
   _loaded() {
@@ -163,45 +103,10 @@ class LoketDossiers extends LoketElement {
 
   /** One page of the API's answer, from the loader or with the token. */
   _page(cursor) {
-    var source = sources.get(this);
     var params = { status: this.status, limit: this.pageSize, cursor: cursor };
-    if (source.loader) {
-      return Promise.resolve().then(function () { return source.loader(params); }).then(function (page) {
-        if (!page) throw problem("signed-out");
-        return page;
-      }, function (error) { throw problem(error && error.kind || "failed", error && error.status); });
-    }
-    if (this._abort) this._abort.abort();
-    var abort = this._abort = new AbortController();
-    var issuer = this.store.config.issuer || "";
     var query = "status=" + params.status + "&limit=" + params.limit +
       (cursor ? "&cursor=" + encodeURIComponent(cursor) : "");
-    var url = issuer + "/api/v1/me/dossiers?" + query;
-    function attempt(fresh) {
-      return tokenOf(source, fresh).then(function (token) {
-        if (!token) throw problem("signed-out");
-        return fetch(url, {
-          headers: { Authorization: "Bearer " + token, Accept: "application/json" },
-          credentials: "omit", cache: "no-store", referrerPolicy: "no-referrer", signal: abort.signal
-        });
-      }).then(function (response) {
-        if (response.status === 401) {
-          source.cached = null;
-          // A function may hand a fresh token once; a fixed token has simply expired.
-          if (!fresh && typeof source.token === "function") return attempt(true);
-          throw problem("signed-out", 401);
-        }
-        if (!response.ok) {
-          return response.json().catch(function () { return {}; }).then(function (body) {
-            throw problem("failed", response.status, body && body.error);
-          });
-        }
-        return response.json();
-      });
-    }
-    return attempt(false).catch(function (error) {
-      throw error && error.kind ? error : problem("failed");
-    });
+    return this._request("/me/dossiers", query, params, false);
   }
 
   /** The state shown: before a token arrives, the header's profile says whether one will. */
@@ -213,29 +118,16 @@ class LoketDossiers extends LoketElement {
 
   // The frame (heading, filter, status line, body) is built once: the status line is a live
   // region, and a live region announces changes only when it stays in the document.
-  update() {
-    var root = this.shadowRoot;
-    var active = root.activeElement;
-    var key = active && active.getAttribute("data-key");
-    root.adoptedStyleSheets = [sheet(CSS.base || ""), sheet(this.store.themeCss()), sheet(CSS.dossiers || "")];
-    if (!this._frame) {
-      var f = this._frame = {
-        head: h("div", { class: "head" }),
-        controls: h("div", { class: "controls" }),
-        status: h("p", { class: "status", part: "status", role: "status" }),
-        body: h("div", { class: "body" })
-      };
-      f.root = h("section", { class: "root", part: "root", "aria-labelledby": "title" },
-        [f.head, f.controls, f.status, f.body]);
-      root.replaceChildren(f.root);
-    }
-    this._fill();
-    var want = this._focus || key;
-    var target = want && root.querySelector('[data-key="' + want + '"]');
-    if (target) {
-      if (target !== root.activeElement) target.focus();
-      this._focus = null;
-    }
+  _build() {
+    var f = {
+      head: h("div", { class: "head" }),
+      controls: h("div", { class: "controls" }),
+      status: h("p", { class: "status", part: "status", role: "status" }),
+      body: h("div", { class: "body" })
+    };
+    f.root = h("section", { class: "root", part: "root", "aria-labelledby": "title" },
+      [f.head, f.controls, f.status, f.body]);
+    return f;
   }
 
   _fill() {

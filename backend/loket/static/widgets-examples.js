@@ -1,13 +1,11 @@
 /* The panels' example fixtures (widgets/<panel>/examples/*.json) brought to life: a loader that
-   answers like the API from the fixture's pages. Used by the theme preview and the browser
-   tests, never by sites. */
+   answers like the panel's API from the fixture's data. Used by the theme preview and the
+   browser tests, never by sites. */
 (function () {
   "use strict";
 
-  /** A loader for el.setLoader(): the fixture's pages, filtered like the API would. */
-  function loader(example) {
-    if (example.loader === "pending") return function () { return new Promise(function () {}); };
-    if (example.loader === "error") return function () { return Promise.reject({ status: 503 }); };
+  /** <loket-dossiers>: the fixture's pages, filtered by status like GET /me/dossiers. */
+  function dossierPages(example) {
     var pages = example.pages || [];
     return function (params) {
       var page = pages[Number(params.cursor || 0)] || pages[0];
@@ -19,10 +17,65 @@
     };
   }
 
-  /** Show `example` in the panel element `el` (its state first, then its data). */
+  // Werkingsgebied codes nest by prefix in the fixtures (BE2 ⊃ BE23 ⊃ BE23999001).
+  function overlaps(scope, area) {
+    if (!scope || !scope.length || !area.length) return true;
+    return scope.some(function (s) {
+      return area.some(function (a) { return a.indexOf(s) === 0 || s.indexOf(a) === 0; });
+    });
+  }
+
+  function anyOf(wanted, has) {
+    return !wanted.length || wanted.some(function (code) { return has.indexOf(code) >= 0; });
+  }
+
+  /** <loket-catalog>: the fixture's items searched, filtered, counted and paged like
+      GET /catalog/products (text as substrings; the order is the fixture's). */
+  function catalogSearch(example) {
+    var all = example.items || [];
+    return function (p) {
+      var words = String(p.q || "").toLowerCase().split(/\s+/).filter(Boolean);
+      var found = all.filter(function (item) {
+        var text = JSON.stringify([item.title, item.description, item.keywords || {}]).toLowerCase();
+        var outside = ((item.relevance || {}).reasons || []).some(function (r) { return r.code === "outside_area"; });
+        return words.every(function (w) { return text.indexOf(w) >= 0; }) &&
+          anyOf(p.doelgroep, item.doelgroepen || []) && anyOf(p.thema, item.themas || []) &&
+          anyOf(p.type, [item.type]) && anyOf(p.level, [(item.competentAuthority || {}).level]) &&
+          overlaps(item.spatialScope, p.municipality) && (p.scope === "all" || !outside);
+      });
+      var labels = (example.labels || {})[p.lang] || (example.labels || {}).nl || {};
+      var facets = {};
+      [["doelgroep", "doelgroepen"], ["thema", "themas"], ["type", null], ["level", null]].forEach(function (g) {
+        var counts = {};
+        found.forEach(function (item) {
+          var has = g[1] ? item[g[1]] || [] : [g[0] === "type" ? item.type : (item.competentAuthority || {}).level];
+          has.forEach(function (code) { counts[code] = (counts[code] || 0) + 1; });
+        });
+        facets[g[0]] = Object.keys(counts).map(function (code) {
+          return { code: code, label: (labels[g[0]] || {})[code] || code, count: counts[code] };
+        });
+      });
+      var answer = { total: found.length, offset: p.offset, limit: p.limit, lang: p.lang,
+        personalised: Boolean(example.personalised), items: found.slice(p.offset, p.offset + p.limit) };
+      if (example.personalised) { answer.capacity = example.capacity; answer.scope = p.scope; }
+      if (p.facets) answer.facets = facets;
+      return answer;
+    };
+  }
+
+  /** A loader for el.setLoader() from the fixture (`loader`: pending, error, or its data). */
+  function loader(example, tag) {
+    if (example.loader === "pending") return function () { return new Promise(function () {}); };
+    if (example.loader === "error") return function () { return Promise.reject({ status: 503 }); };
+    return tag === "loket-catalog" ? catalogSearch(example) : dossierPages(example);
+  }
+
+  /** Show `example` in the panel element `el`: its attributes, its state, then its data. */
   function show(el, example) {
+    var attributes = example.attributes || {};
+    Object.keys(attributes).forEach(function (name) { el.setAttribute(name, attributes[name]); });
     if (example.state) el.store.set(example.state);
-    if (example.loader && example.loader !== "none") el.setLoader(loader(example));
+    if (example.loader && example.loader !== "none") el.setLoader(loader(example, el.localName));
   }
 
   window.LoketExamples = { loader: loader, show: show };

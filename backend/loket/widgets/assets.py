@@ -42,9 +42,12 @@ class Chunk:
 
 
 # Panels whose code is fetched only when the page has their element (client.js loads them).
+# Each carries its own copy of what the panels share (shared/panel.*), so the bundle does not.
 CHUNKS = (
-    Chunk("loket-dossiers", "dossiers/strings.json", ("dossiers/dossiers.css",),
-          ("dossiers/dossiers.js",)),
+    Chunk("loket-dossiers", "dossiers/strings.json", ("shared/panel.css", "dossiers/dossiers.css"),
+          ("shared/panel.js", "dossiers/dossiers.js")),
+    Chunk("loket-catalog", "catalog/strings.json", ("shared/panel.css", "catalog/catalog.css"),
+          ("shared/panel.js", "catalog/catalog.js")),
 )
 # What a chunk's code sees of the bundle, by the same names as inside it (widgets/README.md).
 CHUNK_NAMES = ("LoketElement", "Store", "define", "h", "safeUrl", "simpleHtml", "addQuery",

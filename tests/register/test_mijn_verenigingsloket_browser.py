@@ -36,6 +36,9 @@ def test_the_starting_point_for_an_association(page, provider) -> None:
     panel.get_by_text("Actie nodig").first.wait_for()
     assert "FC Groenbeek" in shadow_text(page, "loket-header")
     assert "Subsidie jeugdwerking 2025" in shadow_text(page, "loket-dossiers")
+    # the catalog, ranked for the club: Groenbeek's sport subsidy, and why
+    page.locator("loket-catalog").get_by_text("Subsidie voor sportverenigingen").first.wait_for()
+    assert "Groenbeek" in shadow_text(page, "loket-catalog")
     assert_no_axe_violations(page)
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/mijn-verenigingsloket.png", full_page=False)

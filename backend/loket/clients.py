@@ -75,7 +75,15 @@ def check_origin(origin: str, *, allow_http_anywhere: bool) -> str:
     return f"{parts.scheme}://{parts.netloc}".lower()
 
 
-def validate(reg: Registration, *, allow_http_anywhere: bool) -> Registration:
+# Ids the service uses itself: "loket" is the widget site of its own pages (loket.firstparty),
+# "assets" would clash with /widgets/v1/assets/.
+RESERVED_IDS = {"loket", "assets"}
+
+
+def validate(reg: Registration, *, allow_http_anywhere: bool,
+             reserved_ok: bool = False) -> Registration:
+    if reg.id in RESERVED_IDS and not reserved_ok:
+        raise ClientError(f"id {reg.id!r} is reserved by Loket itself; choose another id.")
     if not _CLIENT_ID.match(reg.id or ""):
         raise ClientError(
             "id: 2-63 characters, lower-case letters, digits and '-', starting with a letter "
@@ -143,9 +151,10 @@ def new_secret() -> str:
 
 
 def add(session: Session, reg: Registration, *, allow_http_anywhere: bool,
-        secret: str | None = None, replace: bool = False) -> tuple[Client, str | None]:
+        secret: str | None = None, replace: bool = False,
+        reserved_ok: bool = False) -> tuple[Client, str | None]:
     """Register a client; returns it and its secret (None for public clients)."""
-    clean = validate(reg, allow_http_anywhere=allow_http_anywhere)
+    clean = validate(reg, allow_http_anywhere=allow_http_anywhere, reserved_ok=reserved_ok)
     existing = session.get(Client, clean.id)
     if existing is not None and not replace:
         raise ClientError(f"a client with id {clean.id!r} exists already; remove it first "

@@ -29,7 +29,7 @@ def ensure_client(session: Session, issuer: str) -> Client:
     client, _secret = clients.add(session, clients.Registration(
         id=CLIENT_ID, name=NAME, origins=[origin], grant_types=["client_credentials"],
         theme="base",
-    ), allow_http_anywhere=True, replace=True)
+    ), allow_http_anywhere=True, replace=True, reserved_ok=True)
     # No secret anyone knows: this client signs nobody in and asks for no token itself.
     client.settings = {
         "host": {"label": NAME, "href": f"{issuer}/mijn-verenigingsloket"},

@@ -150,19 +150,24 @@ def chain(tmp_path_factory: pytest.TempPathFactory,
     upstream = make_provider(tmp_path_factory.mktemp("upstream"), host="127.0.0.6")
     port = free_port("127.0.0.1")
     loket_url = f"http://127.0.0.1:{port}"
-    secret = upstream.add_client("loket", "--redirect-uri", f"{loket_url}/aanmelden/terug",
-                                 "--post-logout-uri", f"{loket_url}/afgemeld",
-                                 "--scope", "openid", "--scope", "profile", "--scope", "rrn")
-    loket = make_provider(tmp_path_factory.mktemp("federating"), extra_env={
-        "LOKET_UPSTREAM_ISSUER": upstream.url, "LOKET_UPSTREAM_CLIENT_ID": "loket",
-        "LOKET_UPSTREAM_CLIENT_SECRET": secret, "LOKET_TEST_LOGIN": "0",
-        "LOKET_ISSUER": loket_url,
-    }, port=port)
-    sites = []
-    for name in ("site-a", "site-b"):
-        redirect = f"{backchannel_receiver.base}/{name}"
-        sites.append((name, loket.add_client(name, "--redirect-uri", redirect), redirect))
     try:
+        secret = upstream.add_client("municipal-loket", "--redirect-uri",
+                                     f"{loket_url}/aanmelden/terug",
+                                     "--post-logout-uri", f"{loket_url}/afgemeld",
+                                     "--scope", "openid", "--scope", "profile", "--scope", "rrn")
+        loket = make_provider(tmp_path_factory.mktemp("federating"), extra_env={
+            "LOKET_UPSTREAM_ISSUER": upstream.url, "LOKET_UPSTREAM_CLIENT_ID": "municipal-loket",
+            "LOKET_UPSTREAM_CLIENT_SECRET": secret, "LOKET_TEST_LOGIN": "0",
+            "LOKET_ISSUER": loket_url,
+        }, port=port)
+    except BaseException:
+        upstream.stop()
+        raise
+    try:
+        sites = []
+        for name in ("site-a", "site-b"):
+            redirect = f"{backchannel_receiver.base}/{name}"
+            sites.append((name, loket.add_client(name, "--redirect-uri", redirect), redirect))
         yield upstream, loket, sites
     finally:
         loket.stop()

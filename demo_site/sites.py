@@ -10,6 +10,7 @@ class Site:
     id: str
     name: str
     municipality: str
+    werkingsgebied: str  # the municipality's register code: where the association search starts
     tagline: str
     default_url: str
 
@@ -19,6 +20,7 @@ SITES = {
         id="groenbeek",
         name="Gemeente Groenbeek",
         municipality="Groenbeek",
+        werkingsgebied="BE23999001",
         tagline="Een groene gemeente aan de Schelde, met 130 verenigingen.",
         default_url="http://127.0.0.2:8001",
     ),
@@ -26,6 +28,7 @@ SITES = {
         id="rivierstede",
         name="Stad Rivierstede",
         municipality="Rivierstede",
+        werkingsgebied="BE24999002",
         tagline="Stad aan de rivier, met een bruisend verenigingsleven.",
         default_url="http://127.0.0.3:8002",
     ),

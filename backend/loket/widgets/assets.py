@@ -45,6 +45,8 @@ class Chunk:
 CHUNKS = (
     Chunk("loket-dossiers", "dossiers/strings.json", ("dossiers/dossiers.css",),
           ("dossiers/dossiers.js",)),
+    Chunk("loket-associations", "associations/strings.json", ("associations/associations.css",),
+          ("associations/associations.js",)),
 )
 # What a chunk's code sees of the bundle, by the same names as inside it (widgets/README.md).
 CHUNK_NAMES = ("LoketElement", "Store", "define", "h", "safeUrl", "simpleHtml", "addQuery",

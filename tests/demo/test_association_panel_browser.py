@@ -177,6 +177,11 @@ def test_unknown_postcode_empty_error_and_german(browser, demo: Demo) -> None:
     assert_no_axe_violations(page)
     # Chromium notes the API's 400 in the console; nothing else is there.
     assert len(seen["console"]) == 1 and "400" in seen["console"][0]
+    # Of several places, the message names the one the register does not know.
+    area.fill("9999, 1234")
+    area.press("Enter")
+    assert settled(page) == "invalid"
+    assert page.locator(f"{TAG} #area-error").inner_text().startswith("Postcode 1234 kennen we niet.")
 
     # Nothing found: said in words, with a hint.
     area.fill("Groenbeek")
@@ -233,4 +238,15 @@ def test_rivierstede_starts_in_rivierstede_and_the_visitor_can_look_elsewhere(br
     assert settled(page) == "loaded"
     assert "FC Groenbeek (FCG)" in names(page) and "Vogelwerkgroep De Rietgors" not in names(page)
     assert seen["errors"] == [] and seen["console"] == []
+    context.close()
+
+
+def test_without_javascript_the_page_says_what_to_do(browser, demo: Demo) -> None:
+    context = browser.new_context(locale="nl-BE", java_script_enabled=False)
+    page = context.new_page()
+    page.goto(demo.url("groenbeek", PAGE))
+    assert page.get_by_role("heading", level=1).inner_text() == "Verenigingen zoeken"
+    message = page.locator("main noscript p")  # (text selectors skip <noscript>)
+    assert message.is_visible()
+    assert message.inner_text() == "Zet JavaScript aan om verenigingen te zoeken."
     context.close()

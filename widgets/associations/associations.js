@@ -19,6 +19,7 @@ function failure(status, body) {
   error.status = status || 0;
   error.code = (body && body.error) || "";
   error.field = (body && body.field) || "";
+  error.detail = String((body && body.detail) || "");
   return error;
 }
 
@@ -207,7 +208,9 @@ class LoketAssociations extends LoketElement {
   _failed(error, params) {
     if (error.status === 400 && error.field === "werkingsgebied") {
       this._focus = "area";
-      this._set({ state: "invalid", fieldError: { code: error.code, value: params.area } });
+      // Of several places, the one the API names ("Postcode 1234 is niet gekend …").
+      var postcode = error.code === "unknown_postcode" && /\b[0-9]{4}\b/.exec(error.detail);
+      this._set({ state: "invalid", fieldError: { code: error.code, value: postcode ? postcode[0] : params.area } });
     } else {
       this._set({ state: "error", error: error.status === 429 ? "busy" : "failed" });
     }

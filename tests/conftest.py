@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from flask.testing import FlaskClient
 
 from support.agent import Agent
 from support.browser import PageLog, chromium_available, launch
-from support.oidc import RelyingParty
+from support.oidc import Receiver, RelyingParty
 from support.servers import (
     Provider,
     make_provider,
@@ -88,22 +87,6 @@ def person_token(app: Flask) -> Callable[..., str]:
 
 
 # ---- back-channel logout receiver -----------------------------------------------------------
-
-@dataclass
-class Receiver:
-    """A stand-in relying party: records back-channel logout tokens, answers GETs with a page."""
-
-    url: str
-    tokens: list[str]
-    status: list[int]
-
-    @property
-    def base(self) -> str:
-        return self.url.rsplit("/", 1)[0]
-
-    def clear(self) -> None:
-        self.tokens.clear()
-
 
 @pytest.fixture(scope="session")
 def backchannel_receiver() -> Iterator[Receiver]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from conftest import Receiver, RelyingParty
+from support.oidc import Receiver, RelyingParty
 from support.servers import Provider
 
 

@@ -15,6 +15,22 @@ from support.servers import Provider
 
 
 @dataclass
+class Receiver:
+    """A stand-in relying party: records back-channel logout tokens, answers GETs with a page."""
+
+    url: str
+    tokens: list[str]
+    status: list[int]
+
+    @property
+    def base(self) -> str:
+        return self.url.rsplit("/", 1)[0]
+
+    def clear(self) -> None:
+        self.tokens.clear()
+
+
+@dataclass
 class RelyingParty:
     client_id: str
     secret: str

@@ -7,6 +7,7 @@ should never hold is not shown, <html lang> picks the labels."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -264,7 +265,9 @@ def test_html_lang_picks_the_labels(page, sites) -> None:
     assert page.locator(f"{TAG} .title").inner_text() == "Finden Sie einen Verein in Ihrer Nähe"
     assert page.locator(f"{TAG} label[for=area]").inner_text() == "Postleitzahl oder Gemeinde"
     assert page.locator(f"{TAG} legend").inner_text() == "Tätigkeiten"
-    assert page.locator(f"{TAG} .status").inner_text().endswith("Vereine in Groenbeek.")
+    # (The session's provider may hold other tests' associations in Groenbeek: more pages.)
+    assert re.fullmatch(r"\d+ Vereine in Groenbeek\.( \d+ angezeigt\.)?",
+                        page.locator(f"{TAG} .status").inner_text())
     assert any(chip.startswith("Sport (") for chip in page.locator(f"{TAG} .chip").all_inner_texts())
     assert "Jugendarbeit" in page.locator(f"{TAG} .chips").inner_text()
     for lang, title, button in (("fr", "Trouvez une association près de chez vous", "Rechercher"),

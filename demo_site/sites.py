@@ -10,7 +10,7 @@ class Site:
     id: str
     name: str
     municipality: str
-    werkingsgebied: str  # the municipality's code: the catalog panel shows what is offered here
+    werkingsgebied: str  # the municipality's code: where the catalog and association panels start
     tagline: str
     default_url: str
 

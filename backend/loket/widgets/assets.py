@@ -48,6 +48,8 @@ CHUNKS = (
           ("shared/panel.js", "dossiers/dossiers.js")),
     Chunk("loket-catalog", "catalog/strings.json", ("shared/panel.css", "catalog/catalog.css"),
           ("shared/panel.js", "catalog/catalog.js")),
+    Chunk("loket-associations", "associations/strings.json", ("associations/associations.css",),
+          ("associations/associations.js",)),
 )
 # What a chunk's code sees of the bundle, by the same names as inside it (widgets/README.md).
 CHUNK_NAMES = ("LoketElement", "Store", "define", "h", "safeUrl", "simpleHtml", "addQuery",

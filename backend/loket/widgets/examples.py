@@ -8,12 +8,12 @@ from typing import Any
 
 from loket.themes import bundled_dir
 
-COMPONENTS = ("header", "footer", "dossiers", "catalog")
+COMPONENTS = ("header", "footer", "dossiers", "catalog", "associations")
 
 
 def examples() -> dict[str, list[dict[str, Any]]]:
-    """``{"header": [...], "footer": [...], "dossiers": [...], "catalog": [...]}``, each example
-    with its ``name``, in file order."""
+    """``{"header": [...], "footer": [...], "dossiers": [...], "catalog": [...],
+    "associations": [...]}``, each example with its ``name``, in file order."""
     out: dict[str, list[dict[str, Any]]] = {}
     for component in COMPONENTS:
         folder = bundled_dir("widgets") / component / "examples"

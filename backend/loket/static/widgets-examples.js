@@ -60,6 +60,8 @@
       if (example.personalised) { answer.capacity = example.capacity; answer.scope = p.scope; }
       if (p.facets) answer.facets = facets;
       return answer;
+    };
+  }
 
   function words(text) {
     return String(text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase()

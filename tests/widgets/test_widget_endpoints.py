@@ -137,3 +137,14 @@ def test_wheel_ships_widgets_themes_templates_and_migrations(tmp_path) -> None:
     # Every Python package of the source tree is in the wheel.
     for init in (root / "backend").rglob("__init__.py"):
         assert init.relative_to(root / "backend").as_posix() in names
+
+
+def test_scripts_are_served_gzipped_when_the_browser_accepts_it(client) -> None:
+    import gzip
+
+    plain = client.get("/widgets/v1/groenbeek/embed.js")
+    packed = client.get("/widgets/v1/groenbeek/embed.js", headers={"Accept-Encoding": "gzip"})
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed.headers["Vary"]
+    assert gzip.decompress(packed.data) == plain.data
+    assert len(packed.data) < len(plain.data) / 2

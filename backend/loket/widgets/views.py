@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import re
+from functools import lru_cache
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -31,9 +33,22 @@ def _issuer() -> str:
     return str(current_app.config["ISSUER"])
 
 
+@lru_cache(maxsize=256)
+def _gzipped(body: str) -> bytes:
+    # Scripts are few and change rarely: compress each once per process.
+    return gzip.compress(body.encode("utf-8"), 9)
+
+
 def _script_response(body: str, status: int = 200, cache: str = STABLE) -> Response:
-    response = Response(body, status=status, mimetype="text/javascript")
+    if body and "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = Response(_gzipped(body), status=status, mimetype="text/javascript")
+        response.headers["Content-Encoding"] = "gzip"
+    else:
+        response = Response(body, status=status, mimetype="text/javascript")
+    response.vary.add("Accept-Encoding")
     response.headers["Cache-Control"] = cache
+    # Real-user monitoring on the embedding site may see how long the script took.
+    response.headers["Timing-Allow-Origin"] = "*"
     # Public code: any page may load it, also a page isolated with COEP.
     response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
     response.headers["Access-Control-Allow-Origin"] = "*"

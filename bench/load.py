@@ -243,7 +243,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench-load-"))
     env = {**redis_env(), "LOKET_LOG_LEVEL": "WARNING", "LOKET_ACCESS_TOKEN_SECONDS": "3600",
            "LOKET_RATE_LIMITS": ("signin=100000/60,token_ip=1000000/60,search=1000000/60,"
-                                 "authorize=1000000/60")}
+                                 "authorize=1000000/60,token_client=1000000/60")}
     with postgres_database() as url:
         first = make_provider(tmp / "a", url, extra_env=env)
         second = Provider(url=f"http://127.0.0.1:{free_port()}", env=dict(first.env),

@@ -175,7 +175,7 @@ def make_provider(tmp: Path, database_url: str | None = None, host: str = "127.0
         "LOKET_SECRET_KEY": "test-secret-" + uuid.uuid4().hex,
         # one test IP signs in hundreds of times a minute; rate-limit tests set their own
         "LOKET_RATE_LIMITS": ("signin=100000/60,token_ip=1000000/60,search=1000000/60,"
-                              "authorize=1000000/60"),
+                              "authorize=1000000/60,token_client=1000000/60"),
         **(extra_env or {}),
     }
     provider = Provider(url=url, env=env, instance=instance, database_url=db_url)

@@ -15,6 +15,7 @@ import requests
 from support.browser import assert_no_axe_violations
 from support.demo import Demo
 from support.register import fresh_insz, make_association, word
+from support.widgets import panel_settled
 
 pytestmark = pytest.mark.browser
 TAG = "loket-associations"
@@ -35,11 +36,7 @@ def watch(page: Any) -> dict[str, list[Any]]:
 
 
 def settled(page: Any) -> str:
-    """Wait until the panel shows a result; its status line's class says which."""
-    page.wait_for_function(f"""() => {{ const el = document.querySelector('{TAG}');
-        const s = el && el.shadowRoot && el.shadowRoot.querySelector('.status');
-        return s && !/status--(loading|idle)/.test(s.className); }}""")
-    return str(page.locator(f"{TAG} .status").get_attribute("class")).split("--")[-1]
+    return panel_settled(page, TAG)
 
 
 def names(page: Any) -> list[str]:

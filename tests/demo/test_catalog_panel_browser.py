@@ -17,6 +17,7 @@ import requests
 from support.browser import assert_no_axe_violations
 from support.demo import Demo, sign_in, switch_to
 from support.oidc import AN, JAN, basic, bearer
+from support.widgets import panel_settled
 
 pytestmark = pytest.mark.browser
 TAG = "loket-catalog"
@@ -40,11 +41,7 @@ def watch(page: Any) -> dict[str, list[str]]:
 
 
 def settled(page: Any) -> str:
-    """Wait until the panel has shown a result; its status line says which."""
-    page.wait_for_function(f"""() => {{ const el = document.querySelector('{TAG}');
-        const s = el && el.shadowRoot && el.shadowRoot.querySelector('.status');
-        return s && !/status--(loading|idle)/.test(s.className); }}""")
-    return str(page.locator(f"{TAG} .status").get_attribute("class")).split("--")[-1]
+    return panel_settled(page, TAG)
 
 
 def title(page: Any) -> str:

@@ -110,3 +110,26 @@ def bearer(token: str) -> dict[str, str]:
 def basic(client_id: str, secret: str) -> dict[str, str]:
     raw = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
     return {"Authorization": f"Basic {raw}"}
+
+
+def club_token(provider: Provider, client_id: str, scopes: list[str]) -> str:
+    """Jan's access token acting for FC Groenbeek, as a site's server holds it after sign-in
+    (registers ``client_id`` with ``scopes``; the redirect is never fetched)."""
+    callback = "http://127.0.0.1:9/callback"
+    args = [a for scope in ["openid", "capacity", *scopes] for a in ("--scope", scope)]
+    secret = provider.add_client(client_id, "--redirect-uri", callback, *args)
+    agent = Agent(provider.url)
+    try:
+        verifier, challenge = pkce_pair()
+        params = agent.sign_in(
+            JAN, None, client_id=client_id, redirect_uri=callback, response_type="code",
+            scope=" ".join(["openid", "capacity", *scopes]), state="s", nonce="n",
+            code_challenge=challenge, code_challenge_method="S256",
+            login_hint=hint("VER", "V0001001"))
+    finally:
+        agent.http.close()
+    answer = requests.post(f"{provider.url}/oidc/token", auth=(client_id, secret), timeout=15,
+                           data={"grant_type": "authorization_code", "code": params["code"],
+                                 "redirect_uri": callback, "code_verifier": verifier})
+    assert answer.status_code == 200, answer.text
+    return str(answer.json()["access_token"])

@@ -95,3 +95,12 @@ def page_html(body: str, *, head: str = "", lang: str = "nl", title: str = "Geme
 
 def strict_csp(provider: Provider) -> dict[str, str]:
     return {"Content-Security-Policy": STRICT_CSP.format(p=provider.url)}
+
+
+def panel_settled(page: Any, tag: str) -> str:
+    """Wait until a data panel has shown a result; its status line's class says which
+    (``done``, ``empty``, ``error``, ``signedout`` …)."""
+    page.wait_for_function(f"""() => {{ const el = document.querySelector('{tag}');
+        const s = el && el.shadowRoot && el.shadowRoot.querySelector('.status');
+        return s && !/status--(loading|idle)/.test(s.className); }}""")
+    return str(page.locator(f"{tag} .status").get_attribute("class")).split("--")[-1]

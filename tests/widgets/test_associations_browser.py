@@ -14,7 +14,7 @@ import pytest
 
 from loket.widgets.examples import examples
 from support.browser import assert_no_axe_violations
-from support.widgets import CSP_WATCH, page_html
+from support.widgets import CSP_WATCH, page_html, panel_settled
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.parametrize("provider", ["sqlite"], indirect=True)]
@@ -45,11 +45,7 @@ def panel_page(sites, name: str, *, example: dict[str, Any] | None = None, scrip
 
 
 def settled(page: Any) -> str:
-    """Wait until the panel shows a result; its status line's class says which."""
-    page.wait_for_function(f"""() => {{ const el = document.querySelector('{TAG}');
-        const s = el && el.shadowRoot && el.shadowRoot.querySelector('.status');
-        return s && !/status--(loading|idle)/.test(s.className); }}""")
-    return str(page.locator(f"{TAG} .status").get_attribute("class")).split("--")[-1]
+    return panel_settled(page, TAG)
 
 
 def names(page: Any) -> list[str]:

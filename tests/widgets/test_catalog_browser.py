@@ -12,41 +12,22 @@ from typing import Any
 import pytest
 import requests
 
-from loket.sso.capacities import encode_hint
 from loket.widgets.examples import examples
-from support.agent import Agent, pkce_pair
+from support import oidc
 from support.browser import assert_no_axe_violations
-from support.dossiers import JAN
-from support.widgets import CSP_WATCH, page_html
+from support.widgets import CSP_WATCH, page_html, panel_settled
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.parametrize("provider", ["sqlite"], indirect=True)]
 
 EXAMPLES = {ex["name"]: ex for ex in examples()["catalog"]}
-CALLBACK = "http://127.0.0.1:9/callback"  # never fetched: the agent stops at the redirect
 TAG = "loket-catalog"
 
 
 @pytest.fixture(scope="module")
 def club_token(provider) -> str:
     """Jan's access token acting for FC Groenbeek (scope catalog), as a site's server holds it."""
-    client_id = "catalog-panel-rp"
-    secret = provider.add_client(client_id, "--redirect-uri", CALLBACK, "--scope", "openid",
-                                 "--scope", "capacity", "--scope", "catalog")
-    agent = Agent(provider.url)
-    try:
-        verifier, challenge = pkce_pair()
-        callback = agent.sign_in(
-            JAN, None, client_id=client_id, redirect_uri=CALLBACK, response_type="code",
-            scope="openid capacity catalog", state="s", nonce="n", code_challenge=challenge,
-            code_challenge_method="S256", login_hint=encode_hint("VER", "V0001001"))
-    finally:
-        agent.http.close()
-    response = requests.post(f"{provider.url}/oidc/token", auth=(client_id, secret), timeout=15,
-                             data={"grant_type": "authorization_code", "code": callback["code"],
-                                   "redirect_uri": CALLBACK, "code_verifier": verifier})
-    assert response.status_code == 200, response.text
-    return str(response.json()["access_token"])
+    return oidc.club_token(provider, "catalog-panel-rp", ["catalog"])
 
 
 def panel_page(sites, name: str, script: str, *,
@@ -77,11 +58,7 @@ def example_page(sites, name: str) -> str:
 
 
 def settled(page: Any) -> str:
-    """Wait until the panel has shown a result; its status line says which."""
-    page.wait_for_function(f"""() => {{ const el = document.querySelector('{TAG}');
-        const s = el && el.shadowRoot && el.shadowRoot.querySelector('.status');
-        return s && !/status--(loading|idle)/.test(s.className); }}""")
-    return str(page.locator(f"{TAG} .status").get_attribute("class")).split("--")[-1]
+    return panel_settled(page, TAG)
 
 
 def names(page: Any) -> list[str]:

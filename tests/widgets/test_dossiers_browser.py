@@ -9,42 +9,22 @@ import json
 from typing import Any
 
 import pytest
-import requests
 
-from loket.sso.capacities import encode_hint
 from loket.widgets.examples import examples
-from support.agent import Agent, pkce_pair
+from support import oidc
 from support.browser import assert_no_axe_violations
-from support.dossiers import JAN
-from support.widgets import CSP_WATCH, page_html
+from support.widgets import CSP_WATCH, page_html, panel_settled
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.parametrize("provider", ["sqlite"], indirect=True)]
 
 EXAMPLES = examples()["dossiers"]
-CALLBACK = "http://127.0.0.1:9/callback"  # never fetched: the agent stops at the redirect
 
 
 @pytest.fixture(scope="module")
 def club_token(provider) -> str:
     """Jan's access token acting for FC Groenbeek (scope dossiers), as a site's server holds it."""
-    client_id = "panel-test-rp"
-    secret = provider.add_client(client_id, "--redirect-uri", CALLBACK, "--scope", "openid",
-                                 "--scope", "capacity", "--scope", "dossiers")
-    agent = Agent(provider.url)
-    try:
-        verifier, challenge = pkce_pair()
-        callback = agent.sign_in(
-            JAN, None, client_id=client_id, redirect_uri=CALLBACK, response_type="code",
-            scope="openid capacity dossiers", state="s", nonce="n", code_challenge=challenge,
-            code_challenge_method="S256", login_hint=encode_hint("VER", "V0001001"))
-    finally:
-        agent.http.close()
-    response = requests.post(f"{provider.url}/oidc/token", auth=(client_id, secret), timeout=15,
-                             data={"grant_type": "authorization_code", "code": callback["code"],
-                                   "redirect_uri": CALLBACK, "code_verifier": verifier})
-    assert response.status_code == 200, response.text
-    return str(response.json()["access_token"])
+    return oidc.club_token(provider, "panel-test-rp", ["dossiers"])
 
 
 def panel_page(sites, name: str, script: str, *, panel: str = "<loket-dossiers></loket-dossiers>",
@@ -71,10 +51,7 @@ def example_script(sites, example: dict[str, Any]) -> str:
 
 
 def settled(page: Any) -> str:
-    page.wait_for_function("""() => { const el = document.querySelector('loket-dossiers');
-        const s = el && el.shadowRoot && el.shadowRoot.querySelector('.status');
-        return s && s.className !== 'status status--loading'; }""")
-    return str(page.locator("loket-dossiers .status").get_attribute("class")).split("--")[-1]
+    return panel_settled(page, "loket-dossiers")
 
 
 def test_the_panel_code_loads_only_where_the_panel_is(page, sites) -> None:

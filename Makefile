@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test lint check-chromium bench clean
+.PHONY: demo test test-postgres lint check-chromium bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,11 @@ demo: $(STAMP)
 ## (installs Debian's chromium when root and missing)
 test: $(STAMP) check-chromium lint
 	LOKET_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
+
+## test-postgres: the same suite with the in-process app on PostgreSQL + Redis too (the live
+## servers run on both in `make test` already)
+test-postgres: $(STAMP) check-chromium
+	LOKET_TEST_APP_BACKEND=postgresql LOKET_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
 
 check-chromium:
 	@if [ ! -x "$(CHROMIUM)" ]; then \

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -38,16 +39,40 @@ def pg_ok() -> bool:
 
 # ---- in-process app ------------------------------------------------------------------------
 
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[str]:
+    """A migrated PostgreSQL database that each in-process test copies (fast) when asked to."""
+    from loket import migrate
+
+    skip_without_postgres("postgresql")
+    with postgres_database() as url:
+        migrate.upgrade(url)  # its engine is disposed: a template must have no connections
+        yield url
+
+
 @pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
+def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
+    """The app in-process, on SQLite — or, with ``LOKET_TEST_APP_BACKEND=postgresql`` (as
+    ``make test-postgres`` sets), on a fresh PostgreSQL database (a copy of a migrated
+    template) with Redis."""
+    if os.environ.get("LOKET_TEST_APP_BACKEND") == "postgresql":
+        template = request.getfixturevalue("pg_template")
+        with postgres_database(template) as url:
+            yield from _app(tmp_path, url, redis_env())
+    else:
+        yield from _app(tmp_path, f"sqlite:///{tmp_path / 'app.sqlite'}", {})
+
+
+def _app(tmp_path: Path, url: str, extra: dict[str, str]) -> Iterator[Flask]:
     from loket import create_app, db, firstparty, migrate, reference, seed
 
     application = create_app({
         "INSTANCE_PATH": str(tmp_path / "instance"),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'app.sqlite'}",
+        "DATABASE_URL": url,
         "SECRET_KEY": "in-process-test-secret-0123456789abcdef",
         "ISSUER": "http://127.0.0.1:8000",
         "ENV": "development",
+        **{k.removeprefix("LOKET_"): v for k, v in extra.items()},
     })
     application.config["TESTING"] = True
     database = db.database(application)

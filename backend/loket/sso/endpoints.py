@@ -46,7 +46,7 @@ def _form_params() -> dict[str, str]:
 
 
 def _authenticate_client(form: dict[str, str]) -> Client:
-    session = db.session()
+    session = db.read_session()
     header = request.headers.get("Authorization", "")
     from loket import clients
 
@@ -96,7 +96,8 @@ def token() -> ResponseReturnValue:
                 raise OAuthError("unauthorized_client", f"This client may not use {grant}.")
             raise OAuthError("unsupported_grant_type", f"grant_type {grant!r} is not supported.")
         if grant == "authorization_code":
-            issued = provider().exchange_code(session, client, form.get("code"),
+            issued = provider().exchange_code(db.read_session(), session, client,
+                                              form.get("code"),
                                               form.get("redirect_uri"), form.get("code_verifier"))
         else:
             scopes = parse_scope(form.get("scope"), client, user=False) or [
@@ -145,15 +146,17 @@ def bearer_error(error: str, description: str, status: int = 401) -> ResponseRet
 
 @bp.route("/oidc/userinfo", methods=["GET", "POST"])
 def userinfo() -> ResponseReturnValue:
-    session = db.session()
-    found = provider().access_token_and_person(session, bearer_token())
+    # Reads outside the write transaction; only the audit entry is written, and committed
+    # before the claims leave (no entry, no data).
+    read, session = db.read_session(), db.session()
+    found = provider().access_token_and_person(read, bearer_token())
     if found is None:
         return bearer_error("invalid_token", "The access token is missing, expired or revoked.")
     token_row, person = found
     scopes = token_row.scope.split()
     if person is None or "openid" not in scopes:
         return bearer_error("insufficient_scope", "This token is not for userinfo.", 403)
-    caps = capacities.for_person(session, person) if "capacity" in scopes else None
+    caps = capacities.for_person(read, person) if "capacity" in scopes else None
     claims = {"sub": person.sub}
     claims.update(provider().person_claims(scopes, person, token_row.capacity, caps))
     audit.record(session, "read", "userinfo", actor=person.sub, client_id=token_row.client_id,

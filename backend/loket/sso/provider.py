@@ -49,10 +49,15 @@ _CODE_WITH_SESSION = (
     .outerjoin(SsoSession, SsoSession.id == AuthorizationCode.session_id)
     .where(AuthorizationCode.code_hash == bindparam("code_hash"))
 )
+# A code is claimed once, and only while the sign-in it came from is still on.
 _CLAIM_CODE = (
     update(table_of(AuthorizationCode))
     .where(table_of(AuthorizationCode).c.code_hash == bindparam("b_code_hash"),
-           table_of(AuthorizationCode).c.used_at.is_(None))
+           table_of(AuthorizationCode).c.used_at.is_(None),
+           ~select(table_of(SsoSession).c.id)
+           .where(table_of(SsoSession).c.id == table_of(AuthorizationCode).c.session_id,
+                  table_of(SsoSession).c.ended_at.is_not(None))
+           .exists())
     .values(used_at=bindparam("b_now"))
 )
 _INSERT_TOKEN = insert(table_of(AccessToken))
@@ -248,12 +253,19 @@ class Provider:
             db.add(SessionClient(session_id=sess.id, client_id=params.client_id, first_at=now))
         return code
 
-    def exchange_code(self, db: Session, client: Client, code: str | None,
+    def exchange_code(self, read: Session, db: Session, client: Client, code: str | None,
                       redirect_uri: str | None, verifier: str | None) -> IssuedTokens:
-        """Tokens for a code, once; a second use revokes what the first one issued."""
+        """Tokens for a code, once; a second use revokes what the first one issued.
+
+        Everything that only reads (finding the code, its checks, the signature) happens on
+        ``read``, outside the write transaction; ``db`` then claims the code (only if it is
+        unused and its sign-in still on), stores the token and the audit entry, so the part
+        that excludes other writers is three statements long. Lost races end as before: a
+        replay, or an ended sign-in.
+        """
         if not code or len(code) > 200:
             raise OAuthError("invalid_grant", "The code is missing or not valid.")
-        found = db.execute(_CODE_WITH_SESSION, {"code_hash": digest(code)}).first()
+        found = read.execute(_CODE_WITH_SESSION, {"code_hash": digest(code)}).first()
         now = int(time.time())
         if found is None:
             raise OAuthError("invalid_grant", "The code is not valid.")
@@ -267,17 +279,10 @@ class Provider:
         if redirect_uri != row.redirect_uri:
             raise OAuthError("invalid_grant", "redirect_uri differs from the authorization request.")
         check_pkce(row.code_challenge, verifier)
-        claimed = cast(CursorResult[Any], db.connection().execute(
-            _CLAIM_CODE, {"b_code_hash": row.code_hash, "b_now": now})).rowcount
-        if claimed != 1:  # a parallel request with the same code won the race
-            self._refuse_replay(db, client, row.code_hash, now)
         if session_ended is not None:
             raise OAuthError("invalid_grant", "The sign-in this code came from has ended.")
-        access = self._store_access_token(
-            db, client.id, row.scope, person=person, capacity=row.capacity,
-            session_id=row.session_id, code_hash=row.code_hash,
-        )
-        key = self.keys.active(db)
+        access = new_secret("lat_")
+        key = self.keys.active(read)
         claims: dict[str, Any] = {
             "iss": self.issuer,
             "sub": person.sub,
@@ -295,6 +300,19 @@ class Provider:
             claims["nonce"] = row.nonce
         claims.update(self.person_claims(row.scope.split(), person, row.capacity, None))
         id_token = jose.sign(claims, key.private_key, key.kid, key.alg)
+
+        claimed = cast(CursorResult[Any], db.connection().execute(
+            _CLAIM_CODE, {"b_code_hash": row.code_hash, "b_now": now})).rowcount
+        if claimed != 1:
+            used = db.scalar(select(AuthorizationCode.used_at)
+                             .where(AuthorizationCode.code_hash == row.code_hash))
+            if used is not None:  # a parallel request with the same code won the race
+                self._refuse_replay(db, client, row.code_hash, now)
+            raise OAuthError("invalid_grant", "The sign-in this code came from has ended.")
+        self._store_access_token(
+            db, client.id, row.scope, person=person, capacity=row.capacity,
+            session_id=row.session_id, code_hash=row.code_hash, token=access,
+        )
         audit.record(db, "token-issue", "token", actor=person.sub, client_id=client.id,
                      capacity=audit.capacity_label(row.capacity), subject=person.sub,
                      detail={"grant": "authorization_code", "scope": row.scope})
@@ -322,9 +340,10 @@ class Provider:
 
     def _store_access_token(self, db: Session, client_id: str, scope: str, *,
                             person: Person | None = None, capacity: dict | None = None,
-                            session_id: str | None = None, code_hash: str | None = None) -> str:
+                            session_id: str | None = None, code_hash: str | None = None,
+                            token: str | None = None) -> str:
         now = int(time.time())
-        token = new_secret("lat_")
+        token = token or new_secret("lat_")
         db.connection().execute(_INSERT_TOKEN, {
             "token_hash": digest(token), "client_id": client_id,
             "person_id": person.id if person else None, "capacity": capacity, "scope": scope,

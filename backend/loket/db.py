@@ -197,6 +197,13 @@ def read_session() -> Session:
     return g.db_read_session  # type: ignore[no-any-return]
 
 
+def lookup_session() -> Session:
+    """Where a request that will write reads first: on SQLite the read session, so the reads do
+    not hold the one write lock; elsewhere the write session itself (a second transaction
+    would only cost a round trip)."""
+    return read_session() if database().is_sqlite else session()
+
+
 def _end_request_snapshot(_session: Session) -> None:
     """A request's write commits: end its read snapshot first (what it read stays loaded).
 

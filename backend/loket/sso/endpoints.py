@@ -46,7 +46,7 @@ def _form_params() -> dict[str, str]:
 
 
 def _authenticate_client(form: dict[str, str]) -> Client:
-    session = db.read_session()
+    session = db.lookup_session()
     header = request.headers.get("Authorization", "")
     from loket import clients
 
@@ -96,7 +96,7 @@ def token() -> ResponseReturnValue:
                 raise OAuthError("unauthorized_client", f"This client may not use {grant}.")
             raise OAuthError("unsupported_grant_type", f"grant_type {grant!r} is not supported.")
         if grant == "authorization_code":
-            issued = provider().exchange_code(db.read_session(), session, client,
+            issued = provider().exchange_code(db.lookup_session(), session, client,
                                               form.get("code"),
                                               form.get("redirect_uri"), form.get("code_verifier"))
         else:
@@ -146,9 +146,9 @@ def bearer_error(error: str, description: str, status: int = 401) -> ResponseRet
 
 @bp.route("/oidc/userinfo", methods=["GET", "POST"])
 def userinfo() -> ResponseReturnValue:
-    # Reads outside the write transaction; only the audit entry is written, and committed
-    # before the claims leave (no entry, no data).
-    read, session = db.read_session(), db.session()
+    # On SQLite the reads happen outside the write transaction; only the audit entry is
+    # written, and committed before the claims leave (no entry, no data).
+    read, session = db.lookup_session(), db.session()
     found = provider().access_token_and_person(read, bearer_token())
     if found is None:
         return bearer_error("invalid_token", "The access token is missing, expired or revoked.")

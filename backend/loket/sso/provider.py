@@ -258,10 +258,11 @@ class Provider:
         """Tokens for a code, once; a second use revokes what the first one issued.
 
         Everything that only reads (finding the code, its checks, the signature) happens on
-        ``read``, outside the write transaction; ``db`` then claims the code (only if it is
-        unused and its sign-in still on), stores the token and the audit entry, so the part
-        that excludes other writers is three statements long. Lost races end as before: a
-        replay, or an ended sign-in.
+        ``read`` (on SQLite a read snapshot outside the write transaction, see
+        :func:`loket.db.lookup_session`); ``db`` then claims the code (only if it is unused and
+        its sign-in still on), stores the token and the audit entry, so the part that excludes
+        other writers is three statements long. Lost races end as before: a replay, or an
+        ended sign-in.
         """
         if not code or len(code) > 200:
             raise OAuthError("invalid_grant", "The code is missing or not valid.")

@@ -24,7 +24,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from loket.errors import ServiceUnavailable
+from loket.errors import ServiceUnavailable, database_busy
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
 
@@ -61,9 +61,9 @@ class WriterQueue:
     5, 10… ms, so under load most of a writer's wait is oversleeping. Here the threads of one
     process queue on a lock that wakes the next one at once, and the one at the head of each
     process takes an ``flock`` on a file beside the database (polled every 0.2 ms, so at most
-    one poller per process). A writer that cannot get in within the busy timeout goes on to
-    ``BEGIN IMMEDIATE`` and SQLite's own handling, as do writers nested inside another writer of
-    the same thread and programs that do not use this queue.
+    one poller per process). A writer that cannot get in within the busy timeout is refused
+    (503, try again). Writers nested inside another writer of the same thread skip the queue
+    and meet SQLite's own handling, as do programs that do not use this queue.
     """
 
     POLL_SECONDS = 0.0002
@@ -82,12 +82,17 @@ class WriterQueue:
         return self._fd
 
     def acquire(self, timeout: float) -> bool:
+        """True once this thread may write; False for a writer nested in this thread's own.
+
+        Raises :class:`ServiceUnavailable` (busy) when the queue does not move within
+        ``timeout`` seconds.
+        """
         me = threading.get_ident()
         if me in self._holders:
             return False
         deadline = time.monotonic() + timeout
         if not self._local.acquire(timeout=timeout):
-            return False
+            raise database_busy()
         try:
             fd = self._file()
             while True:
@@ -96,8 +101,7 @@ class WriterQueue:
                     break
                 except BlockingIOError:
                     if time.monotonic() >= deadline:
-                        self._local.release()
-                        return False
+                        raise database_busy() from None
                     time.sleep(self.POLL_SECONDS)
         except BaseException:
             self._local.release()

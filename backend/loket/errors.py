@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -64,6 +64,17 @@ class PreconditionFailed(LoketError):
 class ServiceUnavailable(LoketError):
     status = 503
     code = "unavailable"
+
+
+BUSY_MESSAGE = ("De databank is even bezet; probeer het over enkele seconden opnieuw. "
+                "(The database is busy; try again in a few seconds.)")
+BUSY_RETRY_SECONDS = "5"
+
+
+def database_busy() -> ServiceUnavailable:
+    """The answer when a write could not get at the database in time (SQLite's one writer)."""
+    return ServiceUnavailable("busy", BUSY_MESSAGE,
+                              headers={"Retry-After": BUSY_RETRY_SECONDS})
 
 
 # Machine endpoints: always JSON, whatever the Accept header says.
@@ -134,6 +145,19 @@ def init_app(app: Flask) -> None:
         return render_error(409, "conflict", "Een andere schrijfactie op hetzelfde kwam net "
                             "eerst; stuur het opnieuw. (Another write to the same resource came "
                             "first; send it again.)")
+
+    @app.errorhandler(OperationalError)
+    def _operational(error: OperationalError) -> Response:
+        if "database is locked" not in str(error.orig):
+            return _unexpected(error)
+        # SQLite's write lock stayed taken past the busy timeout (by a program outside Loket,
+        # or a long transaction): nothing was written; the caller may simply try again.
+        from loket import db
+
+        db.session().rollback()
+        log.warning("database busy on %s %s", request.method, request.path)
+        busy = database_busy()
+        return render_error(busy.status, busy.code, busy.detail, busy.headers)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Response:

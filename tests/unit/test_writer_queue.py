@@ -7,7 +7,10 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from loket.db import WriterQueue
+from loket.errors import ServiceUnavailable
 
 
 def test_threads_write_one_at_a_time(tmp_path: Path) -> None:
@@ -54,7 +57,7 @@ def _hold(path: str, held: object, seconds: float) -> None:
     queue.release(threading.get_ident())
 
 
-def test_another_process_holding_the_queue_is_waited_for_then_given_up_on(tmp_path: Path) -> None:
+def test_another_process_holding_the_queue_is_waited_for_then_refused(tmp_path: Path) -> None:
     path = str(tmp_path / "db-writers.lock")
     ctx = mp.get_context("fork")
     held = ctx.Event()
@@ -64,7 +67,9 @@ def test_another_process_holding_the_queue_is_waited_for_then_given_up_on(tmp_pa
         assert held.wait(10)
         queue = WriterQueue(path)
         started = time.monotonic()
-        assert queue.acquire(0.05) is False  # past the deadline: fall back, do not hang
+        with pytest.raises(ServiceUnavailable) as refused:  # past the deadline: busy, no hang
+            queue.acquire(0.05)
+        assert refused.value.status == 503 and refused.value.headers["Retry-After"]
         assert 0.04 <= time.monotonic() - started < 0.4
         assert queue.acquire(5)  # the holder ends its transaction: next in line at once
         waited = time.monotonic() - started

@@ -55,7 +55,7 @@ def make_engine(url: str) -> Engine:
 
 
 class WriterQueue:
-    """One writer at a time on a SQLite file, handed over without polling sleeps.
+    """One writer at a time on a SQLite file, handed over without SQLite's back-off sleeps.
 
     SQLite lets one transaction write; the others retry ``BEGIN IMMEDIATE`` after sleeping 1, 2,
     5, 10… ms, so under load most of a writer's wait is oversleeping. Here the threads of one

@@ -66,15 +66,11 @@ class ServiceUnavailable(LoketError):
     code = "unavailable"
 
 
-BUSY_MESSAGE = ("De databank is even bezet; probeer het over enkele seconden opnieuw. "
-                "(The database is busy; try again in a few seconds.)")
-BUSY_RETRY_SECONDS = "5"
-
-
 def database_busy() -> ServiceUnavailable:
     """The answer when a write could not get at the database in time (SQLite's one writer)."""
-    return ServiceUnavailable("busy", BUSY_MESSAGE,
-                              headers={"Retry-After": BUSY_RETRY_SECONDS})
+    return ServiceUnavailable("busy", "De databank is even bezet; probeer het over enkele "
+                              "seconden opnieuw. (The database is busy; try again in a few "
+                              "seconds.)", headers={"Retry-After": "5"})
 
 
 # Machine endpoints: always JSON, whatever the Accept header says.

@@ -4,6 +4,8 @@ keep-alive connections and report rate and latency percentiles."""
 from __future__ import annotations
 
 import http.client
+import statistics
+import sys
 import time
 from typing import Any
 from urllib.parse import urlsplit
@@ -37,3 +39,18 @@ def drive(pool: Any, base: str, requests: list[dict[str, Any]], procs: int) -> d
     lat = sorted(x for chunk in results for x in chunk)
     return {"rate": len(lat) / elapsed, "p50": lat[len(lat) // 2] * 1000,
             "p95": lat[int(len(lat) * 0.95)] * 1000}
+
+
+def backends(choice: str, postgres_answers: bool, where: str = "127.0.0.1:5432") -> list[str]:
+    """The databases to measure for ``--backend``; PostgreSQL is dropped (and said) when it
+    does not answer."""
+    chosen = ["sqlite", "postgresql"] if choice == "both" else [choice]
+    if "postgresql" in chosen and not postgres_answers:
+        print(f"PostgreSQL does not answer at {where}: measuring SQLite only.", file=sys.stderr)
+        chosen = [b for b in chosen if b != "postgresql"]
+    return chosen
+
+
+def median_round(rows: list[dict[str, float]]) -> dict[str, float]:
+    """Per figure, the median over the rounds."""
+    return {key: statistics.median(r[key] for r in rows) for key in rows[0]}

@@ -19,7 +19,6 @@ import http.client
 import json
 import multiprocessing as mp
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -114,11 +113,7 @@ def run_backend(backend: str, products: int, n: int, rounds: int) -> dict[str, A
         if ctx is not None:
             ctx.__exit__(None, None, None)
         shutil.rmtree(tmp, ignore_errors=True)
-    return {**{k: _median(v) for k, v in samples.items()}, **sizes}
-
-
-def _median(rows: list[dict[str, float]]) -> dict[str, float]:
-    return {key: statistics.median(r[key] for r in rows) for key in rows[0]}
+    return {**{k: _drive.median_round(v) for k, v in samples.items()}, **sizes}
 
 
 def main() -> None:
@@ -128,11 +123,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=600, help="requests per route and round")
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
-    if "postgresql" in backends and not postgres_available():
-        print("PostgreSQL does not answer on 127.0.0.1:5432: measuring SQLite only.",
-              file=sys.stderr)
-        backends = [b for b in backends if b != "postgresql"]
+    backends = _drive.backends(args.backend, postgres_available())
     print(f"loket serve: 2 workers x 4 threads; {CLIENT_PROCS} client processes, keep-alive; "
           f"{args.products} generated products + the demo catalog; {args.requests} requests "
           f"per route, median of {args.rounds} interleaved rounds\n")

@@ -40,7 +40,9 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
 
+import _drive  # noqa: E402
 from support.agent import Agent, pkce_pair  # noqa: E402
 from support.servers import free_port, wait_for  # noqa: E402
 
@@ -256,10 +258,7 @@ def main() -> None:
                         help="stop (and clean up) after this long")
     args = parser.parse_args()
     deadline = Deadline(args.max_seconds)
-    backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
-    if "postgresql" in backends and not pg_available():
-        print(f"PostgreSQL does not answer at {PG_ADMIN}; measuring SQLite only.")
-        backends.remove("postgresql")
+    backends = _drive.backends(args.backend, pg_available(), PG_ADMIN)
     results = {b: run_backend(b, args.dossiers, args.requests, deadline) for b in backends}
     for backend, result in results.items():
         report(backend, args.dossiers, result)

@@ -40,7 +40,9 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
 
+import _drive  # noqa: E402
 from support.servers import (  # noqa: E402
     free_port,
     postgres_available,
@@ -202,11 +204,7 @@ def main() -> None:
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--minutes", type=float, default=30, help="time limit per database")
     args = parser.parse_args()
-    backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
-    if "postgresql" in backends and not postgres_available():
-        print("PostgreSQL does not answer on 127.0.0.1:5432: measuring SQLite only.",
-              file=sys.stderr)
-        backends = [b for b in backends if b != "postgresql"]
+    backends = _drive.backends(args.backend, postgres_available())
     print(f"{args.associations:,} generated associations; {args.requests} searches and "
           f"{args.requests} lookups per database, interleaved on one keep-alive connection\n")
     header = (f"{'database':<11} {'request':<22} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} "

@@ -16,7 +16,6 @@ import base64
 import http.client
 import json
 import multiprocessing as mp
-import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -99,7 +98,7 @@ def run_backend(backend: str, n: int, rounds: int) -> dict[str, Any]:
         provider.stop()
         if ctx is not None:
             ctx.__exit__(None, None, None)
-    return {name: _median(rows) for name, rows in samples.items()}
+    return {name: _drive.median_round(rows) for name, rows in samples.items()}
 
 
 def _exchange(base: str, auth: str, redirect: str, code: str, verifier: str) -> str:
@@ -114,21 +113,13 @@ def _exchange(base: str, auth: str, redirect: str, code: str, verifier: str) -> 
     return str(data["access_token"])
 
 
-def _median(rows: list[dict[str, float]]) -> dict[str, float]:
-    return {key: statistics.median(r[key] for r in rows) for key in rows[0]}
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--requests", type=int, default=1500, help="requests per route and round")
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
-    if "postgresql" in backends and not postgres_available():
-        print("PostgreSQL does not answer on 127.0.0.1:5432: measuring SQLite only.",
-              file=sys.stderr)
-        backends = [b for b in backends if b != "postgresql"]
+    backends = _drive.backends(args.backend, postgres_available())
     print(f"loket serve: 2 workers x 4 threads; {CLIENT_PROCS} client processes, keep-alive; "
           f"{args.requests} requests per route, median of {args.rounds} interleaved rounds\n")
     header = f"{'backend':<11} {'route':<24} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'ratio':>7}"

@@ -253,6 +253,11 @@ def find_item(items: list[Any], item_id: int, what: str) -> Any:
     raise NotFound("not_found", f"Deze vereniging heeft geen {what} met id {item_id}.")
 
 
+def field_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """``{field: {"oud": …, "nieuw": …}}`` for the fields an update changed (an event's payload)."""
+    return {k: {"oud": before[k], "nieuw": after[k]} for k in after if before[k] != after[k]}
+
+
 def _check_contact_rules(assoc: Association, cleaned: dict[str, Any], skip: int | None) -> None:
     others = [c for c in assoc.contacts if c.id != skip]
     if cleaned["is_primair"] and any(c.is_primair and c.type == cleaned["type"] for c in others):
@@ -284,7 +289,7 @@ def update_contact(session: Session, assoc: Association, item_id: int, data: dic
     for key, value in cleaned.items():
         setattr(item, key, value)
     after = contact_fields(item)
-    diff = {k: {"oud": before[k], "nieuw": after[k]} for k in after if before[k] != after[k]}
+    diff = field_changes(before, after)
     if diff:
         record_event(session, assoc, "ContactgegevenWerdGewijzigd",
                      {"contactgegevenId": item.id, "gewijzigd": diff}, actor)
@@ -342,7 +347,7 @@ def update_location(session: Session, assoc: Association, item_id: int, data: di
     for key, value in cleaned.items():
         setattr(item, key, value)
     after = location_fields(item)
-    diff = {k: {"oud": before[k], "nieuw": after[k]} for k in after if before[k] != after[k]}
+    diff = field_changes(before, after)
     if diff:
         record_event(session, assoc, "LocatieWerdGewijzigd",
                      {"locatieId": item.id, "gewijzigd": diff}, actor)

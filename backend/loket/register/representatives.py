@@ -13,7 +13,13 @@ from loket import db
 from loket.errors import Forbidden
 from loket.models import Association, Person, Representative
 from loket.register import validation as checks
-from loket.register.changes import Actor, RecordConflict, find_item, record_event
+from loket.register.changes import (
+    Actor,
+    RecordConflict,
+    field_changes,
+    find_item,
+    record_event,
+)
 from loket.register.validation import InvalidRecord, Problem
 
 
@@ -88,7 +94,7 @@ def update_representative(session: Session, assoc: Association, rep_id: int,
     for key, value in cleaned.items():
         setattr(rep, key, value)
     after = representative_fields(rep)
-    diff = {k: {"oud": before[k], "nieuw": after[k]} for k in after if before[k] != after[k]}
+    diff = field_changes(before, after)
     if diff:
         record_event(session, assoc, "VertegenwoordigerWerdGewijzigd",
                      {"vertegenwoordigerId": rep.id, "persoon": rep.person.sub,

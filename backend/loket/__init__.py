@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from flask import Flask
-
 from loket import config as config_mod
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 __version__ = "0.1.0"
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app from ``LOKET_*`` settings; ``config`` overrides them (tests)."""
+    # Imported here, not at the top: the Flask-free core (loket.sso.decisions, protocol, jose)
+    # must import without Flask, and importing it imports this package first.
+    from flask import Flask
+
     values = config_mod.load(overrides=config)
     instance = config_mod.instance_path(values)
     app = Flask(__name__, instance_path=str(instance))

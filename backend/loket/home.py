@@ -11,12 +11,10 @@ bp = Blueprint("home", __name__)
 
 @bp.get("/")
 def index() -> str:
-    from loket.models import Person
-    from loket.sso.web import current_session
+    from loket.sso.web import current_sign_in
 
-    sess = current_session(touch=False)
-    person = db.session().get(Person, sess.person_id) if sess else None
-    return render_template("home.html", person=person)
+    who = current_sign_in(touch=False)
+    return render_template("home.html", person=who.person if who else None)
 
 
 @bp.get("/healthz")

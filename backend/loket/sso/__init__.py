@@ -1,14 +1,21 @@
-"""The OpenID provider: protocol (no Flask) in protocol.py, state in provider.py, views on top."""
+"""The OpenID provider: protocol and decisions (no Flask) in protocol.py and decisions.py, state
+in provider.py, views on top."""
 
 from __future__ import annotations
 
-from flask import Flask
+from typing import TYPE_CHECKING
 
-from loket.sso.keys import KeyStore
-from loket.sso.provider import Lifetimes, Provider
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    """Set up keys, provider and (when configured) the upstream, and register the views."""
+    # Imported here: loket.sso.decisions and protocol are the Flask-free core, and importing
+    # them imports this package first.
+    from loket.sso.keys import KeyStore
+    from loket.sso.provider import Lifetimes, Provider
+
     cfg = app.config
     life = Lifetimes(
         code=cfg["CODE_SECONDS"],

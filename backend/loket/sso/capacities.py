@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -107,17 +108,20 @@ def decode_hint(hint: object) -> tuple[str, str | None] | None:
         return None
 
 
-def select_by_hint(caps: list[Capacity], hint: object) -> Capacity | None:
+def select_by_hint(caps: Sequence[Capacity], hint: object) -> Capacity | None:
     """The capacity a hint names, if and only if the person holds it."""
     named = decode_hint(hint)
-    if named is None:
-        return None
+    return select_named(caps, named) if named is not None else None
+
+
+def select_named(caps: Sequence[Capacity], named: tuple[str, str | None]) -> Capacity | None:
+    """The one capacity among ``caps`` that a decoded hint names, or None."""
     code, identifier = named
     matches = [c for c in caps if c.code == code and (identifier is None or c.identifier == identifier)]
     return matches[0] if len(matches) == 1 else None
 
 
-def find(caps: list[Capacity], code: object, identifier: object) -> Capacity | None:
+def find(caps: Sequence[Capacity], code: object, identifier: object) -> Capacity | None:
     for cap in caps:
         if cap.code == code and cap.identifier == identifier:
             return cap

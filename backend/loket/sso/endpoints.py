@@ -12,14 +12,15 @@ from flask.typing import ResponseReturnValue
 
 from loket import audit, db, ratelimit
 from loket.errors import LoketError
-from loket.models import Client, Person, SsoSession
-from loket.sso import backchannel, capacities, jose, signin
+from loket.models import Client
+from loket.sso import backchannel, capacities, decisions, signin
 from loket.sso.forms import LogoutForm
-from loket.sso.protocol import InvalidClient, OAuthError, add_query, parse_scope
+from loket.sso.protocol import InvalidClient, OAuthError, parse_scope
 from loket.sso.web import (
     bp,
+    check_id_token_hint,
     clear_session_cookie,
-    current_session,
+    current_sign_in,
     lookup_client,
     no_store,
     provider,
@@ -172,66 +173,45 @@ def userinfo() -> ResponseReturnValue:
 def end_session() -> ResponseReturnValue:
     session = db.session()
     values = request.values
-    hint = values.get("id_token_hint") or None
-    post_logout = values.get("post_logout_redirect_uri") or None
-    client_id = values.get("client_id") or None
-    state = values.get("state")
-    for name, value in (("state", state), ("post_logout_redirect_uri", post_logout)):
-        if value and len(value) > 4096:
-            raise LoketError("invalid_request", f"{name} is te lang.", 400)
-    claims = None
-    if hint:
-        try:
-            claims = provider().verify_id_token_hint(session, hint)
-        except jose.TokenError as exc:
-            raise LoketError("invalid_request", "De afmeldvraag bevat een ongeldig "
-                             "id_token_hint; je werd niet doorgestuurd.", 400) from exc
-        aud = claims.get("aud")
-        audiences = aud if isinstance(aud, list) else [aud]
-        if client_id and client_id not in audiences:
-            raise LoketError("invalid_request", "client_id en id_token_hint horen niet bij "
-                             "elkaar.", 400)
-        client_id = client_id or (audiences[0] if len(audiences) == 1 else None)
+    asked = decisions.LogoutRequest(
+        id_token_hint=values.get("id_token_hint") or None,
+        post_logout_redirect_uri=values.get("post_logout_redirect_uri") or None,
+        client_id=values.get("client_id") or None,
+        state=values.get("state"),
+    )
+    hint = check_id_token_hint(asked.id_token_hint)
+    client_id = decisions.logout_client_id(asked, hint)
     client = lookup_client(session, client_id) if client_id else None
-    if client_id and client is None:
-        raise LoketError("invalid_client", "Deze toepassing is niet gekend bij Loket.", 400)
-    if post_logout:
-        if client is None:
-            raise LoketError("invalid_request", "Een terugkeeradres kan alleen met "
-                             "client_id of id_token_hint.", 400)
-        if post_logout not in client.post_logout_uris:
-            raise LoketError("invalid_request", "Het terugkeeradres na afmelden is niet "
-                             "geregistreerd voor deze toepassing; je werd niet doorgestuurd.", 400)
-    sess = current_session(touch=False)
-    hinted_same = bool(claims and sess and claims.get("sid") in (None, sess.id)
-                       and _sub_of(sess) == claims.get("sub"))
+    who = current_sign_in(touch=False)
     form = LogoutForm()
-    confirmed = request.method == "POST" and form.validate_on_submit()
-    if sess is not None and not hinted_same and not confirmed:
-        form.id_token_hint.data = hint or ""
-        form.post_logout_redirect_uri.data = post_logout or ""
-        form.client_id.data = client_id or ""
-        form.state.data = state or ""
+    decision = decisions.decide_logout(
+        asked, hint,
+        decisions.LogoutClient(client.id, client.post_logout_uris) if client else None,
+        who.facts if who else None,
+        confirmed=request.method == "POST" and form.validate_on_submit(),
+    )
+    if isinstance(decision, decisions.RefuseLogout):
+        raise LoketError(decision.error, decision.message, 400)
+    if isinstance(decision, decisions.ConfirmLogout):
+        form.id_token_hint.data = asked.id_token_hint or ""
+        form.post_logout_redirect_uri.data = asked.post_logout_redirect_uri or ""
+        form.client_id.data = decision.client_id or ""
+        form.state.data = asked.state or ""
         return render_template("sso/logout_confirm.html", form=form, client=client)
     notices: list[tuple[Client, str]] = []
     upstream_token = None
-    if sess is not None:
-        upstream_token = (sess.upstream or {}).get("id_token")
-        notices = provider().end_session(session, sess, "logout")
+    if who is not None:
+        upstream_token = (who.session.upstream or {}).get("id_token")
+        notices = provider().end_session(session, who.session, "logout")
     session.commit()
     backchannel.send_all(notices)
-    destination = add_query(post_logout, {"state": state}) if post_logout else None
-    upstream_logout = signin.upstream_logout_redirect(upstream_token, destination, client)
+    upstream_logout = signin.upstream_logout_redirect(upstream_token, decision.destination,
+                                                      client)
     if upstream_logout is not None:
         response = redirect(upstream_logout)
-    elif destination:
-        response = redirect(destination)
+    elif decision.destination:
+        response = redirect(decision.destination)
     else:
         response = Response(render_template("sso/logged_out.html", client=client))
     clear_session_cookie(response)
     return no_store(response)
-
-
-def _sub_of(sess: SsoSession) -> str | None:
-    person = db.session().get(Person, sess.person_id)
-    return person.sub if person else None

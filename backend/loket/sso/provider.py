@@ -28,6 +28,7 @@ from loket.models import (
 from loket.models.base import table_of
 from loket.sso import jose
 from loket.sso.capacities import Capacity
+from loket.sso.decisions import logout_notices
 from loket.sso.keys import KeyStore
 from loket.sso.protocol import AuthorizationParams, OAuthError, check_pkce
 
@@ -167,15 +168,12 @@ class Provider:
         person = db.get(Person, row.person_id)
         audit.record(db, "sign-out", "sso-session", actor=person.sub if person else None,
                      detail={"reason": reason, "sid": row.id})
-        notices = []
-        clients = db.scalars(
+        sites = db.scalars(
             select(Client).join(SessionClient, SessionClient.client_id == Client.id)
             .where(SessionClient.session_id == row.id)
         )
-        for client in clients:
-            if client.backchannel_logout_uri and person is not None:
-                notices.append((client, self.logout_token(db, client.id, person.sub, row.id)))
-        return notices
+        return [(n.site, self.logout_token(db, n.site.id, n.sub, n.sid))
+                for n in logout_notices(sites, person.sub if person else None, row.id)]
 
     def logout_token(self, db: Session, client_id: str, sub: str, sid: str) -> str:
         now = int(time.time())

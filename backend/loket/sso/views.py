@@ -9,8 +9,8 @@ from flask.typing import ResponseReturnValue
 
 from loket import audit, db, ratelimit
 from loket.errors import LoketError
-from loket.models import AuthorizationRequest, Client, Person
-from loket.sso import capacities, jose
+from loket.models import AuthorizationRequest, Client
+from loket.sso import capacities, decisions, jose
 from loket.sso.forms import CapacityForm
 from loket.sso.protocol import (
     AuthorizationParams,
@@ -22,7 +22,9 @@ from loket.sso.protocol import (
 )
 from loket.sso.web import (  # noqa: F401 - current_session is part of this module's API
     bp,
+    check_id_token_hint,
     current_session,
+    current_sign_in,
     expired_request,
     issuer,
     lookup_client,
@@ -121,87 +123,46 @@ def resume() -> ResponseReturnValue:
 
 
 def _proceed(auth: AuthorizationParams, row: AuthorizationRequest | None) -> ResponseReturnValue:
-    """Decide: sign in, choose a capacity, or issue a code and return to the client."""
+    """Gather the facts, let :mod:`loket.sso.decisions` decide, and act on the decision."""
     session = db.session()
-    sess = current_session()
-    person = session.get(Person, sess.person_id) if sess else None
-    # A sign-in completed for this very request satisfies prompt=login, max_age and acr_values
-    # (upstream, the provider there was asked for the same; auth_time and acr say what it did).
-    fresh = bool(sess and row and row.login_done_at is not None)
-    hinted_sub = _id_token_hint_subject(auth) if auth.id_token_hint else None
-
-    needs_login = sess is None or person is None
-    if not needs_login and hinted_sub is not None and person.sub != hinted_sub:  # type: ignore[union-attr]
-        needs_login = not fresh
-        if "none" in auth.prompt:
-            raise OAuthError("login_required", "The signed-in person is not the one in "
-                             "id_token_hint.")
-    if not needs_login and "login" in auth.prompt and not fresh:
-        needs_login = True
-    if (not needs_login and auth.max_age is not None and not fresh
-            and time.time() - sess.auth_time > auth.max_age):  # type: ignore[union-attr]
-        needs_login = True
-    if (not needs_login and auth.acr_values and not fresh
-            and sess.acr not in auth.acr_values):  # type: ignore[union-attr]
-        needs_login = True
-    if needs_login:
-        if "none" in auth.prompt:
-            raise OAuthError("login_required", "Nobody is signed in at Loket.")
+    who = current_sign_in()
+    decision: decisions.AuthorizationDecision | None = decisions.decide_sign_in(
+        auth, who.facts if who else None, check_id_token_hint(auth.id_token_hint),
+        fresh=bool(who and row and row.login_done_at is not None), now=time.time(),
+    )
+    if decision is None:
+        assert who is not None
+        decision = decisions.decide_capacity(auth, capacities.for_person(session, who.person),
+                                             row.params.get("chosen") if row else None)
+    if isinstance(decision, decisions.Refuse):
+        raise decision.as_error()
+    if isinstance(decision, decisions.SignIn):
         request_id = row.id if row else provider().save_request(session, auth)
         session.commit()
         return no_store(redirect(url_for("sso.login", request=request_id)))
-
-    assert sess is not None and person is not None
-    caps = capacities.for_person(session, person)
-    chosen = None
-    how = "only"
-    if row and row.params.get("chosen"):
-        picked = row.params["chosen"]
-        chosen = capacities.find(caps, picked.get("code"), picked.get("identifier"))
-        how = "chooser"
-    hint_failed = False
-    if chosen is None and "select_account" not in auth.prompt:
-        if auth.login_hint and capacities.decode_hint(auth.login_hint):
-            chosen = capacities.select_by_hint(caps, auth.login_hint)
-            how = "login_hint"
-            hint_failed = chosen is None
-        elif len(caps) == 1 or "capacity" not in auth.scope:
-            chosen = caps[0]  # the citizen: nothing to choose, or the client does not ask
-    if chosen is None:
-        if "none" in auth.prompt:
-            raise OAuthError("account_selection_required",
-                             "The person must choose a capacity.")
+    assert who is not None
+    person = who.person
+    if isinstance(decision, decisions.ChooseCapacity):
         request_id = row.id if row else provider().save_request(session, auth)
-        if hint_failed:
+        if decision.hint_refused:
             audit.record(session, "capacity-hint-refused", "authorize", actor=person.sub,
                          client_id=auth.client_id, outcome="refused",
                          detail={"login_hint": auth.login_hint[:200] if auth.login_hint else ""})
         session.commit()
         return no_store(redirect(url_for("sso.choose", request=request_id,
-                                          hint="refused" if hint_failed else None)))
+                                          hint="refused" if decision.hint_refused else None)))
 
-    code = provider().issue_code(session, auth, sess, chosen)
+    chosen = decision.capacity
+    code = provider().issue_code(session, auth, who.session, chosen)
     audit.record(session, "authorize", "authorize", actor=person.sub, client_id=auth.client_id,
                  capacity=audit.capacity_label(chosen.claim()), subject=person.sub,
-                 detail={"selected_by": how, "scope": " ".join(auth.scope)})
+                 detail={"selected_by": decision.selected_by, "scope": " ".join(auth.scope)})
     if row is not None:
         session.delete(row)
     session.commit()
     return no_store(redirect(add_query(auth.redirect_uri, {
         "code": code, "state": auth.state, "iss": issuer(),
     })))
-
-
-def _id_token_hint_subject(auth: AuthorizationParams) -> str:
-    try:
-        claims = provider().verify_id_token_hint(db.session(), auth.id_token_hint or "")
-    except jose.TokenError as exc:
-        raise OAuthError("invalid_request", f"id_token_hint is not valid: {exc.detail}") from exc
-    aud = claims.get("aud")
-    audiences = aud if isinstance(aud, list) else [aud]
-    if auth.client_id not in audiences:
-        raise OAuthError("invalid_request", "id_token_hint was issued to another client.")
-    return str(claims["sub"])
 
 
 # ---- capacity chooser ------------------------------------------------------------------
@@ -213,10 +174,10 @@ def choose() -> ResponseReturnValue:
                                   or request.form.get("request_id"))
     if row is None:
         return expired_request()
-    sess = current_session()
-    person = session.get(Person, sess.person_id) if sess else None
-    if sess is None or person is None:
+    who = current_sign_in()
+    if who is None:
         return no_store(redirect(url_for("sso.login", request=row.id)))
+    person = who.person
     caps = capacities.for_person(session, person)
     form = CapacityForm()
     form.capacity.choices = [(f"{c.code}:{c.identifier}", c.name) for c in caps]

@@ -1,7 +1,9 @@
-"""Flask glue shared by the provider's views: the blueprint, the SSO cookie, small helpers."""
+"""Flask glue shared by the provider's views: the blueprint, the SSO cookie, who is signed in,
+the request's id_token_hint, small helpers."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from flask import Blueprint, Response, current_app, request
@@ -9,7 +11,9 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from loket import db
 from loket.errors import LoketError
-from loket.models import Client, SsoSession
+from loket.models import Client, Person, SsoSession
+from loket.sso import jose
+from loket.sso.decisions import HintCheck, SessionFacts
 from loket.sso.provider import Provider
 
 bp = Blueprint("sso", __name__)
@@ -25,7 +29,40 @@ def cookie_name() -> str:
 
 
 def current_session(touch: bool = True) -> SsoSession | None:
+    """The live SSO session of this browser's cookie (``touch``: it counts as activity)."""
     return provider().find_session(db.session(), request.cookies.get(cookie_name()), touch=touch)
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A live SSO session and the person it belongs to."""
+
+    session: SsoSession
+    person: Person
+
+    @property
+    def facts(self) -> SessionFacts:
+        return SessionFacts(sid=self.session.id, sub=self.person.sub,
+                            auth_time=self.session.auth_time, acr=self.session.acr)
+
+
+def current_sign_in(touch: bool = True) -> SignedIn | None:
+    """Who is signed in at the provider in this browser, or None."""
+    sess = current_session(touch=touch)
+    person = db.session().get(Person, sess.person_id) if sess else None
+    if sess is None or person is None:
+        return None
+    return SignedIn(sess, person)
+
+
+def check_id_token_hint(token: str | None) -> HintCheck | None:
+    """An ``id_token_hint`` checked against our keys; None when the request has none."""
+    if not token:
+        return None
+    try:
+        return HintCheck(claims=provider().verify_id_token_hint(db.session(), token))
+    except jose.TokenError as exc:
+        return HintCheck(error=exc.detail)
 
 
 def set_session_cookie(response: BaseResponse, value: str) -> None:

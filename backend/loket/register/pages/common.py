@@ -26,14 +26,13 @@ class SignInRequired(Exception):
 
 def signed_in() -> Person:
     """The person of the provider's SSO session, or :class:`SignInRequired`."""
-    from loket.sso.web import current_session
+    from loket.sso.web import current_sign_in
 
-    sess = current_session()
-    person = db.session().get(Person, sess.person_id) if sess else None
-    if person is None:
+    who = current_sign_in()
+    if who is None:
         raise SignInRequired()
-    g.loket_person = person  # the pages' header shows who is signed in
-    return person
+    g.loket_person = who.person  # the pages' header shows who is signed in
+    return who.person
 
 
 @bp.errorhandler(SignInRequired)

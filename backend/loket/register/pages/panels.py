@@ -12,7 +12,7 @@ from loket import db, firstparty
 from loket.errors import Forbidden
 from loket.register.pages.common import acting_for, bp, signed_in
 from loket.sso import capacities
-from loket.sso.web import current_session
+from loket.sso.web import current_sign_in
 
 
 @bp.app_context_processor
@@ -53,12 +53,12 @@ def api_token() -> Response:
     else:
         person, session = signed_in(), db.session()
         active = capacities.for_person(session, person)[0]
-    sess = current_session(touch=False)
-    if sess is None or active is None:
+    who = current_sign_in(touch=False)
+    if who is None or active is None:
         raise Forbidden("login_required", "Meld je opnieuw aan.")
     firstparty.ensure_client(session, current_app.config["ISSUER"])
     token, expires_in = firstparty.issue_token(session, current_app.extensions["loket.provider"],
-                                               person, sess, active)
+                                               person, who.session, active)
     session.commit()
     response = jsonify({"access_token": token, "token_type": "Bearer", "expires_in": expires_in})
     response.headers["Cache-Control"] = "no-store"

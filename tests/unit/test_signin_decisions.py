@@ -1,0 +1,272 @@
+"""The provider's sign-in and logout decisions, without Flask or a database: one row per case."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import dataclass
+
+import pytest
+
+from loket.sso.capacities import Capacity, encode_hint
+from loket.sso.decisions import (
+    ChooseCapacity,
+    ConfirmLogout,
+    HintCheck,
+    IssueCode,
+    LogOut,
+    LogoutClient,
+    LogoutNotice,
+    LogoutRequest,
+    Refuse,
+    RefuseLogout,
+    SessionFacts,
+    SignIn,
+    decide_capacity,
+    decide_logout,
+    decide_sign_in,
+    logout_client_id,
+    logout_notices,
+)
+from loket.sso.protocol import AuthorizationParams
+
+NOW = 1_700_000_000
+RP = "site-groenbeek"
+JAN = "sub-jan"
+ACR = "urn:loket:acr:test-login"
+
+BUR = Capacity("BUR", "85073003328", "Jan Peeters")
+FC = Capacity("VER", "V0001001", "FC Groenbeek")
+SCHAKEL = Capacity("VER", "V0001002", "Jeugdhuis De Schakel")
+BOUW = Capacity("EA", "0412345614", "Peeters Bouw BV")
+JAN_CAPS = [BUR, FC, SCHAKEL, BOUW]
+
+
+def params(prompt: str = "", max_age: int | None = None, acr: str = "",
+           login_hint: str | None = None, scope: str = "openid profile capacity",
+           id_token_hint: str | None = None) -> AuthorizationParams:
+    return AuthorizationParams(client_id=RP, redirect_uri="https://rp.example/cb",
+                               scope=scope.split(), prompt=prompt.split(), max_age=max_age,
+                               acr_values=acr.split(), login_hint=login_hint,
+                               id_token_hint=id_token_hint)
+
+
+def session(sub: str = JAN, age: int = 60, acr: str = ACR, sid: str = "sid-1") -> SessionFacts:
+    return SessionFacts(sid=sid, sub=sub, auth_time=NOW - age, acr=acr)
+
+
+def hint(sub: str = JAN, aud: object = RP, sid: str | None = "sid-1") -> HintCheck:
+    claims = {"sub": sub, "aud": aud}
+    if sid is not None:
+        claims["sid"] = sid
+    return HintCheck(claims=claims)
+
+
+BAD_HINT = HintCheck(error="The signature does not verify.")
+NOBODY = Refuse("login_required", "Nobody is signed in at Loket.")
+OTHER_PERSON = Refuse("login_required", "The signed-in person is not the one in id_token_hint.")
+
+
+# ---- must the person sign in first? ------------------------------------------------------------
+
+SIGN_IN_CASES = [
+    # (case, request, session, hint, fresh, decision)
+    ("nobody signed in", params(), None, None, False, SignIn()),
+    ("nobody signed in, prompt=none", params("none"), None, None, False, NOBODY),
+    ("session serves the request", params(), session(), None, False, None),
+    ("prompt=none with a session", params("none"), session(), None, False, None),
+    ("prompt=login asks again", params("login"), session(), None, False, SignIn()),
+    ("prompt=login met by this request's sign-in", params("login"), session(), None, True, None),
+    ("max_age exceeded", params(max_age=30), session(age=31), None, False, SignIn()),
+    ("max_age not exceeded", params(max_age=30), session(age=30), None, False, None),
+    ("max_age exceeded, signed in just now", params(max_age=0), session(age=5), None, True, None),
+    ("max_age exceeded, prompt=none", params("none", max_age=30), session(age=31), None, False,
+     NOBODY),
+    ("acr not met", params(acr="urn:acr:high"), session(), None, False, SignIn()),
+    ("acr met", params(acr=f"urn:acr:high {ACR}"), session(), None, False, None),
+    ("acr not met, signed in just now", params(acr="urn:acr:high"), session(), None, True, None),
+    ("hint that does not verify", params(), session(), BAD_HINT, False,
+     Refuse("invalid_request", "id_token_hint is not valid: The signature does not verify.")),
+    ("a bad hint is refused before prompt=none", params("none"), None, BAD_HINT, False,
+     Refuse("invalid_request", "id_token_hint is not valid: The signature does not verify.")),
+    ("hint for another client", params(), session(), hint(aud="site-rivierstede"), False,
+     Refuse("invalid_request", "id_token_hint was issued to another client.")),
+    ("hint with this client among its audiences", params(), session(),
+     hint(aud=["other", RP]), False, None),
+    ("hint for the signed-in person", params(), session(), hint(), False, None),
+    ("hint for the signed-in person, prompt=login", params("login"), session(), hint(), False,
+     SignIn()),
+    ("hint for someone else", params(), session(), hint(sub="sub-els"), False, SignIn()),
+    ("hint for someone else, signed in just now", params(), session(), hint(sub="sub-els"), True,
+     None),
+    ("hint for someone else, prompt=none", params("none"), session(), hint(sub="sub-els"), False,
+     OTHER_PERSON),
+    ("hint, nobody signed in", params(), None, hint(), False, SignIn()),
+]
+
+
+@pytest.mark.parametrize(("request_", "facts", "checked", "fresh", "expected"),
+                         [row[1:] for row in SIGN_IN_CASES], ids=[row[0] for row in SIGN_IN_CASES])
+def test_decide_sign_in(request_: AuthorizationParams, facts: SessionFacts | None,
+                        checked: HintCheck | None, fresh: bool, expected: object) -> None:
+    assert decide_sign_in(request_, facts, checked, fresh=fresh, now=NOW) == expected
+
+
+# ---- which capacity? ------------------------------------------------------------------------------
+
+def vhint(code: str, identifier: str | None = None) -> str:
+    return encode_hint(code, identifier)
+
+
+CAPACITY_CASES = [
+    # (case, request, capacities, chosen in the chooser, decision)
+    ("citizen only", params(), [BUR], None, IssueCode(BUR, "only")),
+    ("several, the client does not ask for capacity", params(scope="openid profile"), JAN_CAPS,
+     None, IssueCode(BUR, "only")),
+    ("several: the chooser", params(), JAN_CAPS, None, ChooseCapacity()),
+    ("several, prompt=none", params("none"), JAN_CAPS, None,
+     Refuse("account_selection_required", "The person must choose a capacity.")),
+    ("targeted login", params(login_hint=vhint("VER", "V0001001")), JAN_CAPS, None,
+     IssueCode(FC, "login_hint")),
+    ("targeted login, unpadded base64 with +/", params(login_hint=vhint("EA", "0412345614")
+                                                        .replace("-", "+").replace("_", "/")),
+     JAN_CAPS, None, IssueCode(BOUW, "login_hint")),
+    ("hint by code alone, one such capacity", params(login_hint=vhint("EA")), JAN_CAPS, None,
+     IssueCode(BOUW, "login_hint")),
+    ("hint by code alone, two such capacities", params(login_hint=vhint("VER")), JAN_CAPS, None,
+     ChooseCapacity(hint_refused=True)),
+    ("forged hint: the chooser, never a grant", params(login_hint=vhint("VER", "V0001003")),
+     JAN_CAPS, None, ChooseCapacity(hint_refused=True)),
+    ("forged hint for a citizen-only person", params(login_hint=vhint("VER", "V0001001")), [BUR],
+     None, ChooseCapacity(hint_refused=True)),
+    ("forged hint, prompt=none", params("none", login_hint=vhint("VER", "V0001003")), JAN_CAPS,
+     None, Refuse("account_selection_required", "The person must choose a capacity.")),
+    ("garbage hint is no hint (citizen only)", params(login_hint="jan@example.org"), [BUR], None,
+     IssueCode(BUR, "only")),
+    ("garbage hint is no hint (several)", params(login_hint="e30"), JAN_CAPS, None,
+     ChooseCapacity()),
+    ("select_account shows the chooser despite a hint",
+     params("select_account", login_hint=vhint("VER", "V0001001")), JAN_CAPS, None,
+     ChooseCapacity()),
+    ("select_account for a citizen only", params("select_account"), [BUR], None, ChooseCapacity()),
+    ("picked in the chooser", params(), JAN_CAPS, FC.claim(), IssueCode(FC, "chooser")),
+    ("picked in the chooser beats the hint", params(login_hint=vhint("VER", "V0001002")),
+     JAN_CAPS, FC.claim(), IssueCode(FC, "chooser")),
+    ("picked but no longer held: the hint decides", params(login_hint=vhint("EA", "0412345614")),
+     JAN_CAPS, {"code": "VER", "identifier": "V0001003"}, IssueCode(BOUW, "login_hint")),
+    ("picked but no longer held: choose again", params(), JAN_CAPS,
+     {"code": "VER", "identifier": "V0001003"}, ChooseCapacity()),
+]
+
+
+@pytest.mark.parametrize(("request_", "caps", "chosen", "expected"),
+                         [row[1:] for row in CAPACITY_CASES],
+                         ids=[row[0] for row in CAPACITY_CASES])
+def test_decide_capacity(request_: AuthorizationParams, caps: list[Capacity],
+                         chosen: dict | None, expected: object) -> None:
+    assert decide_capacity(request_, caps, chosen) == expected
+
+
+# ---- logout -----------------------------------------------------------------------------------------
+
+AFTER = "https://rp.example/afgemeld"
+RP_CLIENT = LogoutClient(RP, (AFTER, "https://rp.example/bye?lang=nl"))
+
+
+def logout(hint_: str | None = None, after: str | None = None, client_id: str | None = None,
+           state: str | None = None) -> LogoutRequest:
+    return LogoutRequest(id_token_hint=hint_, post_logout_redirect_uri=after,
+                         client_id=client_id, state=state)
+
+
+LOGOUT_CASES = [
+    # (case, request, hint, client, session, confirmed, decision)
+    ("nobody signed in, nothing asked", logout(), None, None, None, False, LogOut(None)),
+    ("no hint: ask first", logout(), None, None, session(), False, ConfirmLogout(None)),
+    ("no hint, confirmed", logout(), None, None, session(), True, LogOut(None)),
+    ("hint for this session", logout("h"), hint(), RP_CLIENT, session(), False, LogOut(None)),
+    ("hint without sid for this person", logout("h"), hint(sid=None), RP_CLIENT, session(), False,
+     LogOut(None)),
+    ("hint for another session: ask, naming the client", logout("h"), hint(sid="sid-2"),
+     RP_CLIENT, session(), False, ConfirmLogout(RP)),
+    ("hint for another person: ask", logout("h"), hint(sub="sub-els"), RP_CLIENT, session(), False,
+     ConfirmLogout(RP)),
+    ("hint, nobody signed in", logout("h"), hint(), RP_CLIENT, None, False, LogOut(None)),
+    ("back to a registered address, state echoed", logout("h", AFTER, state="x y"), hint(),
+     RP_CLIENT, session(), False, LogOut(f"{AFTER}?state=x+y")),
+    ("registered address with a query", logout("h", "https://rp.example/bye?lang=nl", state="s"),
+     hint(), RP_CLIENT, session(), False, LogOut("https://rp.example/bye?lang=nl&state=s")),
+    ("client_id alone names the client", logout(after=AFTER, client_id=RP), None, RP_CLIENT, None,
+     False, LogOut(AFTER)),
+    ("hint that does not verify", logout("h", AFTER), BAD_HINT, None, session(), False,
+     RefuseLogout("invalid_request", "De afmeldvraag bevat een ongeldig id_token_hint; je werd "
+                  "niet doorgestuurd.")),
+    ("client_id and hint disagree", logout("h", client_id="site-rivierstede"), hint(), None,
+     session(), False,
+     RefuseLogout("invalid_request", "client_id en id_token_hint horen niet bij elkaar.")),
+    ("unknown client", logout(client_id="nobody"), None, None, session(), False,
+     RefuseLogout("invalid_client", "Deze toepassing is niet gekend bij Loket.")),
+    ("hint for a client no longer registered", logout("h"), hint(), None, session(), False,
+     RefuseLogout("invalid_client", "Deze toepassing is niet gekend bij Loket.")),
+    ("return address without a client", logout(after=AFTER), None, None, session(), False,
+     RefuseLogout("invalid_request", "Een terugkeeradres kan alleen met client_id of "
+                  "id_token_hint.")),
+    ("hint with several audiences names no client", logout("h", AFTER), hint(aud=[RP, "x"]), None,
+     session(), False,
+     RefuseLogout("invalid_request", "Een terugkeeradres kan alleen met client_id of "
+                  "id_token_hint.")),
+    ("unregistered return address", logout("h", "https://evil.example/"), hint(), RP_CLIENT,
+     session(), False,
+     RefuseLogout("invalid_request", "Het terugkeeradres na afmelden is niet geregistreerd voor "
+                  "deze toepassing; je werd niet doorgestuurd.")),
+    ("state too long", logout(state="s" * 4097), None, None, session(), True,
+     RefuseLogout("invalid_request", "state is te lang.")),
+    ("return address too long, checked before the hint", logout("h", AFTER + "x" * 4096),
+     BAD_HINT, None, session(), True,
+     RefuseLogout("invalid_request", "post_logout_redirect_uri is te lang.")),
+]
+
+
+@pytest.mark.parametrize(("request_", "checked", "client", "facts", "confirmed", "expected"),
+                         [row[1:] for row in LOGOUT_CASES], ids=[row[0] for row in LOGOUT_CASES])
+def test_decide_logout(request_: LogoutRequest, checked: HintCheck | None,
+                       client: LogoutClient | None, facts: SessionFacts | None, confirmed: bool,
+                       expected: object) -> None:
+    assert decide_logout(request_, checked, client, facts, confirmed=confirmed) == expected
+
+
+@pytest.mark.parametrize(("request_", "checked", "expected"), [
+    (logout(client_id=RP), None, RP),
+    (logout("h"), hint(aud="site-rivierstede"), "site-rivierstede"),
+    (logout("h"), hint(aud=["site-rivierstede"]), "site-rivierstede"),
+    (logout("h", client_id=RP), hint(aud="site-rivierstede"), RP),  # decide_logout refuses it
+    (logout("h"), hint(aud=[RP, "x"]), None),
+    (logout("h"), BAD_HINT, None),
+    (logout(), None, None),
+])
+def test_logout_client_id(request_: LogoutRequest, checked: HintCheck | None,
+                          expected: str | None) -> None:
+    assert logout_client_id(request_, checked) == expected
+
+
+@dataclass(frozen=True)
+class Site:
+    id: str
+    backchannel_logout_uri: str | None
+
+
+def test_logout_notices_go_to_sites_with_a_backchannel_uri() -> None:
+    sites = [Site("a", "https://a.example/bc"), Site("b", None), Site("c", "https://c.example/bc")]
+    assert logout_notices(sites, JAN, "sid-1") == [
+        LogoutNotice(sites[0], JAN, "sid-1"), LogoutNotice(sites[2], JAN, "sid-1")]
+    assert logout_notices(sites, None, "sid-1") == []  # whose session it was is unknown
+    assert logout_notices([], JAN, "sid-1") == []
+
+
+def test_the_decisions_import_without_flask() -> None:
+    code = ("import sys, loket.sso.decisions, loket.sso.protocol; "
+            "assert not [m for m in sys.modules if m.split('.')[0] in ('flask', 'werkzeug')], "
+            "sorted(m for m in sys.modules if m.startswith(('flask', 'werkzeug')))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=60, check=False)
+    assert result.returncode == 0, result.stderr

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from loket import db
 from loket.errors import BadRequest, Forbidden, LoketError, Unauthorized
 from loket.models import AccessToken, Client, Person
+from loket.sso.web import bearer_token
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -64,11 +65,6 @@ def json_body(what: str) -> Any:
     return body
 
 
-def _bearer() -> str | None:
-    scheme, _, value = request.headers.get("Authorization", "").partition(" ")
-    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
-
-
 def _unauthorized(detail: str, error: str = "invalid_token") -> LoketError:
     return Unauthorized(error, detail, headers={
         "WWW-Authenticate": f'Bearer realm="loket", error="{error}"',
@@ -77,7 +73,7 @@ def _unauthorized(detail: str, error: str = "invalid_token") -> LoketError:
 
 def caller(scope: str, *, person: bool | None = None) -> Caller:
     """The caller of this request, holding ``scope``; ``person`` requires (or forbids) a user."""
-    token = _bearer()
+    token = bearer_token()
     if token is None:
         raise Unauthorized("invalid_token", "Send an access token: Authorization: Bearer <token>.",
                            headers={"WWW-Authenticate": 'Bearer realm="loket"'})

@@ -264,7 +264,7 @@ def test_logout_notices_go_to_sites_with_a_backchannel_uri() -> None:
 
 
 def test_the_decisions_import_without_flask() -> None:
-    code = ("import sys, loket.sso.decisions, loket.sso.protocol; "
+    code = ("import sys, loket.sso.decisions, loket.sso.protocol, loket.sso.clientauth; "
             "assert not [m for m in sys.modules if m.split('.')[0] in ('flask', 'werkzeug')], "
             "sorted(m for m in sys.modules if m.startswith(('flask', 'werkzeug')))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

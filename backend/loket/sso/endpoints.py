@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Any
-from urllib.parse import unquote
 
 from flask import Response, jsonify, redirect, render_template, request
 from flask.typing import ResponseReturnValue
@@ -13,10 +10,11 @@ from flask.typing import ResponseReturnValue
 from loket import audit, db, ratelimit
 from loket.errors import LoketError
 from loket.models import Client
-from loket.sso import backchannel, capacities, decisions, signin
+from loket.sso import backchannel, capacities, clientauth, decisions, signin
 from loket.sso.forms import LogoutForm
 from loket.sso.protocol import InvalidClient, OAuthError, parse_scope
 from loket.sso.web import (
+    bearer_token,
     bp,
     check_id_token_hint,
     clear_session_cookie,
@@ -46,50 +44,14 @@ def _form_params() -> dict[str, str]:
     return single
 
 
-def _authenticate_client(form: dict[str, str]) -> Client:
-    session = db.lookup_session()
-    header = request.headers.get("Authorization", "")
-    from loket import clients
-
-    if header:
-        scheme, _, value = header.partition(" ")
-        if scheme.lower() != "basic":
-            raise InvalidClient("Use HTTP Basic or client_secret_post.", basic=True)
-        if "client_secret" in form:
-            raise OAuthError("invalid_request", "Use one client authentication method.")
-        try:
-            decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError) as exc:
-            raise InvalidClient("The Basic credentials cannot be read.", basic=True) from exc
-        raw_id, sep, raw_secret = decoded.partition(":")
-        client_id, secret = unquote(raw_id), unquote(raw_secret)
-        if not sep:
-            raise InvalidClient("The Basic credentials cannot be read.", basic=True)
-        if form.get("client_id") not in (None, client_id):
-            raise OAuthError("invalid_request", "client_id differs from the authenticated client.")
-        client = clients.get(session, client_id)
-        if client is None or client.public or not clients.secret_matches(client, secret):
-            raise InvalidClient("Client authentication failed.", basic=True)
-        return client
-    client = clients.get(session, form.get("client_id"))
-    if client is None:
-        raise InvalidClient("Client authentication failed.")
-    if client.public:
-        if "client_secret" in form:
-            raise InvalidClient("A public client has no secret.")
-        return client
-    if not clients.secret_matches(client, form.get("client_secret", "")):
-        raise InvalidClient("Client authentication failed.")
-    return client
-
-
 @bp.post("/oidc/token")
 def token() -> ResponseReturnValue:
     session = db.session()
     ratelimit.check("token_ip", request.remote_addr or "-")
     try:
         form = _form_params()
-        client = _authenticate_client(form)
+        client = clientauth.authenticate_client(
+            db.lookup_session(), request.headers.get("Authorization", ""), form)
         ratelimit.check("token_client", client.id)
         grant = form.get("grant_type")
         if grant not in client.grant_types:
@@ -126,16 +88,6 @@ def token() -> ResponseReturnValue:
 
 # ---- userinfo --------------------------------------------------------------------------
 
-def bearer_token() -> str | None:
-    header = request.headers.get("Authorization", "")
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() == "bearer" and value.strip():
-        return value.strip()
-    if request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded":
-        return request.form.get("access_token")
-    return None
-
-
 def bearer_error(error: str, description: str, status: int = 401) -> ResponseReturnValue:
     response = jsonify({"error": error, "error_description": description})
     response.status_code = status
@@ -150,7 +102,7 @@ def userinfo() -> ResponseReturnValue:
     # On SQLite the reads happen outside the write transaction; only the audit entry is
     # written, and committed before the claims leave (no entry, no data).
     read, session = db.lookup_session(), db.session()
-    found = provider().access_token_and_person(read, bearer_token())
+    found = provider().access_token_and_person(read, bearer_token(in_form=True))
     if found is None:
         return bearer_error("invalid_token", "The access token is missing, expired or revoked.")
     token_row, person = found

@@ -1,5 +1,5 @@
 """Flask glue shared by the provider's views: the blueprint, the SSO cookie, who is signed in,
-the request's id_token_hint, small helpers."""
+the request's bearer token and id_token_hint, small helpers."""
 
 from __future__ import annotations
 
@@ -63,6 +63,18 @@ def check_id_token_hint(token: str | None) -> HintCheck | None:
         return HintCheck(claims=provider().verify_id_token_hint(db.session(), token))
     except jose.TokenError as exc:
         return HintCheck(error=exc.detail)
+
+
+def bearer_token(*, in_form: bool = False) -> str | None:
+    """The request's bearer token (RFC 6750): the Authorization header, or with ``in_form``
+    also a form-encoded POST's ``access_token``."""
+    scheme, _, value = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    if in_form and request.method == "POST" and (
+            request.mimetype == "application/x-www-form-urlencoded"):
+        return request.form.get("access_token")
+    return None
 
 
 def set_session_cookie(response: BaseResponse, value: str) -> None:

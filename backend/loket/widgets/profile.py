@@ -10,18 +10,17 @@ sign-in it came from. Every read is audited before the data leaves.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import time
 from typing import Any
-from urllib.parse import unquote
 
 from flask import Response, current_app, jsonify, request
 
 from loket import audit, clients, db
 from loket.models import AccessToken, Client, Person
-from loket.sso import capacities
-from loket.sso.provider import digest, new_secret
+from loket.sso import capacities, clientauth
+from loket.sso.protocol import OAuthError
+from loket.sso.provider import Provider, digest, new_secret
+from loket.sso.web import bearer_token
 from loket.widgets import PROFILE_TOKEN_SECONDS
 from loket.widgets.views import bp
 
@@ -38,39 +37,20 @@ def _error(status: int, error: str, detail: str) -> Response:
     return response
 
 
-def _client_from_request() -> Client | None:
-    """The confidential client calling, by HTTP Basic or client_secret_post."""
-    session = db.session()
-    header = request.headers.get("Authorization", "")
-    client_id, secret = request.form.get("client_id"), request.form.get("client_secret")
-    if header:
-        scheme, _, value = header.partition(" ")
-        if scheme.lower() != "basic":
-            return None
-        try:
-            decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
-            return None
-        raw_id, _, raw_secret = decoded.partition(":")
-        client_id, secret = unquote(raw_id), unquote(raw_secret)
-    client = clients.get(session, client_id)
-    if client is None or client.public or not clients.secret_matches(client, secret or ""):
-        return None
-    return client
-
-
 @bp.post("/widgets/v1/profile-token")
 def profile_token() -> Response:
     """Exchange the person's access token (held by the site's server) for a profile token."""
     if request.mimetype != "application/x-www-form-urlencoded":
         return _error(400, "invalid_request", "Send form-encoded parameters "
                       "(application/x-www-form-urlencoded).")
-    client = _client_from_request()
-    if client is None:
+    session = db.session()
+    try:
+        client = clientauth.authenticate_client(
+            session, request.headers.get("Authorization", ""), request.form, public_ok=False)
+    except OAuthError:
         return _error(401, "invalid_client", "Client authentication failed (a confidential "
                       "client authenticates with its id and secret).")
-    session = db.session()
-    provider = current_app.extensions["loket.provider"]
+    provider: Provider = current_app.extensions["loket.provider"]
     row = provider.access_token(session, request.form.get("access_token"))
     if row is None or row.kind != "access" or row.person_id is None:
         return _error(400, "invalid_grant", "access_token: give a live access token of a person, "
@@ -136,9 +116,8 @@ def profile(widget_id: str) -> Response:
                                  "this widget id (loket client add --origin)."), None)
     if request.method == "OPTIONS":
         return _with_cors(Response(status=204), origin)
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    provider = current_app.extensions["loket.provider"]
-    row = provider.access_token(read, token.strip()) if scheme.lower() == "bearer" else None
+    provider: Provider = current_app.extensions["loket.provider"]
+    row = provider.access_token(read, bearer_token())
     if row is None or row.kind != KIND or row.client_id != widget_id or row.person_id is None:
         return _with_cors(_error(401, "invalid_token", "The profile token is missing, expired, "
                                  "revoked or for another widget."), origin)

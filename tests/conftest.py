@@ -106,7 +106,7 @@ def person_token(app: Flask) -> Callable[..., str]:
             assert person is not None
             cap = capacity or {"code": "BUR", "identifier": insz,
                                "name": f"{person.given_name} {person.family_name}"}
-            return str(app.extensions["loket.provider"]._store_access_token(
+            return str(app.extensions["loket.provider"].issue_token(
                 session, "groenbeek", scope, person=person, capacity=cap))
 
     return issue

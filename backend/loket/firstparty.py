@@ -49,8 +49,8 @@ def issue_token(session: Session, provider: Provider, person: Person, sess: SsoS
                 capacity: Capacity) -> tuple[str, int]:
     """An access token for the panels on the provider's pages; revoked with the SSO session."""
     scope = " ".join(s for s in DEFAULT_RP_SCOPES if s != "openid")
-    token = provider._store_access_token(session, CLIENT_ID, f"openid {scope}", person=person,
-                                         capacity=capacity.claim(), session_id=sess.id)
+    token = provider.issue_token(session, CLIENT_ID, f"openid {scope}", person=person,
+                                 capacity=capacity.claim(), session_id=sess.id)
     audit.record(session, "token-issue", "token", actor=person.sub, client_id=CLIENT_ID,
                  capacity=audit.capacity_label(capacity.claim()), subject=person.sub,
                  detail={"grant": "first-party", "scope": scope})

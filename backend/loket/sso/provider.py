@@ -308,7 +308,7 @@ class Provider:
             if used is not None:  # a parallel request with the same code won the race
                 self._refuse_replay(db, client, row.code_hash, now)
             raise OAuthError("invalid_grant", "The sign-in this code came from has ended.")
-        self._store_access_token(
+        self.issue_token(
             db, client.id, row.scope, person=person, capacity=row.capacity,
             session_id=row.session_id, code_hash=row.code_hash, token=access,
         )
@@ -332,22 +332,31 @@ class Provider:
 
     def client_credentials(self, db: Session, client: Client, scopes: list[str]) -> IssuedTokens:
         scope = " ".join(scopes)
-        access = self._store_access_token(db, client.id, scope)
+        access = self.issue_token(db, client.id, scope)
         audit.record(db, "token-issue", "token", actor=client.id, client_id=client.id,
                      detail={"grant": "client_credentials", "scope": scope})
         return IssuedTokens(access, None, self.life.access_token, scope)
 
-    def _store_access_token(self, db: Session, client_id: str, scope: str, *,
-                            person: Person | None = None, capacity: dict | None = None,
-                            session_id: str | None = None, code_hash: str | None = None,
-                            token: str | None = None) -> str:
+    def issue_token(self, db: Session, client_id: str, scope: str, *,
+                    person: Person | None = None, capacity: dict | None = None,
+                    session_id: str | None = None, code_hash: str | None = None,
+                    token: str | None = None, kind: str = "access",
+                    lifetime: int | None = None) -> str:
+        """Store a bearer token (its hash only) and return it; revoked with ``session_id``.
+
+        ``token`` when the caller made it already (an ID token's ``at_hash`` names it);
+        ``lifetime`` defaults to the access-token lifetime. One Core statement, no ORM flush:
+        this runs inside the short write transaction of the token endpoint.
+        """
         now = int(time.time())
         token = token or new_secret("lat_")
         db.connection().execute(_INSERT_TOKEN, {
             "token_hash": digest(token), "client_id": client_id,
             "person_id": person.id if person else None, "capacity": capacity, "scope": scope,
-            "session_id": session_id, "code_hash": code_hash, "kind": "access",
-            "created_at": now, "expires_at": now + self.life.access_token, "revoked_at": None,
+            "session_id": session_id, "code_hash": code_hash, "kind": kind,
+            "created_at": now,
+            "expires_at": now + (self.life.access_token if lifetime is None else lifetime),
+            "revoked_at": None,
         })
         return token
 

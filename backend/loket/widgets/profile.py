@@ -16,10 +16,10 @@ from typing import Any
 from flask import Response, current_app, jsonify, request
 
 from loket import audit, clients, db
-from loket.models import AccessToken, Client, Person
+from loket.models import Client, Person
 from loket.sso import capacities, clientauth
 from loket.sso.protocol import OAuthError
-from loket.sso.provider import Provider, digest, new_secret
+from loket.sso.provider import Provider, new_secret
 from loket.sso.web import bearer_token
 from loket.widgets import PROFILE_TOKEN_SECONDS
 from loket.widgets.views import bp
@@ -51,7 +51,8 @@ def profile_token() -> Response:
         return _error(401, "invalid_client", "Client authentication failed (a confidential "
                       "client authenticates with its id and secret).")
     provider: Provider = current_app.extensions["loket.provider"]
-    row = provider.access_token(session, request.form.get("access_token"))
+    found = provider.access_token_and_person(session, request.form.get("access_token"))
+    row, person = found if found else (None, None)
     if row is None or row.kind != "access" or row.person_id is None:
         return _error(400, "invalid_grant", "access_token: give a live access token of a person, "
                       "issued to this client.")
@@ -62,14 +63,11 @@ def profile_token() -> Response:
         return _error(400, "invalid_scope", "access_token: it lacks the 'profile' scope.")
     now = int(time.time())
     lifetime = max(1, min(PROFILE_TOKEN_SECONDS, row.expires_at - now))
-    token = new_secret("lpt_")
-    session.add(AccessToken(
-        token_hash=digest(token), client_id=client.id, person_id=row.person_id,
-        capacity=row.capacity if "capacity" in scopes else None,
-        scope=PROFILE_SCOPE + (" capacity" if "capacity" in scopes else ""),
-        session_id=row.session_id, kind=KIND, created_at=now, expires_at=now + lifetime,
-    ))
-    person = session.get(Person, row.person_id)
+    token = provider.issue_token(
+        session, client.id, PROFILE_SCOPE + (" capacity" if "capacity" in scopes else ""),
+        person=person, capacity=row.capacity if "capacity" in scopes else None,
+        session_id=row.session_id, token=new_secret("lpt_"), kind=KIND, lifetime=lifetime,
+    )
     audit.record(session, "token-issue", "widget-profile-token", actor=client.id,
                  client_id=client.id, capacity=audit.capacity_label(row.capacity),
                  subject=person.sub if person else None,

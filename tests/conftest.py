@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -39,51 +41,86 @@ def pg_ok() -> bool:
 
 # ---- in-process app ------------------------------------------------------------------------
 
-@pytest.fixture(scope="session")
-def pg_template() -> Iterator[str]:
-    """A migrated PostgreSQL database that each in-process test copies (fast) when asked to."""
-    from loket import migrate
-
-    skip_without_postgres("postgresql")
-    with postgres_database() as url:
-        migrate.upgrade(url)  # its engine is disposed: a template must have no connections
-        yield url
+APP_SETTINGS = {
+    "SECRET_KEY": "in-process-test-secret-0123456789abcdef",
+    "ISSUER": "http://127.0.0.1:8000",
+    "ENV": "development",
+}
 
 
-@pytest.fixture
-def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
-    """The app in-process, on SQLite — or, with ``LOKET_TEST_APP_BACKEND=postgresql`` (as
-    ``make test-postgres`` sets), on a fresh PostgreSQL database (a copy of a migrated
-    template) with Redis."""
-    if os.environ.get("LOKET_TEST_APP_BACKEND") == "postgresql":
-        template = request.getfixturevalue("pg_template")
-        with postgres_database(template) as url:
-            yield from _app(tmp_path, url, redis_env())
-    else:
-        yield from _app(tmp_path, f"sqlite:///{tmp_path / 'app.sqlite'}", {})
+@dataclass(frozen=True)
+class AppTemplate:
+    """A migrated, seeded database and its instance folder, built once per session; every
+    in-process test starts from a copy of it (the same state a fresh migrate + seed gives)."""
+
+    instance: Path
+    database_url: str
 
 
-def _app(tmp_path: Path, url: str, extra: dict[str, str]) -> Iterator[Flask]:
-    from loket import create_app, db, firstparty, migrate, reference, seed
+def _create_app(instance: Path, url: str, extra: dict[str, str]) -> Flask:
+    from loket import create_app
 
     application = create_app({
-        "INSTANCE_PATH": str(tmp_path / "instance"),
-        "DATABASE_URL": url,
-        "SECRET_KEY": "in-process-test-secret-0123456789abcdef",
-        "ISSUER": "http://127.0.0.1:8000",
-        "ENV": "development",
+        "INSTANCE_PATH": str(instance), "DATABASE_URL": url, **APP_SETTINGS,
         **{k.removeprefix("LOKET_"): v for k, v in extra.items()},
     })
     application.config["TESTING"] = True
+    return application
+
+
+def _build_template(instance: Path, url: str) -> AppTemplate:
+    """Migrate and seed the template as `loket db upgrade` + `loket seed-demo` would."""
+    from loket import db, firstparty, migrate, reference, seed
+
+    application = _create_app(instance, url, {})
     database = db.database(application)
     migrate.upgrade(database.url)
     with database.transaction() as session:
         reference.sync(session)
         application.extensions["loket.keys"].ensure(session)
         firstparty.ensure_client(session, application.config["ISSUER"])
-        seed.seed_demo(session, tmp_path / "instance", allow_http_anywhere=True)
-    yield application
-    database.dispose()
+        seed.seed_demo(session, instance, allow_http_anywhere=True)
+    database.dispose()  # a template has no open connections (SQLite: its log is folded in)
+    return AppTemplate(instance, url)
+
+
+@pytest.fixture(scope="session")
+def pg_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppTemplate]:
+    """A migrated, seeded PostgreSQL database that each in-process test copies when asked to."""
+    skip_without_postgres("postgresql")
+    with postgres_database() as url:
+        yield _build_template(tmp_path_factory.mktemp("pg-template") / "instance", url)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> AppTemplate:
+    folder = tmp_path_factory.mktemp("sqlite-template")
+    return _build_template(folder / "instance", f"sqlite:///{folder / 'app.sqlite'}")
+
+
+@pytest.fixture
+def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
+    """The app in-process, on SQLite — or, with ``LOKET_TEST_APP_BACKEND=postgresql`` (as
+    ``make test-postgres`` sets), on PostgreSQL with Redis; either way a fresh copy of the
+    session's migrated and seeded template."""
+    from loket import db
+
+    instance = tmp_path / "instance"
+    if os.environ.get("LOKET_TEST_APP_BACKEND") == "postgresql":
+        template: AppTemplate = request.getfixturevalue("pg_template")
+        shutil.copytree(template.instance, instance)
+        with postgres_database(template.database_url) as url:
+            application = _create_app(instance, url, redis_env())
+            yield application
+            db.database(application).dispose()
+    else:
+        template = request.getfixturevalue("sqlite_template")
+        shutil.copytree(template.instance, instance)
+        copy = tmp_path / "app.sqlite"
+        shutil.copyfile(template.database_url.removeprefix("sqlite:///"), copy)
+        application = _create_app(instance, f"sqlite:///{copy}", {})
+        yield application
+        db.database(application).dispose()
 
 
 @pytest.fixture

@@ -17,8 +17,15 @@ def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([LOKET, *args], env=env, capture_output=True, text=True, timeout=60)
 
 
+@pytest.fixture(scope="module")
+def cli(tmp_path_factory: pytest.TempPathFactory):
+    """One migrated, seeded provider (not started) for the tests that only add to it."""
+    return make_provider(tmp_path_factory.mktemp("cli"), start=False)
+
+
 @pytest.fixture
-def cli(tmp_path: Path):
+def fresh_cli(tmp_path: Path):
+    """A provider of its own, for a test that counts everything in it."""
     return make_provider(tmp_path, start=False)
 
 
@@ -119,7 +126,8 @@ def test_seed_demo_is_idempotent(cli) -> None:
     assert secrets["groenbeek"]["client_secret"] == cli.demo_clients["groenbeek"]["client_secret"]
 
 
-def test_seed_demo_bulk_associations_shows_progress(cli) -> None:
+def test_seed_demo_bulk_associations_shows_progress(fresh_cli) -> None:
+    cli = fresh_cli
     result = cli.cli("seed-demo", "--associations", "300")
     assert "associations" in result.stderr
     assert cli.sql("SELECT COUNT(*) FROM associations")[0][0] == 303

@@ -151,10 +151,14 @@ class VerifyResult:
 
 
 def _entries(session: Session) -> Iterator[AuditEntry]:
-    yield from session.scalars(
+    result = session.scalars(
         select(AuditEntry).order_by(AuditEntry.lane, AuditEntry.lane_seq)
         .execution_options(yield_per=1000)
     )
+    try:
+        yield from result
+    finally:  # a walk that stops early closes its server-side cursor now, not when collected
+        result.close()
 
 
 def verify(session: Session) -> VerifyResult:

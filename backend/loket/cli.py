@@ -18,9 +18,15 @@ def _app() -> Flask:
     from loket import create_app
 
     try:
-        return create_app()
+        app = create_app()
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from exc
+    context = click.get_current_context(silent=True)
+    if context is not None:  # the command's connections close with it, not at process exit
+        from loket import db
+
+        context.call_on_close(db.database(app).dispose)
+    return app
 
 
 def _fail(message: str) -> None:

@@ -9,6 +9,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from loket.models import Hoofdactiviteit, Postcode, Werkingsgebied
@@ -37,10 +38,20 @@ def lpdc_codelists() -> dict[str, Any]:
 
 def sync(session: Session) -> None:
     """Insert or rename every shipped code; codes added locally (demo municipalities) stay."""
+    # What is there, in one query per list: one lookup per code cost hundreds of round trips
+    # (and a flush each) at every `loket db upgrade`.
+    areas = {area.code: area for area in session.scalars(select(Werkingsgebied))}
     for row in werkingsgebieden():
-        upsert_area(session, row["code"], row["name"], row["level"], row["province_code"] or None)
+        province = row["province_code"] or None
+        area = areas.get(row["code"])
+        if area is None:
+            session.add(Werkingsgebied(code=row["code"], naam=row["name"], niveau=row["level"],
+                                       provincie=province, postcodes=[]))
+        else:
+            area.naam, area.niveau, area.provincie = row["name"], row["level"], province
+    activities = {item.code: item for item in session.scalars(select(Hoofdactiviteit))}
     for order, row in enumerate(hoofdactiviteiten()):
-        existing = session.get(Hoofdactiviteit, row["code"])
+        existing = activities.get(row["code"])
         if existing is None:
             session.add(Hoofdactiviteit(code=row["code"], naam=row["name_nl"], volgorde=order))
         else:

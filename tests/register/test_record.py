@@ -109,9 +109,9 @@ def test_bulk_associations_are_registered_events_too(app) -> None:
 
 # ---- postcodes --------------------------------------------------------------------------
 
-@pytest.fixture
-def cli(tmp_path: Path):
-    return make_provider(tmp_path, start=False)
+@pytest.fixture(scope="module")
+def cli(tmp_path_factory: pytest.TempPathFactory):
+    return make_provider(tmp_path_factory.mktemp("postcodes"), start=False)
 
 
 def _search(cli, **params: str):

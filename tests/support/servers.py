@@ -24,6 +24,36 @@ LOKET = str(Path(sys.executable).with_name("loket"))
 PG_ADMIN_URL = os.environ.get("LOKET_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
+def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``loket ARGS`` in this process with exactly ``env``'s ``LOKET_*`` settings.
+
+    The same command line as the console script, without starting Python and importing the
+    service anew each time (most of a short command's cost); what it prints, its exit code and
+    an unexpected traceback come back as from a subprocess. The console script itself is tested
+    by the tests that start ``loket serve`` and in tests/test_cli.py.
+    """
+    import logging
+    import traceback
+
+    from click.testing import CliRunner
+
+    from loket.cli import main
+
+    settings: dict[str, str | None] = {k: None for k in os.environ if k.startswith("LOKET_")}
+    settings.update({k: v for k, v in env.items() if k.startswith("LOKET_")})
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        outcome = CliRunner(env=settings).invoke(main, list(args), prog_name="loket")
+    finally:  # the command points logging at its captured stderr; give the tests theirs back
+        root.handlers[:] = handlers
+        root.setLevel(level)
+    stderr = outcome.stderr
+    if outcome.exception is not None and not isinstance(outcome.exception, SystemExit):
+        stderr += "".join(traceback.format_exception(outcome.exception))
+    return subprocess.CompletedProcess(["loket", *args], outcome.exit_code, outcome.stdout, stderr)
+
+
 def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as sock:
         sock.bind((host, 0))
@@ -109,8 +139,8 @@ class Provider:
     log_path: Path | None = None
 
     def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        result = subprocess.run([LOKET, *args], env=self.env, capture_output=True, text=True,
-                                timeout=120)
+        """``loket ARGS`` with this provider's settings, run in this process (see :func:`run_cli`)."""
+        result = run_cli(self.env, *args)
         if check and result.returncode != 0:
             raise AssertionError(f"loket {' '.join(args)} failed ({result.returncode}):\n"
                                  f"{result.stdout}\n{result.stderr}")

@@ -88,6 +88,20 @@ def test_code_loads_only_where_the_panel_is_and_searches_anonymously(page, sites
     page.page_log.assert_clean()
 
 
+def test_a_token_handed_over_is_never_sent(page, sites) -> None:
+    """The panel is public (LoketPanel with signIn "none"): the shared base's setAccessToken
+    searches again, still without a token."""
+    api: list[dict[str, str]] = []
+    page.on("request", lambda r: api.append(r.all_headers()) if "/api/v1/associations" in r.url
+            else None)
+    page.goto(panel_page(sites, "token", panel=f'<{TAG} area="9999" query="voetbal"></{TAG}>'))
+    assert settled(page) == "loaded" and names(page) == ["FC Groenbeek (FCG)"]
+    assert page.evaluate(f"document.querySelector('{TAG}').setAccessToken('not-for-the-register')")
+    assert names(page) == ["FC Groenbeek (FCG)"]
+    assert len(api) == 2 and all("authorization" not in h and "cookie" not in h for h in api)
+    page.page_log.assert_clean()
+
+
 @pytest.mark.parametrize("width", [1280, 375])
 def test_every_example_is_axe_clean(page, sites, width) -> None:
     page.set_viewport_size({"width": width, "height": 900})

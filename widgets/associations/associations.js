@@ -8,7 +8,7 @@
    (shared/panel.js: loader, API calls, labels, the frame; shared/format.js: dates and links).
    API: widgets/associations/README.md. */
 
-var SEARCH_ATTRIBUTES = ["area", "query", "activities", "page-size"];
+var SEARCH_ATTRIBUTES = ["area", "q", "query", "activities", "page-size"];
 var WEB_TYPES = ["Website", "SocialMedia"];
 
 function activityCodes(value) {
@@ -20,6 +20,7 @@ function shortUrl(url) { return url.replace(/^https?:\/\/(www\.)?/i, "").replace
 class LoketAssociations extends LoketPanel {
   static get cssName() { return "associations"; }
   static get signIn() { return "none"; }
+  static get renamed() { return { q: "query" }; }
   static get observedAttributes() {
     return ["lang", "heading-level"].concat(SEARCH_ATTRIBUTES);
   }
@@ -48,7 +49,7 @@ class LoketAssociations extends LoketPanel {
     if (before === after) return;
     var f = this._frame;
     if (name === "area" && f) f.area.value = after || "";
-    if (name === "query" && f) f.q.value = after || "";
+    if ((name === "q" || name === "query") && f) f.q.value = this._attribute("q") || "";
     if (name === "activities") this._activities = activityCodes(after);
     if (SEARCH_ATTRIBUTES.indexOf(name) >= 0 && this._seq) this.search();
     else if (this.isConnected) this.update();
@@ -67,7 +68,7 @@ class LoketAssociations extends LoketPanel {
   search() {
     var f = this._frame;
     var params = {
-      q: (f ? f.q.value : this.getAttribute("query") || "").trim(),
+      q: (f ? f.q.value : this._attribute("q") || "").trim(),
       area: (f ? f.area.value : this.getAttribute("area") || "").trim(),
       activities: this._activities.slice()
     };
@@ -191,7 +192,7 @@ class LoketAssociations extends LoketPanel {
         "aria-describedby": "area-hint", value: this.getAttribute("area") || "" }),
       qLabel: h("label", { for: "q", class: "label" }),
       q: h("input", { id: "q", name: "q", type: "search", class: "input", part: "input", "data-key": "q",
-        maxlength: "200", value: this.getAttribute("query") || "" }),
+        maxlength: "200", value: this._attribute("q") || "" }),
       submit: h("button", { type: "submit", class: "button", part: "search-button", "data-key": "submit" }),
       legend: h("legend", { class: "chips-label" }),
       chips: h("div", { class: "chips" }),

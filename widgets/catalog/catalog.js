@@ -33,8 +33,9 @@ function shorten(text) {
 class LoketCatalog extends LoketPanel {
   static get cssName() { return "catalog"; }
   static get signIn() { return "optional"; }
+  static get renamed() { return { area: "municipality" }; }
   static get observedAttributes() {
-    return ["lang", "q", "doelgroep", "thema", "type", "level", "municipality", "all-areas",
+    return ["lang", "q", "doelgroep", "thema", "type", "level", "area", "municipality", "all-areas",
       "page-size", "heading-level", "info-url"];
   }
 
@@ -52,7 +53,9 @@ class LoketCatalog extends LoketPanel {
   // ---- attributes (the search's state; the panel keeps them up to date) ----------------------
   get q() { return this.getAttribute("q") || ""; }
   set q(value) { this._attr("q", String(value || "").trim()); }
-  get municipality() { return codes(this.getAttribute("municipality")); }
+  /** The werkingsgebied codes the offer is narrowed to (`area`, formerly `municipality`). */
+  get area() { return codes(this._attribute("area")); }
+  get municipality() { return this.area; }
   get allAreas() { return this.hasAttribute("all-areas"); }
   set allAreas(on) { this.toggleAttribute("all-areas", Boolean(on)); }
   /** The selected codes of a filter group ("doelgroep", "thema", "type", "level"). */
@@ -108,7 +111,7 @@ class LoketCatalog extends LoketPanel {
   _params(offset) {
     var self = this;
     var params = { q: this.q, lang: this.lang, offset: offset, limit: this.pageSize, facets: offset === 0,
-      municipality: this.allAreas ? [] : this.municipality, scope: this.allAreas ? "all" : "mine" };
+      municipality: this.allAreas ? [] : this.area, scope: this.allAreas ? "all" : "mine" };
     GROUPS.forEach(function (g) { params[g] = self.selected(g); });
     return params;
   }
@@ -308,7 +311,7 @@ class LoketCatalog extends LoketPanel {
     });
     var view = this._view;
     var cap = view.capacity;
-    if (this.municipality.length || (view.personalised && cap && cap.code === "VER")) {
+    if (this.area.length || (view.personalised && cap && cap.code === "VER")) {
       groups.unshift(this._group("area", this.t("area"), [
         this._chip("all-areas", this.t("allAreas"), this.allAreas, function () { self.allAreas = !self.allAreas; })
       ]));

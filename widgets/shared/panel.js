@@ -1,9 +1,9 @@
 /* What Loket's data panels (<loket-dossiers>, <loket-catalog>, <loket-associations>) share: the
    access token or loader a page hands over (kept in this closure, never on the element), API
    calls (with the bearer token and one retry with a fresh token after a 401, or anonymous), the
-   attributes they have in common, the panel's own labels (STRINGS, which a site may override),
-   and a frame built once, so its status line (a polite live region) stays in the document and
-   announces every change. Not in the header's bundle:
+   attributes they have in common (and the names they had before), the panel's own labels
+   (STRINGS, which a site may override), and a frame built once, so its status line (a polite
+   live region) stays in the document and announces every change. Not in the header's bundle:
    assets.py puts a copy in each panel's chunk, after shared/format.js and before the panel's
    own code. */
 
@@ -40,12 +40,22 @@ class LoketPanel extends LoketElement {
       public panel: it never sends one, whatever the page hands over). */
   static get signIn() { return "required"; }
 
+  /** Attributes renamed to the panels' common names, as {new: old}: the old name keeps
+      working where the new one is absent. */
+  static get renamed() { return {}; }
+
   constructor() {
     super();
     this._seq = 0;
     this._abort = null;
     this._focus = null;
     this._frame = null;
+  }
+
+  /** Attribute `name`, else what the page set under its old name (see `renamed`). */
+  _attribute(name) {
+    var old = this.constructor.renamed[name];
+    return this.hasAttribute(name) || !old ? this.getAttribute(name) : this.getAttribute(old);
   }
 
   get headingLevel() {

@@ -88,6 +88,20 @@ def test_code_loads_only_where_the_panel_is_and_searches_anonymously(page, sites
     page.page_log.assert_clean()
 
 
+def test_a_token_handed_over_is_never_sent(page, sites) -> None:
+    """The panel is public (LoketPanel with signIn "none"): the shared base's setAccessToken
+    searches again, still without a token."""
+    api: list[dict[str, str]] = []
+    page.on("request", lambda r: api.append(r.all_headers()) if "/api/v1/associations" in r.url
+            else None)
+    page.goto(panel_page(sites, "token", panel=f'<{TAG} area="9999" q="voetbal"></{TAG}>'))
+    assert settled(page) == "loaded" and names(page) == ["FC Groenbeek (FCG)"]
+    assert page.evaluate(f"document.querySelector('{TAG}').setAccessToken('not-for-the-register')")
+    assert names(page) == ["FC Groenbeek (FCG)"]
+    assert len(api) == 2 and all("authorization" not in h and "cookie" not in h for h in api)
+    page.page_log.assert_clean()
+
+
 @pytest.mark.parametrize("width", [1280, 375])
 def test_every_example_is_axe_clean(page, sites, width) -> None:
     page.set_viewport_size({"width": width, "height": 900})
@@ -179,6 +193,37 @@ def test_search_chips_more_and_details_by_keyboard(page, sites) -> None:
     assert names(page) == ["FC Groenbeek (FCG)"]
     assert status.inner_text() == "1 vereniging voor “voetbal” in Groenbeek."
     assert focused(page) == "area"
+    page.page_log.assert_clean()
+
+
+def test_the_search_text_attribute_is_q_and_the_old_query_still_works(page, sites) -> None:
+    """`q` is the panels' common name for the search text; `query` (its name before) still
+    starts a search where `q` is absent, and changing it searches again."""
+    example = dict(EXAMPLES["02-voetbal"], attributes={"area": "9999", "query": "voetbal"})
+    page.goto(panel_page(sites, "old-query", example=example))
+    assert settled(page) == "loaded"
+    assert names(page) == ["FC Groenbeek (FCG)"]
+    assert page.locator(f"{TAG} #q").input_value() == "voetbal"
+    status = page.locator(f"{TAG} .status")
+    assert status.inner_text() == "1 vereniging voor “voetbal” in Groenbeek."
+
+    def set_attribute(name: str, value: str | None) -> str:
+        """Set (or, with None, remove) an attribute; the panel searches at once."""
+        page.evaluate(f"""([name, value]) => {{ const el = document.querySelector('{TAG}');
+            if (value === null) el.removeAttribute(name); else el.setAttribute(name, value); }}""",
+                      [name, value])
+        return settled(page)
+
+    assert set_attribute("query", "tennis") == "loaded"
+    assert names(page) == ["Tennisclub De Beek (TC De Beek)"]
+    # With both, the new name wins; the old one changing then keeps the new one's text.
+    assert set_attribute("q", "voetbal") == "loaded" and names(page) == ["FC Groenbeek (FCG)"]
+    assert set_attribute("query", "wieler") == "loaded"
+    assert page.locator(f"{TAG} #q").input_value() == "voetbal"
+    assert names(page) == ["FC Groenbeek (FCG)"]
+    assert set_attribute("q", None) == "loaded"
+    assert page.locator(f"{TAG} #q").input_value() == "wieler"
+    assert names(page) == ["Wielerclub De Scheldespurters"]
     page.page_log.assert_clean()
 
 

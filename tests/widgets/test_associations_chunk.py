@@ -1,6 +1,7 @@
 """The association panel's chunk in-process: named in the site's script with its SRI hash, served
-immutable, not part of the header + footer bundle; labels for every language, activity code and
-association type; the examples shaped like the public API's answers; the preview shows them."""
+immutable, not part of the header + footer bundle, on the shared panel base; labels for every
+language, activity code and association type; the examples shaped like the public API's
+answers; the preview shows them."""
 
 from __future__ import annotations
 
@@ -38,6 +39,9 @@ def test_site_script_names_the_chunk_served_immutable_with_its_sri(client) -> No
     code = served.get_data(as_text=True)
     assert 'define("loket-associations",LoketAssociations)' in code
     assert "Zoek een vereniging in je buurt" in code and 'CSS["associations"]' in code
+    # On the shared panel base, like the other panels (its own copy, with its CSS).
+    assert "class LoketAssociations extends LoketPanel" in code
+    assert "class LoketPanel extends LoketElement" in code and 'CSS["panel"]=' in code
     # Neither its code nor its labels weigh on every page; the dossier panel keeps its chunk.
     assert "LoketAssociations" not in script and "Zoek een vereniging" not in script
     assert "loket-dossiers" in _chunks(script)

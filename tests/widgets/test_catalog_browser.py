@@ -7,6 +7,7 @@ after a 401, anonymous results when it is refused."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -115,6 +116,31 @@ def test_code_loads_only_where_used_and_anonymous_search_uses_the_api(page, site
     assert settled(page) == "loaded"
     assert "municipality" not in api[-1][0]
     assert page.evaluate("window.__csp") == []
+    page.page_log.assert_clean()
+
+
+def test_the_area_attribute_and_its_old_name_municipality_narrow_the_offer(page, sites) -> None:
+    """`area` is the panels' common name for where a search applies; `municipality` (its name
+    before) still works where `area` is absent."""
+    api: list[str] = []
+    page.on("request", lambda r: api.append(r.url) if "/api/v1/catalog" in r.url else None)
+    page.goto(panel_page(sites, "catalog-area", "", panel=f'<{TAG} area="BE23999001"></{TAG}>'))
+    assert settled(page) in ("loaded", "empty")
+    assert len(api) == 1 and "municipality=BE23999001" in api[0]
+    assert page.evaluate(f"document.querySelector('{TAG}').area") == ["BE23999001"]
+    assert page.evaluate(f"document.querySelector('{TAG}').municipality") == ["BE23999001"]
+
+    def change(script: str) -> str:
+        """The panel's request after `script` changed its attributes."""
+        with page.expect_request(lambda r: "/api/v1/catalog" in r.url) as request:
+            page.evaluate(f"(el => {{ {script}; }})(document.querySelector('{TAG}'))")
+        settled(page)
+        return str(request.value.url)
+
+    # With both, `area` wins; without it, the old name is read again.
+    assert "municipality=BE23999001" in change("el.setAttribute('municipality', 'BE24999002')")
+    assert "municipality=BE24999002" in change("el.removeAttribute('area')")
+    assert re.search(r"municipality=BE23(&|$)", change("el.setAttribute('area', 'BE23')"))
     page.page_log.assert_clean()
 
 

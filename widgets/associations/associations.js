@@ -2,51 +2,25 @@
    (GET /api/v1/associations): a postcode-or-municipality field, a text field and activity chips
    with the API's facet counts; result cards (name, short name, description, activities, area,
    age) that open the public detail (GET /api/v1/associations/{vCode}: website, contact, where);
-   "meer laden"; loading, empty, error and unknown-place states. Anonymous: no token. It reads
-   only the fields it shows, so nothing personal can reach the page even if an answer held it.
-   Its own chunk, loaded only by pages that use it (assets.py). API: widgets/associations/README.md. */
+   "meer laden"; loading, empty, error and unknown-place states. Public: it never sends a token.
+   It reads only the fields it shows, so nothing personal can reach the page even if an answer
+   held it. Its own chunk, loaded only by pages that use it (assets.py), on the shared LoketPanel
+   (shared/panel.js: loader, API calls, labels, the frame; shared/format.js: dates and links).
+   API: widgets/associations/README.md. */
 
-var DEFAULT_PAGE_SIZE = 10;
-var SEARCH_ATTRIBUTES = ["area", "query", "activities", "page-size"];
+var SEARCH_ATTRIBUTES = ["area", "q", "query", "activities", "page-size"];
 var WEB_TYPES = ["Website", "SocialMedia"];
-// A loader a page handed over instead of the API (a proxy, or the examples), per element.
-var loaders = new WeakMap();
-var dateFormats = {};
 
-/** A failed request: HTTP status (0 when unreachable) and the API's error code and field. */
-function failure(status, body) {
-  var error = new Error("Loket: the association search failed (" + (status || 0) + ")");
-  error.status = status || 0;
-  error.code = (body && body.error) || "";
-  error.field = (body && body.field) || "";
-  error.detail = String((body && body.detail) || "");
-  return error;
-}
-
-function codes(value) {
-  return String(value || "").split(",").map(function (c) { return c.trim().toUpperCase(); })
-    .filter(Boolean);
-}
-
-function formatDate(iso, lang) {
-  var date = new Date(iso);
-  if (!iso || isNaN(date.getTime())) return String(iso || "");
-  if (!dateFormats[lang]) {
-    dateFormats[lang] = new Intl.DateTimeFormat(lang + "-BE", { day: "numeric", month: "long", year: "numeric" });
-  }
-  return dateFormats[lang].format(date);
-}
-
-/** Only a web address may become a website link (no javascript:, data: or relative path). */
-function webUrl(url) {
-  var safe = safeUrl(url);
-  return safe && /^https?:\/\/[^\s]+$/i.test(safe) ? safe : null;
+function activityCodes(value) {
+  return codes(value).map(function (code) { return code.toUpperCase(); });
 }
 
 function shortUrl(url) { return url.replace(/^https?:\/\/(www\.)?/i, "").replace(/\/$/, ""); }
 
-class LoketAssociations extends LoketElement {
+class LoketAssociations extends LoketPanel {
   static get cssName() { return "associations"; }
+  static get signIn() { return "none"; }
+  static get renamed() { return { q: "query" }; }
   static get observedAttributes() {
     return ["lang", "heading-level"].concat(SEARCH_ATTRIBUTES);
   }
@@ -58,20 +32,6 @@ class LoketAssociations extends LoketElement {
     this._activities = [];
     this._open = new Set();      // vCodes whose detail is open
     this._details = new Map();   // vCode -> {state: "loading" | "loaded" | "error", data}
-    this._seq = 0;
-    this._abort = null;
-    this._focus = null;
-    this._frame = null;
-  }
-
-  get pageSize() {
-    var n = parseInt(this.getAttribute("page-size"), 10);
-    return n >= 1 && n <= 100 ? n : DEFAULT_PAGE_SIZE;
-  }
-
-  get headingLevel() {
-    var n = parseInt(this.getAttribute("heading-level"), 10);
-    return n >= 2 && n <= 5 ? n : 2;
   }
 
   /** The activity codes chosen now (the `activities` attribute, then the visitor's chips). */
@@ -89,17 +49,17 @@ class LoketAssociations extends LoketElement {
     if (before === after) return;
     var f = this._frame;
     if (name === "area" && f) f.area.value = after || "";
-    if (name === "query" && f) f.q.value = after || "";
-    if (name === "activities") this._activities = codes(after);
+    if ((name === "q" || name === "query") && f) f.q.value = this._attribute("q") || "";
+    if (name === "activities") this._activities = activityCodes(after);
     if (SEARCH_ATTRIBUTES.indexOf(name) >= 0 && this._seq) this.search();
     else if (this.isConnected) this.update();
   }
 
-  /** Instead of the API: `fn(params)` returns (a Promise of) an answer shaped as the API's —
-      `{q, werkingsgebied, hoofdactiviteit, offset, limit}` for a search, `{vCode}` for a
-      detail; a rejection `{status, error, field}` is an API error. Resolves like search(). */
-  setLoader(fn) {
-    loaders.set(this, fn);
+  // setLoader(fn) (LoketPanel): instead of the API, `fn(params)` returns (a Promise of) an
+  // answer shaped as the API's — `{q, werkingsgebied, hoofdactiviteit, offset, limit}` for a
+  // search, `{vCode}` for a detail; a rejection `{status, error, field}` is an API error.
+  // A new loader forgets the details the previous source gave and searches (like search()).
+  _handedOver() {
     this._details.clear();
     return this.search();
   }
@@ -108,7 +68,7 @@ class LoketAssociations extends LoketElement {
   search() {
     var f = this._frame;
     var params = {
-      q: (f ? f.q.value : this.getAttribute("query") || "").trim(),
+      q: (f ? f.q.value : this._attribute("q") || "").trim(),
       area: (f ? f.area.value : this.getAttribute("area") || "").trim(),
       activities: this._activities.slice()
     };
@@ -176,25 +136,13 @@ class LoketAssociations extends LoketElement {
     if (!wanted || (known && known.state !== "error")) { this.update(); return Promise.resolve(wanted); }
     this._details.set(vCode, { state: "loading" });
     this.update();
-    return this._get({ vCode: vCode }, null).then(function (data) {
+    return this._request("/associations/" + encodeURIComponent(vCode), "", { vCode: vCode }, true).then(function (data) {
       self._details.set(vCode, { state: "loaded", data: data });
       return true;
     }, function () {
       self._details.set(vCode, { state: "error" });
       return false;
     }).then(function (ok) { if (self.isConnected) self.update(); return ok; });
-  }
-
-  t(key, vars) {
-    var site = this.store.config.strings || {};
-    var lang = this.lang;
-    var own = site[lang] && site[lang][key] != null ? site : STRINGS;
-    return label(own, lang, key, vars);
-  }
-
-  _set(patch) {
-    Object.assign(this._view, patch);
-    if (this.isConnected) this.update();
   }
 
   _loaded() {
@@ -217,67 +165,24 @@ class LoketAssociations extends LoketElement {
     this.emit("loket:associations-error", { status: error.status, code: error.code, field: error.field });
   }
 
+  /** One page of the search: from the loader, or from the public API (no token, no cookies). */
   _page(params, offset) {
-    return this._get({ q: params.q, werkingsgebied: params.area, hoofdactiviteit: params.activities,
-      offset: offset, limit: this.pageSize }, "search");
+    var query = new URLSearchParams();
+    if (params.q) query.append("q", params.q);
+    if (params.area) query.append("werkingsgebied", params.area);
+    params.activities.forEach(function (code) { query.append("hoofdactiviteit", code); });
+    query.append("offset", offset);
+    query.append("limit", this.pageSize);
+    return this._request("/associations", query.toString(), { q: params.q, werkingsgebied: params.area,
+      hoofdactiviteit: params.activities, offset: offset, limit: this.pageSize });
   }
 
-  /** One answer: from the loader, or from the public API (no token, no cookies). */
-  _get(params, abortable) {
-    var loader = loaders.get(this);
-    if (loader) {
-      return Promise.resolve().then(function () { return loader(params); }).then(function (answer) {
-        if (!answer) throw failure(0);
-        return answer;
-      }, function (error) { throw failure(error && error.status, error); });
-    }
-    var path = "/associations/" + encodeURIComponent(params.vCode || "");
-    if (!params.vCode) {
-      var query = new URLSearchParams();
-      if (params.q) query.append("q", params.q);
-      if (params.werkingsgebied) query.append("werkingsgebied", params.werkingsgebied);
-      params.hoofdactiviteit.forEach(function (code) { query.append("hoofdactiviteit", code); });
-      query.append("offset", params.offset);
-      query.append("limit", params.limit);
-      path = "/associations?" + query.toString();
-    }
-    var signal;
-    if (abortable) {
-      if (this._abort) this._abort.abort();
-      signal = (this._abort = new AbortController()).signal;
-    }
-    return fetch((this.store.config.issuer || "") + "/api/v1" + path, {
-      headers: { Accept: "application/json" }, credentials: "omit", referrerPolicy: "no-referrer",
-      signal: signal
-    }).then(function (response) {
-      return response.json().catch(function () { return null; }).then(function (body) {
-        if (!response.ok || !body) throw failure(response.status, body);
-        return body;
-      });
-    }, function () { throw failure(0); });
-  }
-
-  // The frame (heading, form, status line, body) is built once: the fields keep what the
-  // visitor typed, and the status line is a live region, which announces changes only when it
-  // stays in the document.
-  update() {
-    var root = this.shadowRoot;
-    var active = root.activeElement;
-    var key = active && active.getAttribute("data-key");
-    root.adoptedStyleSheets = [sheet(CSS.base || ""), sheet(this.store.themeCss()), sheet(CSS.associations || "")];
-    if (!this._frame) root.replaceChildren(this._build().root);
-    this._fill();
-    var want = this._focus || key;
-    var target = want && root.querySelector('[data-key="' + want + '"]');
-    if (target) {
-      if (target !== root.activeElement) target.focus();
-      this._focus = null;
-    }
-  }
-
+  // The frame (heading, form, status line, body) is built once (LoketPanel.update): the fields
+  // keep what the visitor typed, and the status line is a live region, which announces changes
+  // only when it stays in the document.
   _build() {
     var self = this;
-    var f = this._frame = {
+    var f = {
       head: h("div", { class: "head" }),
       areaLabel: h("label", { for: "area", class: "label" }),
       areaHint: h("p", { id: "area-hint", class: "hint" }),
@@ -287,7 +192,7 @@ class LoketAssociations extends LoketElement {
         "aria-describedby": "area-hint", value: this.getAttribute("area") || "" }),
       qLabel: h("label", { for: "q", class: "label" }),
       q: h("input", { id: "q", name: "q", type: "search", class: "input", part: "input", "data-key": "q",
-        maxlength: "200", value: this.getAttribute("query") || "" }),
+        maxlength: "200", value: this._attribute("q") || "" }),
       submit: h("button", { type: "submit", class: "button", part: "search-button", "data-key": "submit" }),
       legend: h("legend", { class: "chips-label" }),
       chips: h("div", { class: "chips" }),
@@ -358,11 +263,7 @@ class LoketAssociations extends LoketElement {
     return text;
   }
 
-  _activity(item) {
-    var key = "act." + item.code;
-    var text = this.t(key);
-    return text === key ? String(item.naam || item.code || "") : text;
-  }
+  _activity(item) { return this._codeLabel("act.", item.code, item.naam); }
 
   /** The API's activity facet (counts leave the activity filter out: what each chip would
       find), plus a chosen activity that found nothing. */
@@ -485,9 +386,8 @@ class LoketAssociations extends LoketElement {
       return address ? h("li", {}, h("a", { href: safeUrl("mailto:" + address), text: address })) : null;
     }).filter(Boolean);
     var phones = contacts.map(function (c) {
-      var digits = c.type === "Telefoon" ? String(c.waarde || "").replace(/[^0-9+]/g, "") : "";
-      return digits.replace(/\D/g, "").length >= 6
-        ? h("li", {}, h("a", { href: safeUrl("tel:" + digits), text: String(c.waarde) })) : null;
+      var tel = c.type === "Telefoon" && telUrl(c.waarde);
+      return tel ? h("li", {}, h("a", { href: tel, text: String(c.waarde) })) : null;
     }).filter(Boolean);
     // Where its activities are; a correspondence address may be someone's home, so not that.
     var places = (Array.isArray(d.locaties) ? d.locaties : []).filter(function (l) {
@@ -496,9 +396,8 @@ class LoketAssociations extends LoketElement {
       return h("li", { text: [l.naam, l.adresvoorstelling].filter(Boolean).join(", ") });
     });
     var type = d.verenigingstype || {};
-    var typeKey = "type." + type.code;
     var rows = [
-      type.code ? [this.t("kind"), this.t(typeKey) === typeKey ? String(type.naam || type.code) : this.t(typeKey)] : null,
+      type.code ? [this.t("kind"), this._codeLabel("type.", type.code, type.naam)] : null,
       d.startdatum ? [this.t("since"), h("time", { datetime: d.startdatum, text: formatDate(d.startdatum, this.lang) })] : null,
       links.length ? [this.t("website"), h("ul", { class: "plain" }, links)] : null,
       mails.length ? [this.t("email"), h("ul", { class: "plain" }, mails)] : null,

@@ -2,14 +2,12 @@
    (GET /api/v1/catalog/products): a search box, filter chips with counts (doelgroep, thema,
    type, level) and "alle gebieden", results with the authority, why they are recommended and an
    "aanvragen" link, "meer laden". Anonymous, or ranked for the person's capacity with a token.
-   Its own chunk, on the shared LoketPanel (shared/panel.js). The API is in
+   Its own chunk, on the shared LoketPanel (shared/panel.js, shared/format.js). The API is in
    widgets/catalog/README.md. */
 
 var GROUPS = ["doelgroep", "thema", "type", "level"];
-var DEFAULT_PAGE = 10;
 var TOKEN_WAIT = 2000; // ms a signed-in page has to hand over its token before results go anonymous
 var SHORT = 220; // characters of the description shown
-var dayFormats = {};
 
 /** A value by language in `lang` (else nl, else any), with the language it is in. */
 function inLang(value, lang) {
@@ -32,23 +30,12 @@ function shorten(text) {
   return (space > SHORT / 2 ? cut.slice(0, space) : cut).replace(/[\s,.;:]+$/, "") + "…";
 }
 
-function formatDay(iso, lang) {
-  var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(iso || ""));
-  if (!m) return String(iso || "");
-  if (!dayFormats[lang]) {
-    dayFormats[lang] = new Intl.DateTimeFormat(lang + "-BE", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
-  }
-  return dayFormats[lang].format(new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])));
-}
-
-function codes(value) {
-  return String(value || "").split(",").map(function (v) { return v.trim(); }).filter(Boolean);
-}
-
 class LoketCatalog extends LoketPanel {
   static get cssName() { return "catalog"; }
+  static get signIn() { return "optional"; }
+  static get renamed() { return { area: "municipality" }; }
   static get observedAttributes() {
-    return ["lang", "q", "doelgroep", "thema", "type", "level", "municipality", "all-areas",
+    return ["lang", "q", "doelgroep", "thema", "type", "level", "area", "municipality", "all-areas",
       "page-size", "heading-level", "info-url"];
   }
 
@@ -66,13 +53,11 @@ class LoketCatalog extends LoketPanel {
   // ---- attributes (the search's state; the panel keeps them up to date) ----------------------
   get q() { return this.getAttribute("q") || ""; }
   set q(value) { this._attr("q", String(value || "").trim()); }
-  get municipality() { return codes(this.getAttribute("municipality")); }
+  /** The werkingsgebied codes the offer is narrowed to (`area`, formerly `municipality`). */
+  get area() { return codes(this._attribute("area")); }
+  get municipality() { return this.area; }
   get allAreas() { return this.hasAttribute("all-areas"); }
   set allAreas(on) { this.toggleAttribute("all-areas", Boolean(on)); }
-  get pageSize() {
-    var n = parseInt(this.getAttribute("page-size"), 10);
-    return n >= 1 && n <= 100 ? n : DEFAULT_PAGE;
-  }
   /** The selected codes of a filter group ("doelgroep", "thema", "type", "level"). */
   selected(group) { return codes(this.getAttribute(group)); }
   select(group, list) { this._attr(group, list.join(",")); }
@@ -111,6 +96,7 @@ class LoketCatalog extends LoketPanel {
     // Another source gives other results: the previous ones do not stay while it loads.
     Object.assign(this._view, { items: [], total: 0, facets: null, capacity: null, personalised: false,
       fallback: false });
+    return super._handedOver();
   }
 
   /** One reload for several changes made together (e.g. clearing every filter). */
@@ -125,7 +111,7 @@ class LoketCatalog extends LoketPanel {
   _params(offset) {
     var self = this;
     var params = { q: this.q, lang: this.lang, offset: offset, limit: this.pageSize, facets: offset === 0,
-      municipality: this.allAreas ? [] : this.municipality, scope: this.allAreas ? "all" : "mine" };
+      municipality: this.allAreas ? [] : this.area, scope: this.allAreas ? "all" : "mine" };
     GROUPS.forEach(function (g) { params[g] = self.selected(g); });
     return params;
   }
@@ -143,7 +129,7 @@ class LoketCatalog extends LoketPanel {
 
   _fetch(offset) {
     var params = this._params(offset);
-    return this._request("/catalog/products", this._query(params), params, true);
+    return this._request("/catalog/products", this._query(params), params);
   }
 
   /** Search again from the first result (after any change of the query, filters or area). */
@@ -325,7 +311,7 @@ class LoketCatalog extends LoketPanel {
     });
     var view = this._view;
     var cap = view.capacity;
-    if (this.municipality.length || (view.personalised && cap && cap.code === "VER")) {
+    if (this.area.length || (view.personalised && cap && cap.code === "VER")) {
       groups.unshift(this._group("area", this.t("area"), [
         this._chip("all-areas", this.t("allAreas"), this.allAreas, function () { self.allAreas = !self.allAreas; })
       ]));
@@ -425,8 +411,8 @@ class LoketCatalog extends LoketPanel {
   _when(item) {
     if (item.open !== false) return "";
     var today = new Date().toISOString().slice(0, 10);
-    if (item.startDate && item.startDate > today) return this.t("opens", { date: formatDay(item.startDate, this.lang) });
-    if (item.endDate) return this.t("closed", { date: formatDay(item.endDate, this.lang) });
+    if (item.startDate && item.startDate > today) return this.t("opens", { date: formatDate(item.startDate, this.lang) });
+    if (item.endDate) return this.t("closed", { date: formatDate(item.endDate, this.lang) });
     return "";
   }
 }

@@ -3,21 +3,11 @@
    action to take and a link to the dossier at its source; an open/closed filter and "meer laden"
    with the API's cursor; loading, empty, error and signed-out states. Its own chunk, loaded only
    by pages that use it (assets.py), on the shared LoketPanel (shared/panel.js: token or loader,
-   API calls, labels, the frame). The API is in widgets/dossiers/README.md. */
+   API calls, labels, the frame; shared/format.js: dates and links). The API is in
+   widgets/dossiers/README.md. */
 
 var PHASES = ["Samenstelling", "Behandeling", "Beslissing", "Beroep", "Uitvoering", "Afgerond"];
 var FILTERS = ["all", "open", "closed"];
-var DEFAULT_PAGE_SIZE = 10;
-var dateFormats = {};
-
-function formatDate(iso, lang) {
-  var date = new Date(iso);
-  if (!iso || isNaN(date.getTime())) return String(iso || "");
-  if (!dateFormats[lang]) {
-    dateFormats[lang] = new Intl.DateTimeFormat(lang + "-BE", { day: "numeric", month: "long", year: "numeric" });
-  }
-  return dateFormats[lang].format(date);
-}
 
 class LoketDossiers extends LoketPanel {
   static get cssName() { return "dossiers"; }
@@ -36,12 +26,10 @@ class LoketDossiers extends LoketPanel {
   }
   set status(value) { this.setAttribute("status", value); }
 
-  get pageSize() {
-    var n = parseInt(this.getAttribute("page-size"), 10);
-    return n >= 1 && n <= 100 ? n : DEFAULT_PAGE_SIZE;
+  _handedOver() {
+    this._view.capacity = null;
+    return super._handedOver();
   }
-
-  _handedOver() { this._view.capacity = null; }
 
   /** Load the first page again (after a filter change, or to refresh). */
   reload() {
@@ -106,7 +94,7 @@ class LoketDossiers extends LoketPanel {
     var params = { status: this.status, limit: this.pageSize, cursor: cursor };
     var query = "status=" + params.status + "&limit=" + params.limit +
       (cursor ? "&cursor=" + encodeURIComponent(cursor) : "");
-    return this._request("/me/dossiers", query, params, false);
+    return this._request("/me/dossiers", query, params);
   }
 
   /** The state shown: before a token arrives, the header's profile says whether one will. */
@@ -233,7 +221,7 @@ class LoketDossiers extends LoketPanel {
       ])) : null,
       h("p", { class: "state", part: "state" }, [
         h("span", { class: "vh", text: this.t("status") + ": " }),
-        h("strong", { text: this._label("code.", status.code) }),
+        h("strong", { text: this._codeLabel("code.", status.code) }),
         status.detail ? h("span", { class: "detail", text: status.detail }) : null
       ]),
       this._phases(status.phase),
@@ -243,16 +231,10 @@ class LoketDossiers extends LoketPanel {
     ]);
   }
 
-  _label(prefix, code) {
-    var text = this.t(prefix + code);
-    return text === prefix + code ? String(code || "") : text;
-  }
-
   _contact(handler) {
     if (!handler) return null;
     var who = [handler.name, handler.department].filter(Boolean).join(", ");
-    var digits = String(handler.phone || "").replace(/[^0-9+]/g, "");
-    var phone = digits.replace(/\D/g, "").length >= 6 ? safeUrl("tel:" + digits) : null;
+    var phone = telUrl(handler.phone);
     var email = handler.email ? safeUrl("mailto:" + handler.email) : null;
     var parts = [who ? h("span", { text: who }) : null,
       phone ? h("a", { href: phone, text: handler.phone }) : handler.phone ? h("span", { text: handler.phone }) : null,

@@ -1,27 +1,28 @@
-/* What Loket's data panels (<loket-dossiers>, <loket-catalog>) share: the access token or loader
-   a page hands over (kept in this closure, never on the element), API calls with the bearer
-   token and one retry with a fresh token after a 401, the panel's own labels (STRINGS, which a
-   site may override), and a frame built once, so its status line (a polite live region) stays in
-   the document and announces every change. Not in the header's bundle: assets.py puts a copy in
-   each panel's chunk, in front of the panel's own code. */
+/* What Loket's data panels (<loket-dossiers>, <loket-catalog>, <loket-associations>) share: the
+   access token or loader a page hands over (kept in this closure, never on the element), API
+   calls (with the bearer token and one retry with a fresh token after a 401, or anonymous), the
+   attributes they have in common (and the names they had before), the panel's own labels
+   (STRINGS, which a site may override), and a frame built once, so its status line (a polite
+   live region) stays in the document and announces every change. Not in the header's bundle:
+   assets.py puts a copy in each panel's chunk, after shared/format.js and before the panel's
+   own code. */
+
+var DEFAULT_PAGE_SIZE = 10;
 
 // What a page handed over (token, token function or loader), per element. Kept here and not on
 // the element, so no attribute, property or DOM dump ever shows the token.
 var sources = new WeakMap();
 
-/** A failure the panel shows: kind "signed-out" (no usable token) or "failed". */
-function problem(kind, status, code) {
+/** A failure the panel shows: kind "signed-out" (no usable token) or "failed", with the HTTP
+    status (0 when unreachable) and the API's error code, field and detail from `body`. */
+function problem(kind, status, body) {
   var error = new Error(kind + (status ? " (" + status + ")" : ""));
   error.kind = kind;
   error.status = status || 0;
-  error.code = code || "";
+  error.code = (body && body.error) || "";
+  error.field = (body && body.field) || "";
+  error.detail = String((body && body.detail) || "");
   return error;
-}
-
-/** Only a web address may become a link from data (no mailto:, tel: or page-relative path). */
-function webUrl(url) {
-  var safe = safeUrl(url);
-  return safe && /^https?:\/\//i.test(safe) ? safe : null;
 }
 
 function tokenOf(source, fresh) {
@@ -34,6 +35,15 @@ function tokenOf(source, fresh) {
 }
 
 class LoketPanel extends LoketElement {
+  /** What the panel does with a person's token: "required" (without one it is signed out),
+      "optional" (without one, or when the API refuses it, it asks anonymously) or "none" (a
+      public panel: it never sends one, whatever the page hands over). */
+  static get signIn() { return "required"; }
+
+  /** Attributes renamed to the panels' common names, as {new: old}: the old name keeps
+      working where the new one is absent. */
+  static get renamed() { return {}; }
+
   constructor() {
     super();
     this._seq = 0;
@@ -42,29 +52,39 @@ class LoketPanel extends LoketElement {
     this._frame = null;
   }
 
+  /** Attribute `name`, else what the page set under its old name (see `renamed`). */
+  _attribute(name) {
+    var old = this.constructor.renamed[name];
+    return this.hasAttribute(name) || !old ? this.getAttribute(name) : this.getAttribute(old);
+  }
+
   get headingLevel() {
     var n = parseInt(this.getAttribute("heading-level"), 10);
     return n >= 2 && n <= 5 ? n : 2;
+  }
+
+  get pageSize() {
+    var n = parseInt(this.getAttribute("page-size"), 10);
+    return n >= 1 && n <= 100 ? n : DEFAULT_PAGE_SIZE;
   }
 
   /** The person's access token, or a function returning it or a Promise of it; called again
       once when the API answers 401. Resolves true when the panel loaded. */
   setAccessToken(tokenOrFunction) {
     sources.set(this, { token: tokenOrFunction, cached: null });
-    this._handedOver();
-    return this.reload();
+    return this._handedOver();
   }
 
   /** Instead of a token: a function(params) returning (a Promise of) one answer shaped as the
       API's (for a site that proxies the API through its server, and for the examples). */
   setLoader(loader) {
     sources.set(this, { loader: loader });
-    this._handedOver();
-    return this.reload();
+    return this._handedOver();
   }
 
-  /** Called when the page hands over a new token or loader. */
-  _handedOver() {}
+  /** The page handed over a new token or loader: load with it (a panel may first forget what
+      the previous one gave). Resolves like reload(). */
+  _handedOver() { return this.reload(); }
 
   _source() { return sources.get(this); }
 
@@ -76,43 +96,55 @@ class LoketPanel extends LoketElement {
     return label(own, lang, key, vars);
   }
 
+  /** The label of a code from a code list (`prefix` + code, e.g. "act.SPRT"), else `name` (the
+      API's own name for it), else the code as sent. */
+  _codeLabel(prefix, code, name) {
+    var text = this.t(prefix + code);
+    return text === prefix + code ? String(name || code || "") : text;
+  }
+
   _set(patch) {
     Object.assign(this._view, patch);
     if (this.isConnected) this.update();
   }
 
   /**
-   * One answer of the API at `path` (`query` already encoded), or from the loader with
-   * `params`. Without a token (none handed over, or the function resolves to nothing) the
-   * request goes out anonymously when `anonymous` is true; otherwise it fails as "signed-out".
-   * The answer carries `anonymousAfter` (the HTTP status) when a token was refused and the
-   * panel fell back to an anonymous request.
+   * One answer of the API at `path` (`query` already encoded, may be empty), or from the
+   * loader with `params`. What happens without a token (none handed over, or the function
+   * resolves to nothing) depends on `signIn`. The answer carries `anonymousAfter` (the HTTP
+   * status) when a token was refused and the panel fell back to an anonymous request. A new
+   * request aborts the one before unless either is made `beside` it (a detail next to a list).
    */
-  _request(path, query, params, anonymous) {
+  _request(path, query, params, beside) {
     var source = this._source() || {};
+    var mode = this.constructor.signIn;
+    var anonymous = mode !== "required";
     if (source.loader) {
       return Promise.resolve().then(function () { return source.loader(params); }).then(function (page) {
-        if (!page) throw problem("signed-out");
+        if (!page) throw problem(anonymous ? "failed" : "signed-out");
         return page;
-      }, function (error) { throw problem(error && error.kind || "failed", error && error.status); });
+      }, function (error) { throw problem(error && error.kind || "failed", error && error.status, error); });
     }
-    if (this._abort) this._abort.abort();
-    var abort = this._abort = new AbortController();
-    var url = (this.store.config.issuer || "") + "/api/v1" + path + "?" + query;
-    var hasToken = "token" in source;
+    var abort = null;
+    if (!beside) {
+      if (this._abort) this._abort.abort();
+      abort = this._abort = new AbortController();
+    }
+    var url = (this.store.config.issuer || "") + "/api/v1" + path + (query ? "?" + query : "");
+    var hasToken = mode !== "none" && "token" in source;
     function get(token) {
       var headers = { Accept: "application/json" };
       if (token) headers.Authorization = "Bearer " + token;
-      return fetch(url, { headers: headers, credentials: "omit", cache: "no-store",
-        referrerPolicy: "no-referrer", signal: abort.signal });
+      var init = { headers: headers, credentials: "omit", referrerPolicy: "no-referrer",
+        signal: abort ? abort.signal : undefined };
+      // What a token may have fetched stays out of the browser's cache; a public panel's
+      // answers follow the API's Cache-Control.
+      if (mode !== "none") init.cache = "no-store";
+      return fetch(url, init);
     }
     function read(response, refused) {
-      if (!response.ok) {
-        return response.json().catch(function () { return {}; }).then(function (body) {
-          throw problem("failed", response.status, body && body.error);
-        });
-      }
-      return response.json().then(function (body) {
+      return response.json().catch(function () { return null; }).then(function (body) {
+        if (!response.ok || !body) throw problem("failed", response.status, body);
         if (refused) body.anonymousAfter = refused;
         return body;
       });

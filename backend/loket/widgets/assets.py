@@ -41,16 +41,20 @@ class Chunk:
     scripts: tuple[str, ...]
 
 
+# What every panel builds on (shared/format.js, shared/panel.*, widgets/README.md), in front of
+# its own files.
+PANEL_STYLES = ("shared/panel.css",)
+PANEL_SCRIPTS = ("shared/format.js", "shared/panel.js")
+
+
+def _panel(name: str) -> Chunk:
+    return Chunk(f"loket-{name}", f"{name}/strings.json", (*PANEL_STYLES, f"{name}/{name}.css"),
+                 (*PANEL_SCRIPTS, f"{name}/{name}.js"))
+
+
 # Panels whose code is fetched only when the page has their element (client.js loads them).
-# Each carries its own copy of what the panels share (shared/panel.*), so the bundle does not.
-CHUNKS = (
-    Chunk("loket-dossiers", "dossiers/strings.json", ("shared/panel.css", "dossiers/dossiers.css"),
-          ("shared/panel.js", "dossiers/dossiers.js")),
-    Chunk("loket-catalog", "catalog/strings.json", ("shared/panel.css", "catalog/catalog.css"),
-          ("shared/panel.js", "catalog/catalog.js")),
-    Chunk("loket-associations", "associations/strings.json", ("associations/associations.css",),
-          ("associations/associations.js",)),
-)
+# Each carries its own copy of what the panels share, so the bundle does not.
+CHUNKS = tuple(_panel(name) for name in ("dossiers", "catalog", "associations"))
 # What a chunk's code sees of the bundle, by the same names as inside it (widgets/README.md).
 CHUNK_NAMES = ("LoketElement", "Store", "define", "h", "safeUrl", "simpleHtml", "addQuery",
                "label", "tr", "pageLang", "sheet")

@@ -4,6 +4,7 @@ and its audit entry committed together or not at all, and each refusal logged on
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -20,6 +21,7 @@ from loket.register.validation import InvalidRecord
 from support.oidc import AN, JAN
 
 API = "/api/v1/associations"
+PAGES = "/mijn-verenigingsloket"
 FCG = "V0001001"  # Jan is its primary representative
 
 
@@ -211,3 +213,66 @@ def test_each_refusal_of_the_api_is_logged_once(app, client, token, who: str, ac
     assert stored(app, vcode)[:2] == (version, events)
     refused = entries(app, last, outcome="refused")
     assert [e.detail["error"] for e in refused] == ([error] if error else [])
+
+
+# ---- the pages' door -------------------------------------------------------------------------
+
+def sign_in(client: FlaskClient, insz: str) -> None:
+    form = client.get("/aanmelden").text
+    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form)
+    assert csrf
+    answer = client.post("/aanmelden", data={"csrf_token": csrf.group(1), "insz": insz,
+                                              "request_id": ""})
+    assert answer.status_code == 303
+
+
+def hidden(page: str, name: str) -> str:
+    found = re.search(rf'name="{name}"[^>]*value="([^"]*)"', page) or \
+        re.search(rf'value="([^"]*)"[^>]*name="{name}"', page)
+    assert found, name
+    return found.group(1)
+
+
+def basics(page: str, version: str, roepnaam_: str) -> dict[str, str]:
+    return {"csrf_token": hidden(page, "csrf_token"), "version": version, "naam": "FC Groenbeek",
+            "roepnaam": roepnaam_, "minimumleeftijd": "0", "maximumleeftijd": "150"}
+
+
+def test_a_page_change_goes_through_the_service_via_self_service(app, client) -> None:
+    sign_in(client, JAN)
+    url = f"{PAGES}/{FCG}/basisgegevens"
+    form = client.get(url).text
+    version, events, last = stored(app)
+    saved = client.post(url, data=basics(form, hidden(form, "version"), "Via de pagina"))
+    assert saved.status_code == 303
+    assert stored(app)[:2] == (version + 1, events + 1)
+    [entry] = entries(app, last, operation="association-change")
+    assert entry.detail == {"event": "BasisgegevensWerdenGewijzigd", "version": version + 1,
+                            "via": "self-service"}
+
+
+def test_a_stale_form_is_shown_again_not_refused(app, client, token) -> None:
+    sign_in(client, JAN)
+    url = f"{PAGES}/{FCG}/basisgegevens"
+    form = client.get(url).text
+    seen = hidden(form, "version")
+    assert api_call(client, "PATCH", FCG, token(JAN, FCG), "*",
+                    {"roepnaam": "Van iemand anders"}).status_code == 200
+    version, events, last = stored(app)
+    again = client.post(url, data=basics(form, seen, "Wat ik typte"))
+    assert again.status_code == 200
+    assert "Iemand anders heeft deze gegevens intussen gewijzigd" in again.text
+    assert 'value="Wat ik typte"' in again.text and hidden(again.text, "version") == str(version)
+    assert stored(app)[:2] == (version, events)
+    assert entries(app, last, outcome="refused") == []
+
+
+def test_a_page_visitor_without_the_capacity_is_refused_and_logged_once(app, client) -> None:
+    sign_in(client, AN)
+    last = stored(app)[2]
+    answer = client.get(f"{PAGES}/{FCG}/basisgegevens")
+    assert answer.status_code == 403 and "Je kunt niet optreden namens V0001001" in answer.text
+    [entry] = entries(app, last, outcome="refused")
+    assert (entry.operation, entry.resource, entry.capacity) == (
+        "association-read", f"association/{FCG}", f"VER:{FCG}")
+    assert entry.detail == {"error": "not_representative"}

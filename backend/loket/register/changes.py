@@ -54,12 +54,13 @@ SYSTEM = Actor("system")
 class StaleVersion(PreconditionFailed):
     """The caller saw an older version of the association than the current one."""
 
-    def __init__(self, current: int) -> None:
+    def __init__(self, current: int, expected: Collection[int] | None = None) -> None:
         super().__init__("precondition_failed",
                          f"Iemand anders heeft deze vereniging intussen gewijzigd (nu versie "
                          f"{current}). Haal de gegevens opnieuw op en probeer nog eens.",
                          headers={"ETag": etag(current)})
         self.current = current
+        self.expected = frozenset(expected or ())  # the versions the caller had seen
 
 
 class RecordConflict(Conflict):
@@ -107,7 +108,7 @@ def begin(session: Session, vcode: str, accepted: Collection[int] | None) -> Ass
 def check_version(assoc: Association, accepted: Collection[int] | None) -> None:
     """:class:`StaleVersion` unless the association's version is one of ``accepted``."""
     if accepted is not None and assoc.version not in accepted:
-        raise StaleVersion(assoc.version)
+        raise StaleVersion(assoc.version, accepted)
 
 
 def reserve_seqs(session: Session, count: int) -> int:

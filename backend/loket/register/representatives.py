@@ -29,17 +29,26 @@ def representative_fields(rep: Representative) -> dict[str, Any]:
             "isPrimair": rep.is_primair, "email": rep.email, "telefoon": rep.telefoon}
 
 
+class NotRepresentative(Forbidden):
+    """The person is not (or no longer) one of the association's representatives."""
+
+    def __init__(self, assoc: Association) -> None:
+        super().__init__("not_representative",
+                         f"Je bent geen vertegenwoordiger van {assoc.vcode}: alleen "
+                         "vertegenwoordigers mogen de gegevens wijzigen.")
+        self.version = assoc.version  # the version the refusal was decided on
+
+
 def representation(session: Session, assoc: Association, person_id: int) -> Representative:
-    """The caller's own representation of ``assoc``, or :class:`Forbidden`."""
+    """The caller's own representation of ``assoc``, or :class:`NotRepresentative`."""
     for rep in assoc.representatives:
         if rep.person_id == person_id:
             return rep
-    raise Forbidden("not_representative",
-                    f"Je bent geen vertegenwoordiger van {assoc.vcode}: alleen "
-                    "vertegenwoordigers mogen de gegevens wijzigen.")
+    raise NotRepresentative(assoc)
 
 
-def _require_primary(by: Representative | None, what: str) -> None:
+def require_primary(by: Representative | None, what: str) -> None:
+    """:class:`Forbidden` (``not_primary``) unless ``by`` is primary (None: the system)."""
     if by is not None and not by.is_primair:
         raise Forbidden("not_primary", f"Alleen een primaire vertegenwoordiger mag {what}.")
 
@@ -50,7 +59,7 @@ def _primaries(assoc: Association) -> list[Representative]:
 
 def add_representative(session: Session, assoc: Association, data: dict[str, Any],
                        actor: Actor, by: Representative | None) -> Representative:
-    _require_primary(by, "vertegenwoordigers toevoegen")
+    require_primary(by, "vertegenwoordigers toevoegen")
     cleaned = checks.check_representative(data, new=True)
     current = list(assoc.representatives)  # loaded before the new one exists (autoflush)
     person = session.scalar(select(Person).where(Person.insz == cleaned["insz"]))
@@ -80,13 +89,13 @@ def update_representative(session: Session, assoc: Association, rep_id: int,
                           by: Representative | None) -> Representative:
     rep = find_item(assoc.representatives, rep_id, "vertegenwoordiger")
     if by is not None and by.id != rep.id:
-        _require_primary(by, "de gegevens van een andere vertegenwoordiger wijzigen")
+        require_primary(by, "de gegevens van een andere vertegenwoordiger wijzigen")
     before = representative_fields(rep)
     current = {"roepnaam": rep.roepnaam, "rol": rep.rol, "isPrimair": rep.is_primair,
                "email": rep.email, "telefoon": rep.telefoon}
     cleaned = checks.check_representative({**current, **data}, new=False)
     if cleaned["is_primair"] != rep.is_primair:
-        _require_primary(by, "bepalen wie primair vertegenwoordiger is")
+        require_primary(by, "bepalen wie primair vertegenwoordiger is")
         if rep.is_primair and len(_primaries(assoc)) == 1:
             raise RecordConflict("last_primary", "isPrimair",
                                  "Dit is de laatste primaire vertegenwoordiger; maak eerst "
@@ -105,7 +114,7 @@ def update_representative(session: Session, assoc: Association, rep_id: int,
 def remove_representative(session: Session, assoc: Association, rep_id: int, actor: Actor,
                           by: Representative | None) -> Representative:
     rep = find_item(assoc.representatives, rep_id, "vertegenwoordiger")
-    _require_primary(by, "vertegenwoordigers verwijderen")
+    require_primary(by, "vertegenwoordigers verwijderen")
     if rep.is_primair and len(_primaries(assoc)) == 1:
         raise RecordConflict("last_primary", None,
                              "De laatste primaire vertegenwoordiger kan niet verwijderd worden; "

@@ -3,21 +3,19 @@ session cookie), and the association they act for, checked against their capacit
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, Response, g, render_template
-from sqlalchemy.orm import Session
 
-from loket import audit, db
+from loket import db
 from loket.errors import Forbidden
 from loket.identifiers import InvalidIdentifier, parse_vcode
-from loket.models import Association, Person, Representative
-from loket.register import changes, representatives
-from loket.register.changes import Actor
-from loket.sso import capacities
+from loket.models import Person
+from loket.register import service
+from loket.register.service import Acting
 
 bp = Blueprint("register", __name__)
+VIA = "self-service"  # how the audit log names changes made on these pages
 
 
 class SignInRequired(Exception):
@@ -42,54 +40,16 @@ def _sign_in_first(_error: SignInRequired) -> Response:
     return response
 
 
-@dataclass
-class Acting:
-    """A signed-in person acting for an association they represent."""
-
-    person: Person
-    session: Session
-    assoc: Association
-    rep: Representative
-
-    @property
-    def actor(self) -> Actor:
-        return Actor(self.person.sub, f"VER:{self.assoc.vcode}", None)
-
-    @property
-    def is_primary(self) -> bool:
-        return self.rep.is_primair
-
-
 def acting_for(vcode: str, *, lock: bool = False) -> Acting:
     """The signed-in person acting for ``vcode``: it must be one of their capacities."""
     person = signed_in()
-    session = db.session()
     try:
         canonical = parse_vcode(vcode)
     except InvalidIdentifier as exc:
         raise Forbidden("not_representative", f"{vcode[:20]!r} is geen vCode.") from exc
-    caps = capacities.for_person(session, person)
-    held = {c.identifier for c in caps if c.code == "VER"}
-    if canonical not in held:
-        audit.record(session, "association-read", f"association/{canonical}", actor=person.sub,
-                     capacity=f"VER:{canonical}", outcome="refused",
-                     detail={"error": "not_representative"})
-        session.commit()
-        raise Forbidden("not_representative",
-                        f"Je kunt niet optreden namens {canonical}: alleen vertegenwoordigers "
-                        "van een vereniging zien en wijzigen haar gegevens hier.")
-    assoc = changes.find(session, canonical, lock=lock)
-    rep = representatives.representation(session, assoc, person.id)
-    g.loket_active = capacities.find(caps, "VER", canonical)
-    return Acting(person, session, assoc, rep)
-
-
-def audit_representatives_read(acting: Acting, why: str) -> None:
-    """One entry per representative whose personal data a page is about to show."""
-    for rep in acting.assoc.representatives:
-        audit.record(acting.session, "read", f"association/{acting.assoc.vcode}/vertegenwoordigers",
-                     actor=acting.person.sub, capacity=f"VER:{acting.assoc.vcode}",
-                     subject=rep.person.sub, reason=why)
+    acting = service.acting_for(db.session(), person, canonical, lock=lock, via=VIA)
+    g.loket_active = acting.capacity
+    return acting
 
 
 def page(template: str, status: int = 200, **context: Any) -> Response:

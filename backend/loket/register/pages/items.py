@@ -11,10 +11,9 @@ from typing import Any
 from flask import Response, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from loket import audit
-from loket.errors import Forbidden, NotFound
-from loket.register import changes, representatives, views
-from loket.register.pages.common import Acting, acting_for, bp, page
+from loket.errors import NotFound
+from loket.register import service, views
+from loket.register.pages.common import acting_for, bp, page
 from loket.register.pages.forms import (
     ConfirmForm,
     ContactForm,
@@ -24,6 +23,7 @@ from loket.register.pages.forms import (
     VersionedForm,
 )
 from loket.register.pages.overview import submit
+from loket.register.service import Acting
 
 
 @dataclass(frozen=True)
@@ -34,28 +34,23 @@ class Kind:
     items: Callable[[Acting], list[Any]]
     new_form: type[VersionedForm]
     edit_form: type[VersionedForm]
-    add: Callable[[Acting, dict[str, Any]], Any]
-    update: Callable[[Acting, int, dict[str, Any]], Any]
-    remove: Callable[[Acting, int], Any]
+    changes: service.Items
     describe: Callable[[Any], str]
     view: Callable[[Any], dict[str, Any]]
     hints: dict[str, str]
     personal: bool = False     # the items are people: reading or changing one is logged
 
     def may_add(self, acting: Acting) -> None:
-        if self.personal and not acting.is_primary:
-            raise Forbidden("not_primary", "Alleen een primaire vertegenwoordiger mag "
-                                           "vertegenwoordigers toevoegen.")
+        if self.personal:
+            acting.require_primary("vertegenwoordigers toevoegen")
 
     def may_remove(self, acting: Acting) -> None:
-        if self.personal and not acting.is_primary:
-            raise Forbidden("not_primary", "Alleen een primaire vertegenwoordiger mag "
-                                           "vertegenwoordigers verwijderen.")
+        if self.personal:
+            acting.require_primary("vertegenwoordigers verwijderen")
 
     def may_edit(self, acting: Acting, item: Any) -> None:
-        if self.personal and not acting.is_primary and item.id != acting.rep.id:
-            raise Forbidden("not_primary", "Alleen een primaire vertegenwoordiger mag de "
-                                           "gegevens van een andere vertegenwoordiger wijzigen.")
+        if self.personal and item.id != acting.rep.id:
+            acting.require_primary("de gegevens van een andere vertegenwoordiger wijzigen")
 
     def subject(self, item: Any) -> str | None:
         return item.person.sub if self.personal and item is not None else None
@@ -68,29 +63,20 @@ def _rep_name(rep: Any) -> str:
 
 CONTACTS = Kind(
     "contactgegevens", "contactgegeven", "het contactgegeven", lambda a: a.assoc.contacts,
-    ContactForm, ContactForm,
-    lambda a, d: changes.add_contact(a.session, a.assoc, d, a.actor),
-    lambda a, i, d: changes.update_contact(a.session, a.assoc, i, d, a.actor),
-    lambda a, i: changes.remove_contact(a.session, a.assoc, i, a.actor),
-    lambda c: f"{c.type}: {c.waarde}", views.contact_view,
+    ContactForm, ContactForm, service.CONTACTS, lambda c: f"{c.type}: {c.waarde}",
+    views.contact_view,
     {"waarde": "Een e-mailadres, een telefoonnummer of een webadres dat begint met https://.",
      "beschrijving": "Bijvoorbeeld 'secretariaat' of 'jeugdwerking'."},
 )
 LOCATIONS = Kind(
     "locaties", "locatie", "de locatie", lambda a: a.assoc.locations, LocationForm, LocationForm,
-    lambda a, d: changes.add_location(a.session, a.assoc, d, a.actor),
-    lambda a, i, d: changes.update_location(a.session, a.assoc, i, d, a.actor),
-    lambda a, i: changes.remove_location(a.session, a.assoc, i, a.actor),
-    lambda loc: f"{loc.type}: {views.address_line(loc)}", views.location_view,
+    service.LOCATIONS, lambda loc: f"{loc.type}: {views.address_line(loc)}", views.location_view,
     {"postcode": "Vier cijfers, bijvoorbeeld 9000.", "naam": "Bijvoorbeeld 'Sporthal De Linde'."},
 )
 REPRESENTATIVES = Kind(
     "vertegenwoordigers", "vertegenwoordiger", "de vertegenwoordiger", lambda a: a.assoc.representatives,
-    NewRepresentativeForm, RepresentativeForm,
-    lambda a, d: representatives.add_representative(a.session, a.assoc, d, a.actor, a.rep),
-    lambda a, i, d: representatives.update_representative(a.session, a.assoc, i, d, a.actor, a.rep),
-    lambda a, i: representatives.remove_representative(a.session, a.assoc, i, a.actor, a.rep),
-    _rep_name, views.representative_view,
+    NewRepresentativeForm, RepresentativeForm, service.REPRESENTATIVES, _rep_name,
+    views.representative_view,
     {"insz": "11 cijfers, bijvoorbeeld 85.07.30-033.28.",
      "voornaam": "Alleen nodig als deze persoon nog niet gekend is in het register.",
      "achternaam": "Alleen nodig als deze persoon nog niet gekend is in het register."},
@@ -120,7 +106,7 @@ def item_new(vcode: str, slug: str) -> BaseResponse:
     kind.may_add(acting)
     form = kind.new_form()
     if form.validate_on_submit():
-        done = submit(acting, form, lambda: kind.add(acting, form.to_api()),
+        done = submit(acting, form, lambda: kind.changes.add(acting, form.to_api()),
                       f"{kind.one} toegevoegd", f"{kind.the.capitalize()} is toegevoegd.",
                       subject_of=kind.subject)
         if done is not None:
@@ -146,7 +132,7 @@ def item_edit(vcode: str, slug: str, item_id: int) -> BaseResponse:
                                     f"{item_id} (meer).")
     kind.may_edit(acting, item)
     if form.validate_on_submit():
-        done = submit(acting, form, lambda: kind.update(acting, item.id, form.to_api()),
+        done = submit(acting, form, lambda: kind.changes.update(acting, item.id, form.to_api()),
                       f"{kind.one} gewijzigd", "De wijziging is bewaard.",
                       subject_of=kind.subject)
         if done is not None:
@@ -170,7 +156,7 @@ def item_remove(vcode: str, slug: str, item_id: int) -> BaseResponse:
     form = ConfirmForm()
     if form.validate_on_submit():
         subject = kind.subject(item)
-        done = submit(acting, form, lambda: kind.remove(acting, item.id),
+        done = submit(acting, form, lambda: kind.changes.remove(acting, item.id),
                       f"{kind.one} verwijderd", f"'{kind.describe(item)}' is verwijderd.",
                       subject_of=lambda _result: subject)
         if done is not None:
@@ -185,10 +171,8 @@ def _form_page(kind: Kind, acting: Acting, form: VersionedForm, item: Any, statu
                new: bool = False, gone: bool = False) -> Response:
     current = kind.view(item) if item is not None and getattr(form, "stale", False) else None
     if kind.personal and item is not None:
-        audit.record(acting.session, "read", f"association/{acting.assoc.vcode}/"
-                     "vertegenwoordigers", actor=acting.person.sub,
-                     capacity=f"VER:{acting.assoc.vcode}", subject=item.person.sub,
-                     reason="vertegenwoordiger opent het formulier van een vertegenwoordiger")
+        service.log_representatives_read(
+            acting, "vertegenwoordiger opent het formulier van een vertegenwoordiger", [item])
         acting.session.commit()
     others = [kind.describe(i) for i in kind.items(acting)] if new and getattr(
         form, "stale", False) else []

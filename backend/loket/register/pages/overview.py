@@ -9,13 +9,14 @@ from flask import Response, flash, redirect, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
-from loket import audit, db
+from loket import db
 from loket.models import AssociationEvent, Client, Person
-from loket.register import changes, search, views
-from loket.register.changes import RecordConflict
-from loket.register.pages.common import Acting, acting_for, audit_representatives_read, bp, page
+from loket.register import changes, search, service, views
+from loket.register.changes import RecordConflict, StaleVersion
+from loket.register.pages.common import acting_for, bp, page
 from loket.register.pages.common import signed_in as signed_in_person
 from loket.register.pages.forms import ActivitiesForm, BasicsForm, VersionedForm
+from loket.register.service import Acting
 from loket.register.validation import InvalidRecord, Problem
 from loket.sso import capacities
 
@@ -38,30 +39,27 @@ EVENT_LABELS = {
 def submit(acting: Acting, form: VersionedForm, change: Callable[[], object], event: str,
            done: str, subject_of: Callable[[object], str | None] | None = None
            ) -> BaseResponse | None:
-    """Apply a submitted form against the version it was filled in for.
+    """Apply a submitted form against the version it was filled in for (see :mod:`service`).
 
     Returns the redirect after a change, or None when the form must be shown again: with
     ``form.stale`` set when someone else changed the association in between (the typed values
     stay in the form; its version becomes the current one), or with the problems at their fields.
     """
     form.stale = False  # type: ignore[attr-defined]
-    if form.submitted_version() != acting.assoc.version:
-        form.stale = True  # type: ignore[attr-defined]
-        form.version.data = str(acting.assoc.version)
-        return None
+    submitted = form.submitted_version()
     try:
-        result = change()
+        service.change(acting, set() if submitted is None else {submitted}, change, event,
+                       subject=subject_of)
+    except StaleVersion as stale:
+        form.stale = True  # type: ignore[attr-defined]
+        form.version.data = str(stale.current)
+        return None
     except InvalidRecord as exc:
         form.show_problems(exc.problems)
         return None
     except RecordConflict as exc:
         form.show_problems([Problem(exc.field or "", exc.detail)])
         return None
-    audit.record(acting.session, "association-change", f"association/{acting.assoc.vcode}",
-                 actor=acting.person.sub, capacity=f"VER:{acting.assoc.vcode}",
-                 subject=subject_of(result) if subject_of and result is not None else None,
-                 detail={"event": event, "version": acting.assoc.version, "via": "self-service"})
-    acting.session.commit()
     flash(done)
     return redirect(url_for("register.overview", vcode=acting.assoc.vcode), 303)
 
@@ -98,7 +96,7 @@ def _history(acting: Acting) -> list[dict[str, str]]:
 @bp.get("/mijn-verenigingsloket/<vcode>")
 def overview(vcode: str) -> Response:
     acting = acting_for(vcode)
-    audit_representatives_read(acting, "vertegenwoordiger bekijkt 'Onze gegevens'")
+    service.log_representatives_read(acting, "vertegenwoordiger bekijkt 'Onze gegevens'")
     history = _history(acting)
     record = views.full_view(acting.assoc, views.names(acting.session))
     acting.session.commit()  # the read is logged before the page leaves

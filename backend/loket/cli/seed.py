@@ -30,9 +30,11 @@ def seed_demo(associations: int, dossiers: int, products: int, as_json: bool) ->
     with dbm.database(app).transaction() as session:
         sites = seed.seed_demo(session, instance, allow_http_anywhere=allow_http)
     if associations:
+        from loket.register import bulk as register_bulk
+
         with dbm.database(app).transaction() as session:
-            seed.bulk_associations(session, associations,
-                                   progress=bootstrap.progress("associations", associations))
+            register_bulk.add(session, associations,
+                              progress=bootstrap.progress("associations", associations))
     if dossiers:
         from loket.dossiers import bulk as dossier_bulk
 

@@ -5,6 +5,7 @@ AVG (GDPR) export and access overview.
 Pure checks live in :mod:`validation`; changes (versioned, each an event) in :mod:`changes`
 and :mod:`representatives`; JSON views in :mod:`views`; search in :mod:`search` over the
 in-memory :mod:`index` and the database's full-text index; postcodes in :mod:`postcodes`; the
-AVG data in :mod:`privacy`; the HTTP layers in ``api_*`` and :mod:`pages`. The ``loket
-reference`` command is in :mod:`loket.cli.reference`.
+AVG data in :mod:`privacy`; the HTTP layers in ``api_*`` and :mod:`pages`; the demo records
+in :mod:`demo` and generated ones in :mod:`bulk`. The ``loket reference`` command is in
+:mod:`loket.cli.reference`.
 """

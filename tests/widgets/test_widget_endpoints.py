@@ -87,9 +87,10 @@ def test_settings_validation_names_every_field() -> None:
 
 def test_client_configure_cli(app, tmp_path, monkeypatch) -> None:
     from loket import cli, db
+    from loket.cli import bootstrap
     from loket.models import Client
 
-    monkeypatch.setattr(cli, "_app", lambda: app)
+    monkeypatch.setattr(bootstrap, "app", lambda: app)
     good = tmp_path / "good.json"
     good.write_text(json.dumps({"alert": {"enabled": True, "message": "Hallo <em>allen</em>"},
                                 "profile": {"loginUrl": "/login"}}))

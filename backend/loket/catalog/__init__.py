@@ -1,2 +1,3 @@
 """Product and service catalog, LPDC-style: validation, storage, search and relevance, the API,
-import/export and the demo catalog."""
+the export records and the demo catalog. ``loket catalog import/export`` is in
+:mod:`loket.cli.catalog`."""

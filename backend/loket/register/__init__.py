@@ -7,5 +7,6 @@ and :mod:`representatives`, made by the pages and the API alike through :mod:`se
 (locked, version-checked, audited, committed); JSON views in :mod:`views`; search in
 :mod:`search` over the in-memory :mod:`index` and the database's full-text index; postcodes in
 :mod:`postcodes`; the AVG data in :mod:`privacy`; the HTTP layers in ``api_*`` and
-:mod:`pages`; the ``loket reference`` command in :mod:`cli`.
+:mod:`pages`; the demo records in :mod:`demo` and generated ones in :mod:`bulk`. The
+``loket reference`` command is in :mod:`loket.cli.reference`.
 """

@@ -10,6 +10,8 @@ from typing import IO, Any
 
 import click
 
+from loket.cli import bootstrap
+
 FORMAT = "loket-catalog"
 VERSION = 1
 MAX_SHOWN = 50
@@ -50,11 +52,10 @@ def import_(file: str, publisher: str | None) -> None:
     from loket import db as dbm
     from loket.catalog import store, validation
     from loket.catalog.areas import AreaTree
-    from loket.cli import _app, _prepare
 
     records = _load(file)
-    app = _app()
-    _prepare(app, upgrade=False)
+    app = bootstrap.app()
+    bootstrap.prepare(app, upgrade=False)
     database = dbm.database(app)
     problems: list[str] = []
     parsed: list[tuple[str, dict[str, Any]]] = []
@@ -124,9 +125,8 @@ def export(file: str | None, publisher: str | None) -> None:
 
     from loket import db as dbm
     from loket.catalog import store
-    from loket.cli import _app
 
-    database = dbm.database(_app())
+    database = dbm.database(bootstrap.app())
     with database.read_sessions() as session:
         query = select(func.count()).select_from(store.CatalogProduct)
         if publisher:

@@ -7,13 +7,15 @@ from pathlib import Path
 
 import click
 
+from loket.cli import bootstrap
+
 
 @click.group("reference")
-def reference() -> None:
+def group() -> None:
     """Reference data: postcodes."""
 
 
-@reference.command("import-postcodes")
+@group.command("import-postcodes")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--replace", is_flag=True,
               help="Remove every postcode loaded before (also the demo ones) first.")
@@ -25,11 +27,10 @@ def import_postcodes(file: Path, replace: bool) -> None:
     """
     from loket import audit
     from loket import db as dbm
-    from loket.cli import _app, _prepare
     from loket.register import postcodes
 
-    app = _app()
-    _prepare(app, upgrade=False)
+    app = bootstrap.app()
+    bootstrap.prepare(app, upgrade=False)
     try:
         text = file.read_text(encoding="utf-8")
     except UnicodeDecodeError:

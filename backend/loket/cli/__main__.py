@@ -1,0 +1,5 @@
+"""``python -m loket.cli``, the same as the ``loket`` command."""
+
+from loket.cli import main
+
+main()

@@ -1,0 +1,152 @@
+"""``loket client …``: relying parties, embedding sites, back offices and government clients."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+
+from loket.cli import bootstrap
+
+
+@click.group("client")
+def group() -> None:
+    """Relying parties, embedding sites, back offices and government clients."""
+
+
+@group.command("add")
+@click.option("--id", "client_id", required=True, help="Client id (also the widget id).")
+@click.option("--name", required=True, help="Name shown to people signing in.")
+@click.option("--redirect-uri", multiple=True, help="Exact redirect URI (repeatable).")
+@click.option("--origin", multiple=True, help="Origin that may embed the widgets (repeatable).")
+@click.option("--post-logout-uri", multiple=True, help="Allowed post_logout_redirect_uri.")
+@click.option("--backchannel-logout-uri", help="Where back-channel logout tokens are POSTed.")
+@click.option("--grant-type", multiple=True,
+              type=click.Choice(["authorization_code", "client_credentials"]),
+              help="Grant types (default: authorization_code).")
+@click.option("--scope", multiple=True, help="Scopes the client may ask for (repeatable).")
+@click.option("--public", is_flag=True, help="No secret (PKCE required), e.g. a mobile app.")
+@click.option("--theme", default="base", show_default=True, help="Theme of its widgets.")
+@click.option("--json", "as_json", is_flag=True,
+              help='Print {"client_id", "client_secret"} as JSON.')
+def add(client_id: str, name: str, redirect_uri: tuple[str, ...], origin: tuple[str, ...],
+        post_logout_uri: tuple[str, ...], backchannel_logout_uri: str | None,
+        grant_type: tuple[str, ...], scope: tuple[str, ...], public: bool, theme: str,
+        as_json: bool) -> None:
+    """Register a client and print its secret (shown once)."""
+    from loket import audit, clients
+    from loket import db as dbm
+
+    app = bootstrap.app()
+    bootstrap.prepare(app, upgrade=False)
+    reg = clients.Registration(
+        id=client_id, name=name, redirect_uris=list(redirect_uri), origins=list(origin),
+        post_logout_uris=list(post_logout_uri), backchannel_logout_uri=backchannel_logout_uri,
+        grant_types=list(grant_type), scopes=list(scope), public=public, theme=theme,
+    )
+    try:
+        with dbm.database(app).transaction() as session:
+            added, secret = clients.add(
+                session, reg, allow_http_anywhere=app.config["ENV"] == "development"
+            )
+            audit.record(session, "client-add", f"client/{added.id}", actor="cli",
+                         detail={"grant_types": added.grant_types, "scopes": added.scopes})
+    except clients.ClientError as exc:
+        bootstrap.fail(str(exc))
+    if as_json:
+        click.echo(json.dumps({"client_id": added.id, "client_secret": secret}))
+        return
+    click.echo(f"Registered client {added.id!r} ({added.name}).")
+    click.echo(f"  grant types: {', '.join(added.grant_types)}")
+    click.echo(f"  scopes:      {' '.join(added.scopes)}")
+    if secret:
+        click.echo(f"  secret:      {secret}")
+        click.echo("Store the secret now: it is not shown again.")
+    else:
+        click.echo("  public client: no secret; it must use PKCE.")
+
+
+@group.command("list")
+def list_() -> None:
+    """List registered clients."""
+    from loket import clients
+    from loket import db as dbm
+
+    with dbm.database(bootstrap.app()).transaction() as session:
+        for c in clients.all_clients(session):
+            click.echo(f"{c.id:<20} {c.name:<30} {','.join(c.grant_types)}  "
+                       f"{' '.join(c.redirect_uris)}")
+
+
+@group.command("remove")
+@click.argument("client_id")
+def remove(client_id: str) -> None:
+    """Remove a client; its tokens stop working."""
+    from loket import audit, clients
+    from loket import db as dbm
+
+    with dbm.database(bootstrap.app()).transaction() as session:
+        found = clients.get(session, client_id)
+        if found is None:
+            bootstrap.fail(f"no client with id {client_id!r} (see `loket client list`).")
+        session.delete(found)
+        audit.record(session, "client-remove", f"client/{client_id}", actor="cli")
+    click.echo(f"Removed client {client_id!r}.")
+
+
+@group.command("configure")
+@click.argument("client_id")
+@click.option("--settings", "settings_file", type=click.File("r", encoding="utf-8"),
+              help="JSON file with the site's widget settings (see docs/embedding.md); - for stdin.")
+@click.option("--theme", help="Theme of its widgets (a folder under themes/).")
+@click.option("--show", is_flag=True, help="Print the stored settings as JSON.")
+def configure(client_id: str, settings_file: Any, theme: str | None, show: bool) -> None:
+    """Set a site's widget settings (branding, links, footer, alert, contact) and theme."""
+    from loket import audit, clients
+    from loket import db as dbm
+    from loket.themes import ThemeError, ThemeRegistry
+    from loket.widgets.settings import SettingsError, validate
+
+    app = bootstrap.app()
+    bootstrap.prepare(app, upgrade=False)
+    new_settings = None
+    if settings_file is not None:
+        try:
+            raw = json.load(settings_file)
+        except json.JSONDecodeError as exc:
+            bootstrap.fail(f"{settings_file.name}: not valid JSON (line {exc.lineno}: {exc.msg}).")
+        try:
+            new_settings = validate(raw)
+        except SettingsError as exc:
+            click.echo(f"{settings_file.name}: {len(exc.problems)} problem(s); nothing was changed:",
+                       err=True)
+            for problem in exc.problems:
+                click.echo(f"  {problem}", err=True)
+            sys.exit(1)
+    if theme is not None:
+        try:
+            ThemeRegistry(app.config.get("THEMES_PATH") or None).get(theme)
+        except ThemeError as exc:
+            bootstrap.fail(f"--theme: {exc.problems[0]}")
+    with dbm.database(app).transaction() as session:
+        found = clients.get(session, client_id)
+        if found is None:
+            bootstrap.fail(f"no client with id {client_id!r} (see `loket client list`).")
+        if new_settings is not None:
+            found.settings = new_settings
+        if theme is not None:
+            found.theme = theme
+        if new_settings is not None or theme is not None:
+            audit.record(session, "client-configure", f"client/{client_id}", actor="cli",
+                         detail={"settings": sorted(new_settings or {}), "theme": theme})
+        stored = dict(found.settings or {})
+        current_theme = found.theme
+    if show:
+        click.echo(json.dumps(stored, indent=2, ensure_ascii=False))
+    elif new_settings is not None or theme is not None:
+        click.echo(f"Configured {client_id!r}: theme {current_theme}, settings "
+                   f"{', '.join(sorted(stored)) or '(none)'}. Sites see it within 5 minutes.")
+    else:
+        click.echo("Nothing to do: give --settings FILE, --theme NAME or --show.")

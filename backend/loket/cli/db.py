@@ -1,0 +1,47 @@
+"""``loket db …``: the database schema and housekeeping."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from loket.cli import bootstrap
+
+
+@click.group("db")
+def group() -> None:
+    """Database schema."""
+
+
+@group.command("upgrade")
+def upgrade() -> None:
+    """Apply every pending migration and sync the shipped code lists."""
+    app = bootstrap.app()
+    bootstrap.prepare(app, upgrade=True)
+    click.echo("Database is up to date.")
+
+
+@group.command("prune")
+def prune() -> None:
+    """Delete expired authorization requests, and codes, tokens and sessions a day past expiry."""
+    from loket import db as dbm
+
+    app = bootstrap.app()
+    with dbm.database(app).transaction() as session:
+        removed = app.extensions["loket.provider"].prune(session)
+    click.echo("Removed " + ", ".join(f"{n} {what}" for what, n in removed.items()) + ".")
+
+
+@group.command("current")
+def current() -> None:
+    """Show the schema revision of the database and whether it is the newest."""
+    from loket import db as dbm
+    from loket import migrate
+
+    database = dbm.database(bootstrap.app())
+    have, want = migrate.current(database.engine), migrate.heads(database.url)
+    click.echo(f"database: {', '.join(sorted(have)) or '(empty)'}")
+    click.echo(f"newest:   {', '.join(sorted(want))}")
+    if have != want:
+        sys.exit(1)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 from typing import Any, TypeVar
 
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
@@ -51,63 +50,74 @@ class Caller:
         return self.person.sub if self.person else self.client_id
 
 
-def json_body(what: str) -> Any:
+def json_body() -> Any:
     """The request's JSON, or a clear 400/415 (also for bodies nested too deep to parse)."""
     if not request.is_json:
-        raise LoketError("unsupported_media_type",
-                         f"Send {what} as JSON (Content-Type: application/json).", 415)
+        raise LoketError("unsupported_media_type", {
+            "nl": "Stuur de body als JSON (Content-Type: application/json).",
+            "fr": "Envoyez le corps en JSON (Content-Type: application/json).",
+            "de": "Senden Sie den Body als JSON (Content-Type: application/json).",
+            "en": "Send the body as JSON (Content-Type: application/json).",
+        }, 415)
     try:
         body = request.get_json(silent=True)
     except RecursionError:
         body = None
     if body is None:
-        raise BadRequest("invalid_json", "The request body is not valid JSON.")
+        raise BadRequest("invalid_json", {
+            "nl": "De body is geen geldige JSON.", "fr": "Le corps n'est pas du JSON valide.",
+            "de": "Der Body ist kein gültiges JSON.", "en": "The request body is not valid JSON.",
+        })
     return body
-
-
-def _unauthorized(detail: str, error: str = "invalid_token") -> LoketError:
-    return Unauthorized(error, detail, headers={
-        "WWW-Authenticate": f'Bearer realm="loket", error="{error}"',
-    })
 
 
 def caller(scope: str, *, person: bool | None = None) -> Caller:
     """The caller of this request, holding ``scope``; ``person`` requires (or forbids) a user."""
     token = bearer_token()
     if token is None:
-        raise Unauthorized("invalid_token", "Send an access token: Authorization: Bearer <token>.",
-                           headers={"WWW-Authenticate": 'Bearer realm="loket"'})
+        raise Unauthorized("invalid_token", {
+            "nl": "Stuur een access token mee: Authorization: Bearer <token>.",
+            "fr": "Envoyez un jeton d'accès : Authorization: Bearer <token>.",
+            "de": "Senden Sie ein Zugriffstoken mit: Authorization: Bearer <token>.",
+            "en": "Send an access token: Authorization: Bearer <token>.",
+        }, headers={"WWW-Authenticate": 'Bearer realm="loket"'})
     session = db.session()
     found = current_app.extensions["loket.provider"].access_token_and_person(session, token)
     if found is None:
-        raise _unauthorized("The access token is unknown, expired or revoked.")
+        raise Unauthorized("invalid_token", {
+            "nl": "Het access token is onbekend, verlopen of ingetrokken.",
+            "fr": "Le jeton d'accès est inconnu, expiré ou révoqué.",
+            "de": "Das Zugriffstoken ist unbekannt, abgelaufen oder widerrufen.",
+            "en": "The access token is unknown, expired or revoked.",
+        }, headers={"WWW-Authenticate": 'Bearer realm="loket", error="invalid_token"'})
     row, who = found
     scopes = frozenset(row.scope.split())
     if scope not in scopes:
-        raise Forbidden("insufficient_scope", f"This token lacks the scope {scope!r}.", headers={
+        raise Forbidden("insufficient_scope", {
+            "nl": f"Dit token mist de scope {scope!r}.",
+            "fr": f"Ce jeton n'a pas le scope {scope!r}.",
+            "de": f"Diesem Token fehlt der Scope {scope!r}.",
+            "en": f"This token lacks the scope {scope!r}.",
+        }, headers={
             "WWW-Authenticate": f'Bearer realm="loket", error="insufficient_scope", scope="{scope}"',
         })
     if person is True and who is None:
-        raise Forbidden("person_required", "This call needs a person's token, not a client's.")
+        raise Forbidden("person_required", {
+            "nl": "Deze vraag heeft het token van een persoon nodig, niet dat van een client.",
+            "fr": "Cet appel demande le jeton d'une personne, pas celui d'un client.",
+            "de": "Dieser Aufruf braucht das Token einer Person, nicht das eines Clients.",
+            "en": "This call needs a person's token, not a client's.",
+        })
     if person is False and who is not None:
-        raise Forbidden("client_required", "This call needs a client-credentials token.")
+        raise Forbidden("client_required", {
+            "nl": "Deze vraag heeft een client-credentials-token nodig.",
+            "fr": "Cet appel demande un jeton client credentials.",
+            "de": "Dieser Aufruf braucht ein Client-Credentials-Token.",
+            "en": "This call needs a client-credentials token.",
+        })
     found = Caller(row.client_id, scopes, who, row.capacity, row)
     g.caller = found
     return found
-
-
-def requires(scope: str, *, person: bool | None = None) -> Callable[[F], F]:
-    """Decorator: the view runs only for a caller holding ``scope`` (see :func:`caller`)."""
-
-    def wrap(view: F) -> F:
-        @wraps(view)
-        def inner(*args: Any, **kwargs: Any) -> Any:
-            caller(scope, person=person)
-            return view(*args, **kwargs)
-
-        return inner  # type: ignore[return-value]
-
-    return wrap
 
 
 # ---- CORS for the sites that embed our widgets ----------------------------------------------

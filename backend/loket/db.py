@@ -11,6 +11,7 @@ waking from SQLite's back-off sleeps. PostgreSQL needs none of this.
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import threading
 import time
@@ -19,12 +20,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, g, has_app_context
+from flask import Flask, Response, current_app, g, has_app_context, request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from loket.errors import ServiceUnavailable, database_busy
+from loket import http_errors
+from loket.errors import ServiceUnavailable, database_busy, write_conflict
+
+log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
 
@@ -181,6 +186,25 @@ class Database:
 def init_app(app: Flask) -> None:
     app.extensions["loket.db"] = Database(app.config["DATABASE_URL"])
     app.teardown_appcontext(_close_sessions)
+    app.register_error_handler(IntegrityError, _write_conflict)
+    app.register_error_handler(OperationalError, _database_busy)
+
+
+def _write_conflict(_error: IntegrityError) -> Response:
+    """Two writers created the same thing at once: the database kept the first."""
+    session().rollback()
+    log.info("write conflict on %s %s", request.method, request.path)
+    return http_errors.render(write_conflict())
+
+
+def _database_busy(error: OperationalError) -> Response:
+    """SQLite's write lock stayed taken past the busy timeout (by a program outside Loket, or a
+    long transaction): nothing was written; the caller may simply try again."""
+    if "database is locked" not in str(error.orig):
+        return http_errors.unexpected(error)
+    session().rollback()
+    log.warning("database busy on %s %s", request.method, request.path)
+    return http_errors.render(database_busy())
 
 
 def database(app: Flask | None = None) -> Database:

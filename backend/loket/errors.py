@@ -1,15 +1,33 @@
-"""Named failures, turned into a JSON error or an error page in one place."""
+"""Named failures: each carries its error code, HTTP status, headers and text, and says in
+:meth:`LoketError.to_dict` what its JSON answer holds. No Flask here: :mod:`loket.http_errors`
+turns any of them into a response, in one place.
+
+The language rule, the same for every API and page: ``error`` is a stable code for programs
+and never changes; ``detail`` is a sentence for a person, in the caller's language (an API's
+``Accept-Language``: nl, fr, de or en; a page's own language) where the message has it, else
+Dutch, else English. A message is one text or a mapping of language to text (:data:`Text`).
+OAuth's ``error_description`` stays English ASCII, as RFC 6749 §5.2 asks.
+"""
 
 from __future__ import annotations
 
-import logging
+from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, Response, jsonify, render_template, request
-from sqlalchemy.exc import IntegrityError, OperationalError
-from werkzeug.exceptions import HTTPException
+LANGUAGES = ("nl", "fr", "de", "en")
+DEFAULT_LANGUAGE = "nl"
 
-log = logging.getLogger(__name__)
+Text = str | Mapping[str, str]  # one text, or the same text per language
+
+
+def in_language(text: Text, lang: str = DEFAULT_LANGUAGE) -> str:
+    """``text`` in ``lang``; else in Dutch, else in English, else in whatever language it has."""
+    if isinstance(text, str):
+        return text
+    for choice in (lang, DEFAULT_LANGUAGE, "en"):
+        if choice in text:
+            return text[choice]
+    return next(iter(text.values()), "")
 
 
 class LoketError(Exception):
@@ -18,18 +36,27 @@ class LoketError(Exception):
     status = 400
     code = "invalid_request"
 
-    def __init__(self, code: str | None = None, detail: str = "", status: int | None = None,
+    def __init__(self, code: str | None = None, detail: Text = "", status: int | None = None,
                  headers: dict[str, str] | None = None) -> None:
-        super().__init__(detail or code or self.code)
+        self.text = detail
+        super().__init__(self.detail or code or self.code)
         if code:
             self.code = code
         if status:
             self.status = status
-        self.detail = detail
         self.headers = headers or {}
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"error": self.code, "detail": self.detail}
+    @property
+    def detail(self) -> str:
+        """The message in Dutch (or the one language it has)."""
+        return in_language(self.text)
+
+    def detail_in(self, lang: str) -> str:
+        return in_language(self.text, lang)
+
+    def to_dict(self, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+        """The JSON answer: ``{"error": code, "detail": text}`` (subclasses add fields)."""
+        return {"error": self.code, "detail": self.detail_in(lang)}
 
 
 class BadRequest(LoketError):
@@ -61,6 +88,11 @@ class PreconditionFailed(LoketError):
     code = "precondition_failed"
 
 
+class PreconditionRequired(LoketError):
+    status = 428
+    code = "precondition_required"
+
+
 class ServiceUnavailable(LoketError):
     status = 503
     code = "unavailable"
@@ -68,95 +100,28 @@ class ServiceUnavailable(LoketError):
 
 def database_busy() -> ServiceUnavailable:
     """The answer when a write could not get at the database in time (SQLite's one writer)."""
-    return ServiceUnavailable("busy", "De databank is even bezet; probeer het over enkele "
-                              "seconden opnieuw. (The database is busy; try again in a few "
-                              "seconds.)", headers={"Retry-After": "5"})
+    return ServiceUnavailable("busy", {
+        "nl": "De databank is even bezet; probeer het over enkele seconden opnieuw.",
+        "fr": "La base de données est occupée; réessayez dans quelques secondes.",
+        "de": "Die Datenbank ist gerade belegt; versuchen Sie es in einigen Sekunden erneut.",
+        "en": "The database is busy; try again in a few seconds.",
+    }, headers={"Retry-After": "5"})
 
 
-# Machine endpoints: always JSON, whatever the Accept header says.
-JSON_PATHS = ("/api/", "/oidc/token", "/oidc/userinfo", "/oidc/jwks.json", "/.well-known/",
-              "/widgets/v1/profile", "/readyz", "/healthz")
+def write_conflict() -> Conflict:
+    """Two writers created the same thing at once; the database kept the first."""
+    return Conflict("conflict", {
+        "nl": "Een andere schrijfactie op hetzelfde kwam net eerst; stuur het opnieuw.",
+        "fr": "Une autre écriture sur la même ressource est arrivée juste avant; renvoyez-la.",
+        "de": "Ein anderer Schreibvorgang auf dieselbe Ressource kam zuvor; senden Sie erneut.",
+        "en": "Another write to the same resource came first; send it again.",
+    })
 
 
-def wants_json() -> bool:
-    """API and protocol endpoints answer JSON; pages people open answer HTML."""
-    if request.blueprint == "api" or request.path.startswith(JSON_PATHS):
-        return True
-    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json"
-
-
-def render_error(status: int, code: str, detail: str,
-                 headers: dict[str, str] | None = None) -> Response:
-    if wants_json():
-        response = jsonify({"error": code, "detail": detail})
-    else:
-        response = Response(
-            render_template("error.html", status=status, code=code, detail=detail),
-            mimetype="text/html",
-        )
-    response.status_code = status
-    response.headers["Cache-Control"] = "no-store"
-    for key, value in (headers or {}).items():
-        response.headers[key] = value
-    return response
-
-
-_HTTP_MESSAGES = {
-    400: "Het verzoek is onvolledig of ongeldig.",
-    404: "Deze pagina bestaat niet.",
-    405: "Deze methode is hier niet toegestaan.",
-    413: "Het verzoek is te groot.",
-    414: "Het adres is te lang.",
-    431: "De verzoekhoofding is te groot.",
-}
-
-
-def init_app(app: Flask) -> None:
-    @app.errorhandler(LoketError)
-    def _loket_error(error: LoketError) -> Response:
-        return render_error(error.status, error.code, error.detail, error.headers)
-
-    @app.errorhandler(HTTPException)
-    def _http_error(error: HTTPException) -> Response:
-        status = error.code or 500
-        code = (error.name or "error").lower().replace(" ", "_")
-        if status == 400 and "CSRF" in str(getattr(error, "description", "")):
-            return render_error(400, "csrf_failed",
-                                "Het formulier is verlopen of ongeldig. Laad de pagina opnieuw "
-                                "en probeer nog eens.")
-        detail = _HTTP_MESSAGES.get(status, error.description or "")
-        response = render_error(status, code, detail)
-        if status == 405 and hasattr(error, "valid_methods") and error.valid_methods:
-            response.headers["Allow"] = ", ".join(error.valid_methods)
-        return response
-
-    @app.errorhandler(IntegrityError)
-    def _integrity(error: IntegrityError) -> Response:
-        # Two writers created the same thing at once: the database kept the first.
-        from loket import db
-
-        db.session().rollback()
-        log.info("write conflict on %s %s", request.method, request.path)
-        return render_error(409, "conflict", "Een andere schrijfactie op hetzelfde kwam net "
-                            "eerst; stuur het opnieuw. (Another write to the same resource came "
-                            "first; send it again.)")
-
-    @app.errorhandler(OperationalError)
-    def _operational(error: OperationalError) -> Response:
-        if "database is locked" not in str(error.orig):
-            return _unexpected(error)
-        # SQLite's write lock stayed taken past the busy timeout (by a program outside Loket,
-        # or a long transaction): nothing was written; the caller may simply try again.
-        from loket import db
-
-        db.session().rollback()
-        log.warning("database busy on %s %s", request.method, request.path)
-        busy = database_busy()
-        return render_error(busy.status, busy.code, busy.detail, busy.headers)
-
-    @app.errorhandler(Exception)
-    def _unexpected(error: Exception) -> Response:
-        log.exception("unhandled error on %s %s", request.method, request.path)
-        return render_error(500, "server_error",
-                            "Er ging iets mis aan onze kant. Probeer het later opnieuw.")
+def server_error() -> LoketError:
+    return LoketError("server_error", {
+        "nl": "Er ging iets mis aan onze kant. Probeer het later opnieuw.",
+        "fr": "Un problème est survenu de notre côté. Réessayez plus tard.",
+        "de": "Bei uns ist etwas schiefgegangen. Versuchen Sie es später erneut.",
+        "en": "Something went wrong on our side. Try again later.",
+    }, 500)

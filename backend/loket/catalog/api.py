@@ -7,11 +7,11 @@ from typing import Any
 
 from flask import Response, current_app, jsonify, request, url_for
 
-from loket import api, audit, db, ratelimit
+from loket import api, audit, db, preconditions, ratelimit
 from loket.catalog import codes, openapi, relevance, search, store, validation
 from loket.catalog.areas import AreaCache, AreaTree
-from loket.errors import BadRequest, Forbidden, NotFound, PreconditionFailed
-from loket.models import CatalogProduct
+from loket.errors import BadRequest, Forbidden, NotFound
+from loket.preconditions import etag
 
 MAX_VALUES = 20
 MAX_OFFSET = 10_000
@@ -135,7 +135,7 @@ def get_product(product_id: str) -> Response:
         _audit_read(caller, "catalog-read", f"catalog/product/{product_id}", {})
     reader.rollback()
     response = jsonify(body)
-    response.headers["ETag"] = f'W/"{product.version}"'
+    response.headers["ETag"] = etag(product.version)
     return response
 
 
@@ -149,7 +149,7 @@ def _audit_read(caller: api.Caller, operation: str, resource: str, detail: dict[
 
 
 def _body() -> dict[str, Any]:
-    body = api.json_body("the product")
+    body = api.json_body()
     if not isinstance(body, dict):
         raise BadRequest("invalid_request", "The body must be a JSON object (one product).")
     return body
@@ -165,34 +165,17 @@ def _refuse_other_owner(caller: api.Caller, exc: store.NotOwner, operation: str)
                      "you may change only your own products.")
 
 
-def _check_if_match(product: CatalogProduct | None) -> None:
-    wanted = request.headers.get("If-Match")
-    if wanted is None or wanted.strip() == "*" and product is not None:
-        return
-    current = f'W/"{product.version}"' if product is not None else None
-    tags = {t.strip() for t in wanted.split(",")}
-    if current is None or not ({current, current.removeprefix("W/")} & tags):
-        raise PreconditionFailed("precondition_failed",
-                                 "The product changed since you read it (If-Match); read it again.")
-
-
 @api.bp.put("/catalog/products/<product_id>")
 def put_product(product_id: str) -> Response:
     caller = api.caller("catalog:write", person=False)
     session = db.session()
-    try:
-        data = validation.parse_product(_body(), set(AreaTree.load(session).areas),
-                                        product_id=product_id)
-    except validation.InvalidProduct as exc:
-        response = jsonify({"error": "invalid_product", "detail": str(exc),
-                            "errors": [e.to_dict() for e in exc.errors]})
-        response.status_code = 400
-        return response
+    data = validation.parse_product(_body(), set(AreaTree.load(session).areas),
+                                    product_id=product_id)
     existing = store.find(session, product_id, for_update=True)
     if existing is not None and existing.publisher != caller.client_id:
         raise _refuse_other_owner(caller, store.NotOwner(product_id, existing.publisher),
                                   "catalog-put")
-    _check_if_match(existing)
+    preconditions.check(request.headers.get("If-Match"), existing.version if existing else None)
     outcome = store.upsert(session, caller.client_id, data, db.now())
     if outcome.result != store.UNCHANGED:
         audit.record(session, "catalog-put", f"catalog/product/{product_id}", actor=caller.actor,
@@ -201,7 +184,7 @@ def put_product(product_id: str) -> Response:
     session.commit()
     response = jsonify({**store.to_json(outcome.product), "result": outcome.result})
     response.status_code = 201 if outcome.result == store.CREATED else 200
-    response.headers["ETag"] = f'W/"{outcome.product.version}"'
+    response.headers["ETag"] = etag(outcome.product.version)
     if outcome.result == store.CREATED:
         response.headers["Location"] = url_for("api.get_product", product_id=product_id)
     return response
@@ -218,7 +201,7 @@ def delete_product(product_id: str) -> Response:
     if existing.publisher != caller.client_id:
         raise _refuse_other_owner(caller, store.NotOwner(product_id, existing.publisher),
                                   "catalog-delete")
-    _check_if_match(existing)
+    preconditions.check(request.headers.get("If-Match"), existing.version if existing else None)
     store.remove(session, caller.client_id, product_id)
     audit.record(session, "catalog-delete", f"catalog/product/{product_id}", actor=caller.actor,
                  client_id=caller.client_id)

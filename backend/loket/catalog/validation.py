@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from loket.catalog import codes
+from loket.errors import DEFAULT_LANGUAGE, BadRequest
 
 PRODUCT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 PUBLISHER_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
@@ -46,12 +47,17 @@ class FieldError:
         return {"field": self.field, "detail": self.detail}
 
 
-class InvalidProduct(ValueError):
+class InvalidProduct(BadRequest):
     """A record that cannot be accepted; ``errors`` name each field and what is wrong."""
 
+    code = "invalid_product"
+
     def __init__(self, errors: list[FieldError]) -> None:
-        super().__init__("; ".join(f"{e.field}: {e.detail}" for e in errors))
+        super().__init__(None, "; ".join(f"{e.field}: {e.detail}" for e in errors))
         self.errors = errors
+
+    def to_dict(self, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+        return {**super().to_dict(lang), "errors": [e.to_dict() for e in self.errors]}
 
 
 class _Checker:

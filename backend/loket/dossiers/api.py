@@ -46,25 +46,17 @@ class FieldError(BadRequest):
         self.field = problem.field
         self.index = problem.index
 
-    def to_dict(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"error": self.code, "detail": self.detail, "field": self.field}
+    def to_dict(self, lang: str = "nl") -> dict[str, Any]:
+        body: dict[str, Any] = {**super().to_dict(lang), "field": self.field}
         if self.index is not None:
             body["index"] = self.index
         return body
 
 
-@api.bp.errorhandler(FieldError)
-def _field_error(error: FieldError) -> Response:
-    response = jsonify(error.to_dict())
-    response.status_code = error.status
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 # ---- helpers ----------------------------------------------------------------------------------
 
 def _json_body() -> Any:
-    return api.json_body("the dossier")
+    return api.json_body()
 
 
 def _resource(source: str, number: str | None = None) -> str:

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from flask import Response, current_app, jsonify, request, url_for
 
 from loket import api, db, ratelimit
+from loket.preconditions import etag
 from loket.register import changes, search, views
 from loket.register.index import SearchIndex
 from loket.register.validation import ASSOCIATION_TYPES
@@ -92,7 +93,7 @@ def association_detail(vcode: str) -> Response:
     assoc = changes.find(session, vcode)
     if if_none_match(assoc.version):
         response = Response(status=304)
-        response.headers["ETag"] = views.etag(assoc.version)
+        response.headers["ETag"] = etag(assoc.version)
     else:
         response = with_etag(views.public_view(assoc, views.names(session)), assoc.version)
     # Stored but checked every time: a representative who just changed it sees the change.

@@ -19,7 +19,7 @@ from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
 from loket import db
-from loket.errors import Conflict, NotFound, PreconditionFailed
+from loket.errors import DEFAULT_LANGUAGE, Conflict, NotFound, PreconditionFailed
 from loket.identifiers import InvalidIdentifier, format_vcode, parse_vcode
 from loket.models import (
     Association,
@@ -32,9 +32,9 @@ from loket.models import (
     RegisterHead,
     Werkingsgebied,
 )
+from loket.preconditions import etag
 from loket.register import validation as checks
 from loket.register.validation import InvalidRecord
-from loket.register.views import etag
 
 FIRST_VCODE = 1001
 
@@ -69,6 +69,9 @@ class RecordConflict(Conflict):
     def __init__(self, code: str, field: str | None, detail: str) -> None:
         super().__init__(code, detail)
         self.field = field
+
+    def to_dict(self, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+        return {**super().to_dict(lang), "field": self.field}
 
 
 def today() -> date:

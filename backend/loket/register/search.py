@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
-from loket.errors import BadRequest
+from loket.errors import DEFAULT_LANGUAGE, BadRequest
 from loket.register import postcodes
 from loket.register.index import SearchIndex, Snapshot, positions
 from loket.register.views import Names
@@ -44,6 +44,9 @@ class SearchError(BadRequest):
     def __init__(self, code: str, field: str, detail: str) -> None:
         super().__init__(code, detail)
         self.field = field
+
+    def to_dict(self, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+        return {**super().to_dict(lang), "field": self.field}
 
 
 def normalise(value: str) -> str:

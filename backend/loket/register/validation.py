@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
+from loket.errors import DEFAULT_LANGUAGE, BadRequest
 from loket.identifiers import InvalidIdentifier, parse_insz, parse_kbo
 
 CONTACT_TYPES = ("E-mail", "Website", "SocialMedia", "Telefoon")
@@ -46,12 +47,20 @@ class Problem:
     message: str
 
 
-class InvalidRecord(ValueError):
-    """One or more values that cannot be accepted; nothing was changed."""
+class InvalidRecord(BadRequest):
+    """One or more values that cannot be accepted; nothing was changed. The API answers the
+    first in ``detail`` and ``field`` and all of them in ``problems``."""
+
+    code = "invalid_field"
 
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems = list(problems)
-        super().__init__("; ".join(f"{p.field}: {p.message}" for p in self.problems))
+        first = self.problems[0]
+        super().__init__(None, f"{first.field}: {first.message}")
+
+    def to_dict(self, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+        return {**super().to_dict(lang), "field": self.first.field,
+                "problems": [{"field": p.field, "detail": p.message} for p in self.problems]}
 
     @classmethod
     def one(cls, field: str, message: str) -> InvalidRecord:

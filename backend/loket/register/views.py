@@ -76,11 +76,6 @@ def names(session: Session) -> Names:
     return cache.get(session)  # type: ignore[no-any-return]
 
 
-def etag(version: int) -> str:
-    """The weak entity tag of an association version (``W/"7"``)."""
-    return f'W/"{version}"'
-
-
 def contact_view(item: Contactgegeven) -> dict[str, Any]:
     return {"id": item.id, "type": item.type, "waarde": item.waarde,
             "beschrijving": item.beschrijving, "isPrimair": item.is_primair}

@@ -12,7 +12,7 @@ from loket.errors import LoketError
 from loket.models import Client
 from loket.sso import backchannel, capacities, clientauth, decisions, signin
 from loket.sso.forms import LogoutForm
-from loket.sso.protocol import InvalidClient, OAuthError, parse_scope
+from loket.sso.protocol import BearerError, OAuthError, parse_scope
 from loket.sso.web import (
     bearer_token,
     bp,
@@ -68,13 +68,9 @@ def token() -> ResponseReturnValue:
             ]
             issued = provider().client_credentials(session, client, scopes)
         session.commit()
-    except OAuthError as exc:
-        session.rollback()
-        response = jsonify({"error": exc.error, "error_description": exc.description})
-        response.status_code = exc.status
-        if isinstance(exc, InvalidClient) and exc.basic:
-            response.headers["WWW-Authenticate"] = 'Basic realm="loket"'
-        return no_store(response)
+    except OAuthError:
+        session.rollback()  # a refused code may have revoked tokens; that part is committed
+        raise
     body: dict[str, Any] = {
         "access_token": issued.access_token,
         "token_type": "Bearer",
@@ -88,15 +84,6 @@ def token() -> ResponseReturnValue:
 
 # ---- userinfo --------------------------------------------------------------------------
 
-def bearer_error(error: str, description: str, status: int = 401) -> ResponseReturnValue:
-    response = jsonify({"error": error, "error_description": description})
-    response.status_code = status
-    response.headers["WWW-Authenticate"] = (
-        f'Bearer realm="loket", error="{error}", error_description="{description}"'
-    )
-    return no_store(response)
-
-
 @bp.route("/oidc/userinfo", methods=["GET", "POST"])
 def userinfo() -> ResponseReturnValue:
     # On SQLite the reads happen outside the write transaction; only the audit entry is
@@ -104,11 +91,11 @@ def userinfo() -> ResponseReturnValue:
     read, session = db.lookup_session(), db.session()
     found = provider().access_token_and_person(read, bearer_token(in_form=True))
     if found is None:
-        return bearer_error("invalid_token", "The access token is missing, expired or revoked.")
+        raise BearerError("invalid_token", "The access token is missing, expired or revoked.")
     token_row, person = found
     scopes = token_row.scope.split()
     if person is None or "openid" not in scopes:
-        return bearer_error("insufficient_scope", "This token is not for userinfo.", 403)
+        raise BearerError("insufficient_scope", "This token is not for userinfo.", 403)
     caps = capacities.for_person(read, person) if "capacity" in scopes else None
     claims = {"sub": person.sub}
     claims.update(provider().person_claims(scopes, person, token_row.capacity, caps))

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from loket.errors import LoketError
 from loket.scopes import SERVICE_SCOPES, USER_SCOPES
 
 MAX_STATE = 4096
@@ -25,8 +26,9 @@ PROMPTS = {"none", "login", "select_account", "consent"}
 _PKCE_VALUE = re.compile(r"^[A-Za-z0-9\-._~]{43,128}$")
 
 
-class OAuthError(Exception):
-    """An error with an OAuth/OIDC error code.
+class OAuthError(LoketError):
+    """An error with an OAuth/OIDC error code; its JSON is OAuth's own
+    ``{"error", "error_description"}`` (English ASCII for the client's developer, RFC 6749).
 
     ``redirect`` says whether it may be sent to the client's redirect URI (only after the
     client and redirect URI were checked); otherwise the person sees an error page.
@@ -35,21 +37,41 @@ class OAuthError(Exception):
     status = 400
 
     def __init__(self, error: str, description: str, *, redirect: bool = True,
-                 status: int | None = None) -> None:
-        super().__init__(description)
-        self.error = error
-        self.description = description
+                 status: int | None = None, headers: dict[str, str] | None = None) -> None:
+        super().__init__(error, description, status, headers)
         self.redirect = redirect
-        if status:
-            self.status = status
+
+    @property
+    def error(self) -> str:
+        return self.code
+
+    @property
+    def description(self) -> str:
+        return self.detail
+
+    def to_dict(self, lang: str = "") -> dict[str, Any]:
+        return {"error": self.code, "error_description": self.detail}
 
 
 class InvalidClient(OAuthError):
+    """Client authentication failed; with HTTP Basic the answer asks for it again."""
+
     status = 401
 
     def __init__(self, description: str, *, basic: bool = False) -> None:
-        super().__init__("invalid_client", description, redirect=False, status=401)
+        super().__init__("invalid_client", description, redirect=False, status=401,
+                         headers={"WWW-Authenticate": 'Basic realm="loket"'} if basic else None)
         self.basic = basic
+
+
+class BearerError(OAuthError):
+    """A protected resource refuses the access token (RFC 6750 §3): the answer says why in
+    ``WWW-Authenticate`` as well."""
+
+    def __init__(self, error: str, description: str, status: int = 401) -> None:
+        super().__init__(error, description, redirect=False, status=status, headers={
+            "WWW-Authenticate": f'Bearer realm="loket", error="{error}", '
+                                f'error_description="{description}"'})
 
 
 @dataclass

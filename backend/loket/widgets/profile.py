@@ -15,7 +15,8 @@ from typing import Any
 
 from flask import Response, current_app, jsonify, request
 
-from loket import audit, clients, db
+from loket import audit, clients, db, http_errors
+from loket.errors import LoketError
 from loket.models import Client, Person
 from loket.sso import capacities, clientauth
 from loket.sso.protocol import OAuthError
@@ -29,12 +30,10 @@ KIND = "profile"
 
 
 def _error(status: int, error: str, detail: str) -> Response:
-    response = jsonify({"error": error, "detail": detail})
-    response.status_code = status
-    response.headers["Cache-Control"] = "no-store"
-    if status == 401:
-        response.headers["WWW-Authenticate"] = f'Bearer realm="loket", error="{error}"'
-    return response
+    """The error's answer, here rather than raised: the profile read adds CORS headers to it."""
+    headers = {"WWW-Authenticate": f'Bearer realm="loket", error="{error}"'} \
+        if status == 401 else None
+    return http_errors.render(LoketError(error, detail, status, headers))
 
 
 @bp.post("/widgets/v1/profile-token")

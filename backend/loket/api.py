@@ -1,176 +1,44 @@
-"""The JSON API's common ground: the ``/api/v1`` blueprint, bearer-token callers, CORS for
-registered origins, and the OpenAPI document assembled from each feature's paths.
+"""The JSON API at ``/api/v1``, composed here from each feature's blueprint and OpenAPI part.
 
-Each feature module registers its routes on :data:`bp` and its paths with :func:`document`.
-Errors are ``{"error": code, "detail": text}`` (see :mod:`loket.errors`).
+Each feature (dossiers, catalog, register) exports ``bp`` and ``OPENAPI``
+(:class:`~loket.apibase.OpenApiPart`); :func:`init_app` nests the blueprints under one ``api``
+blueprint (every answer gets :func:`~loket.apibase.api_headers`) and builds the OpenAPI
+document once. What the feature modules share is in :mod:`loket.apibase`.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from collections.abc import Iterable
+from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
-from sqlalchemy import select
+from flask import Blueprint, Flask, Response, current_app, jsonify
 
-from loket import db
-from loket.errors import BadRequest, Forbidden, LoketError, Unauthorized
-from loket.models import AccessToken, Client, Person
-from loket.sso.web import bearer_token
+from loket import apibase
+from loket.apibase import OpenApiPart
+from loket.catalog import api as catalog_api
+from loket.dossiers import api as dossiers_api
+from loket.register import api as register_api
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-F = TypeVar("F", bound=Callable[..., Any])
-
-_OPENAPI: dict[str, Any] = {"paths": {}, "schemas": {}, "tags": []}
+FEATURES = (dossiers_api, catalog_api, register_api)
 
 
-def document(paths: dict[str, Any], schemas: dict[str, Any] | None = None,
-             tag: dict[str, str] | None = None) -> None:
-    """Add a feature's paths (and component schemas) to the OpenAPI document."""
-    _OPENAPI["paths"].update(paths)
-    _OPENAPI["schemas"].update(schemas or {})
-    if tag and tag not in _OPENAPI["tags"]:
-        _OPENAPI["tags"].append(tag)
-
-
-@dataclass(frozen=True)
-class Caller:
-    """Who is calling: a person through a relying party, or a client on its own behalf."""
-
-    client_id: str
-    scopes: frozenset[str]
-    person: Person | None
-    capacity: dict[str, Any] | None
-    token: AccessToken
-
-    @property
-    def actor(self) -> str:
-        return self.person.sub if self.person else self.client_id
-
-
-def json_body() -> Any:
-    """The request's JSON, or a clear 400/415 (also for bodies nested too deep to parse)."""
-    if not request.is_json:
-        raise LoketError("unsupported_media_type", {
-            "nl": "Stuur de body als JSON (Content-Type: application/json).",
-            "fr": "Envoyez le corps en JSON (Content-Type: application/json).",
-            "de": "Senden Sie den Body als JSON (Content-Type: application/json).",
-            "en": "Send the body as JSON (Content-Type: application/json).",
-        }, 415)
-    try:
-        body = request.get_json(silent=True)
-    except RecursionError:
-        body = None
-    if body is None:
-        raise BadRequest("invalid_json", {
-            "nl": "De body is geen geldige JSON.", "fr": "Le corps n'est pas du JSON valide.",
-            "de": "Der Body ist kein gültiges JSON.", "en": "The request body is not valid JSON.",
-        })
-    return body
-
-
-def caller(scope: str, *, person: bool | None = None) -> Caller:
-    """The caller of this request, holding ``scope``; ``person`` requires (or forbids) a user."""
-    token = bearer_token()
-    if token is None:
-        raise Unauthorized("invalid_token", {
-            "nl": "Stuur een access token mee: Authorization: Bearer <token>.",
-            "fr": "Envoyez un jeton d'accès : Authorization: Bearer <token>.",
-            "de": "Senden Sie ein Zugriffstoken mit: Authorization: Bearer <token>.",
-            "en": "Send an access token: Authorization: Bearer <token>.",
-        }, headers={"WWW-Authenticate": 'Bearer realm="loket"'})
-    session = db.session()
-    found = current_app.extensions["loket.provider"].access_token_and_person(session, token)
-    if found is None:
-        raise Unauthorized("invalid_token", {
-            "nl": "Het access token is onbekend, verlopen of ingetrokken.",
-            "fr": "Le jeton d'accès est inconnu, expiré ou révoqué.",
-            "de": "Das Zugriffstoken ist unbekannt, abgelaufen oder widerrufen.",
-            "en": "The access token is unknown, expired or revoked.",
-        }, headers={"WWW-Authenticate": 'Bearer realm="loket", error="invalid_token"'})
-    row, who = found
-    scopes = frozenset(row.scope.split())
-    if scope not in scopes:
-        raise Forbidden("insufficient_scope", {
-            "nl": f"Dit token mist de scope {scope!r}.",
-            "fr": f"Ce jeton n'a pas le scope {scope!r}.",
-            "de": f"Diesem Token fehlt der Scope {scope!r}.",
-            "en": f"This token lacks the scope {scope!r}.",
-        }, headers={
-            "WWW-Authenticate": f'Bearer realm="loket", error="insufficient_scope", scope="{scope}"',
-        })
-    if person is True and who is None:
-        raise Forbidden("person_required", {
-            "nl": "Deze vraag heeft het token van een persoon nodig, niet dat van een client.",
-            "fr": "Cet appel demande le jeton d'une personne, pas celui d'un client.",
-            "de": "Dieser Aufruf braucht das Token einer Person, nicht das eines Clients.",
-            "en": "This call needs a person's token, not a client's.",
-        })
-    if person is False and who is not None:
-        raise Forbidden("client_required", {
-            "nl": "Deze vraag heeft een client-credentials-token nodig.",
-            "fr": "Cet appel demande un jeton client credentials.",
-            "de": "Dieser Aufruf braucht ein Client-Credentials-Token.",
-            "en": "This call needs a client-credentials token.",
-        })
-    found = Caller(row.client_id, scopes, who, row.capacity, row)
-    g.caller = found
-    return found
-
-
-# ---- CORS for the sites that embed our widgets ----------------------------------------------
-
-class OriginRegistry:
-    """Origins registered by any client (``--origin``), cached for a few seconds per process."""
-
-    def __init__(self, ttl: float = 10.0) -> None:
-        self._ttl = ttl
-        self._cached: tuple[float, frozenset[str]] | None = None
-
-    def allowed(self) -> frozenset[str]:
-        now = time.monotonic()
-        if self._cached is None or now - self._cached[0] > self._ttl:
-            with db.database().read_sessions() as session:
-                origins = {o for row in session.scalars(select(Client.origins)) for o in row or []}
-            self._cached = (now, frozenset(origins))
-        return self._cached[1]
-
-    def forget(self) -> None:
-        self._cached = None
-
-
-def apply_cors(response: Response, *, methods: str = "GET, OPTIONS") -> Response:
-    """Let a registered origin read this response (with a bearer token, never with cookies)."""
-    origin = request.headers.get("Origin")
-    registry: OriginRegistry = current_app.extensions["loket.origins"]
-    if origin and origin.lower() in registry.allowed():
-        response.headers["Access-Control-Allow-Origin"] = origin
-        response.headers["Access-Control-Allow-Methods"] = methods
-        response.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type, If-Match"
-        response.headers["Access-Control-Expose-Headers"] = "ETag, Retry-After"
-        response.headers["Access-Control-Max-Age"] = "600"
-        response.vary.add("Origin")
-    return response
-
-
-@bp.after_request
-def _api_headers(response: Response) -> Response:
-    response.headers.setdefault("Cache-Control", "no-store")
-    return apply_cors(response, methods="GET, POST, PUT, PATCH, DELETE, OPTIONS")
-
-
-@bp.get("/openapi.json")
-def openapi() -> Response:
-    issuer = current_app.config["ISSUER"]
-    doc = {
+def openapi_document(issuer: str, parts: Iterable[OpenApiPart]) -> dict[str, Any]:
+    """The OpenAPI 3.1 document of the features' parts."""
+    paths: dict[str, Any] = {}
+    schemas: dict[str, Any] = {}
+    tags: list[dict[str, str]] = []
+    for part in parts:
+        paths.update(part.paths)
+        schemas.update(part.schemas)
+        if part.tag and part.tag not in tags:
+            tags.append(part.tag)
+    return {
         "openapi": "3.1.0",
         "info": {"title": "Loket API", "version": "1",
                  "description": "Association register, dossier status and product catalog."},
         "servers": [{"url": f"{issuer}/api/v1"}],
-        "tags": _OPENAPI["tags"],
-        "paths": dict(sorted(_OPENAPI["paths"].items())),
+        "tags": tags,
+        "paths": dict(sorted(paths.items())),
         "components": {
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer",
@@ -181,24 +49,33 @@ def openapi() -> Response:
                     "type": "object", "required": ["error", "detail"],
                     "properties": {"error": {"type": "string"}, "detail": {"type": "string"}},
                 },
-                **_OPENAPI["schemas"],
+                **schemas,
             },
         },
     }
-    response = jsonify(doc)
+
+
+def openapi() -> Response:
+    response = jsonify(current_app.extensions["loket.openapi"])
     response.headers["Cache-Control"] = "public, max-age=300"
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
 
-# Feature modules that add routes to ``bp``; imported before the blueprint is registered.
-FEATURES: tuple[str, ...] = ("loket.dossiers.api", "loket.catalog.api", "loket.register.api")
-
-
 def init_app(app: Flask) -> None:
-    import importlib
+    from loket.security import csrf
 
-    for module in FEATURES:
-        importlib.import_module(module)
-    app.extensions["loket.origins"] = OriginRegistry()
-    app.register_blueprint(bp)
+    api = Blueprint("api", __name__, url_prefix="/api/v1")
+    api.after_request(apibase.api_headers)
+    api.add_url_rule("/openapi.json", "openapi", openapi, methods=["GET"])
+    for feature in FEATURES:
+        api.register_blueprint(feature.bp)
+    app.register_blueprint(api)
+    # Every API call authenticates with a bearer token, never with a cookie, so a cross-site
+    # request cannot act for anyone: no CSRF token needed there.
+    for name, blueprint in app.blueprints.items():
+        if name == "api" or name.startswith("api."):
+            csrf.exempt(blueprint)
+    app.extensions["loket.origins"] = apibase.OriginRegistry()
+    app.extensions["loket.openapi"] = openapi_document(
+        app.config["ISSUER"], (feature.OPENAPI for feature in FEATURES))

@@ -20,7 +20,7 @@ JSON_PATHS = ("/api/", "/oidc/token", "/oidc/userinfo", "/oidc/jwks.json", "/.we
 
 def wants_json() -> bool:
     """API and protocol endpoints answer JSON; pages people open answer HTML."""
-    if request.blueprint == "api" or request.path.startswith(JSON_PATHS):
+    if "api" in request.blueprints or request.path.startswith(JSON_PATHS):
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return best == "application/json"

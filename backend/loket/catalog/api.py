@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, jsonify, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
-from loket import api, audit, db, preconditions, ratelimit
+from loket import apibase, audit, db, preconditions, ratelimit
 from loket.catalog import codes, openapi, relevance, search, store, validation
 from loket.catalog.areas import AreaCache, AreaTree
 from loket.errors import BadRequest, Forbidden, NotFound
 from loket.preconditions import etag
+
+bp = Blueprint("catalog", __name__)
 
 MAX_VALUES = 20
 MAX_OFFSET = 10_000
@@ -79,7 +81,7 @@ def _query(tree: AreaTree) -> search.Query:
     )
 
 
-def _optional_caller() -> api.Caller | None:
+def _optional_caller() -> apibase.Caller | None:
     """The person behind a bearer token with scope ``catalog``; None without a token.
 
     A token that is sent must be valid: an expired or wrong-scope token is refused, never
@@ -87,12 +89,12 @@ def _optional_caller() -> api.Caller | None:
     """
     if "Authorization" not in request.headers:
         return None
-    who = api.caller("catalog", person=True)
+    who = apibase.caller("catalog", person=True)
     db.session().commit()  # end the token lookup's transaction before the (longer) search
     return who
 
 
-@api.bp.get("/catalog/products")
+@bp.get("/catalog/products")
 @ratelimit.limited("search")
 def list_products() -> Response:
     caller = _optional_caller()
@@ -117,7 +119,7 @@ def list_products() -> Response:
     return jsonify(body)
 
 
-@api.bp.get("/catalog/products/<product_id>")
+@bp.get("/catalog/products/<product_id>")
 def get_product(product_id: str) -> Response:
     caller = _optional_caller()
     reader = db.read_session()
@@ -139,7 +141,7 @@ def get_product(product_id: str) -> Response:
     return response
 
 
-def _audit_read(caller: api.Caller, operation: str, resource: str, detail: dict[str, Any]) -> None:
+def _audit_read(caller: apibase.Caller, operation: str, resource: str, detail: dict[str, Any]) -> None:
     """Record a personalised read and commit it before the answer leaves the server."""
     session = db.session()
     audit.record(session, operation, resource, actor=caller.actor,
@@ -149,13 +151,13 @@ def _audit_read(caller: api.Caller, operation: str, resource: str, detail: dict[
 
 
 def _body() -> dict[str, Any]:
-    body = api.json_body()
+    body = apibase.json_body()
     if not isinstance(body, dict):
         raise BadRequest("invalid_request", "The body must be a JSON object (one product).")
     return body
 
 
-def _refuse_other_owner(caller: api.Caller, exc: store.NotOwner, operation: str) -> Forbidden:
+def _refuse_other_owner(caller: apibase.Caller, exc: store.NotOwner, operation: str) -> Forbidden:
     session = db.session()
     session.rollback()
     audit.record(session, operation, f"catalog/product/{exc.product_id}", actor=caller.actor,
@@ -165,9 +167,9 @@ def _refuse_other_owner(caller: api.Caller, exc: store.NotOwner, operation: str)
                      "you may change only your own products.")
 
 
-@api.bp.put("/catalog/products/<product_id>")
+@bp.put("/catalog/products/<product_id>")
 def put_product(product_id: str) -> Response:
-    caller = api.caller("catalog:write", person=False)
+    caller = apibase.caller("catalog:write", person=False)
     session = db.session()
     data = validation.parse_product(_body(), set(AreaTree.load(session).areas),
                                     product_id=product_id)
@@ -186,13 +188,13 @@ def put_product(product_id: str) -> Response:
     response.status_code = 201 if outcome.result == store.CREATED else 200
     response.headers["ETag"] = etag(outcome.product.version)
     if outcome.result == store.CREATED:
-        response.headers["Location"] = url_for("api.get_product", product_id=product_id)
+        response.headers["Location"] = url_for(".get_product", product_id=product_id)
     return response
 
 
-@api.bp.delete("/catalog/products/<product_id>")
+@bp.delete("/catalog/products/<product_id>")
 def delete_product(product_id: str) -> Response:
-    caller = api.caller("catalog:write", person=False)
+    caller = apibase.caller("catalog:write", person=False)
     session = db.session()
     existing = (store.find(session, product_id, for_update=True)
                 if validation.PRODUCT_ID.match(product_id) else None)
@@ -209,4 +211,4 @@ def delete_product(product_id: str) -> Response:
     return Response(status=204)
 
 
-openapi.register()
+OPENAPI = openapi.PART

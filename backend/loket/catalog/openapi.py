@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from loket import api
+from loket.apibase import OpenApiPart
 from loket.catalog import codes
 
 _LANG = {"type": "object", "properties": {lang: {"type": "string"} for lang in codes.LANGUAGES},
@@ -184,6 +184,5 @@ PATHS: dict[str, Any] = {
 }
 
 
-def register() -> None:
-    api.document(PATHS, SCHEMAS, {"name": "catalog", "description":
-                                  "Product and service catalog (LPDC-style)"})
+PART = OpenApiPart(PATHS, SCHEMAS, {"name": "catalog",
+                                    "description": "Product and service catalog (LPDC-style)"})

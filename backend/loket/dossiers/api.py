@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, jsonify, request, url_for
+from flask import Blueprint, Response, jsonify, request, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from loket import api, audit, db
+from loket import apibase, audit, db
+from loket.apibase import OpenApiPart
 from loket.dossiers import store, validation
 from loket.dossiers.openapi import PATHS, SCHEMAS, TAG
 from loket.dossiers.validation import InvalidField
@@ -28,6 +29,8 @@ from loket.models import (
     DossierAgent,
     Representative,
 )
+
+bp = Blueprint("dossiers", __name__)
 
 WRITE_SCOPE = "dossiers:write"
 READ_SCOPE = "dossiers"
@@ -56,14 +59,14 @@ class FieldError(BadRequest):
 # ---- helpers ----------------------------------------------------------------------------------
 
 def _json_body() -> Any:
-    return api.json_body()
+    return apibase.json_body()
 
 
 def _resource(source: str, number: str | None = None) -> str:
     return f"dossier/{source}/{number}" if number is not None else f"dossiers/{source}"
 
 
-def _refuse(session: Session, who: api.Caller, resource: str, error: LoketError,
+def _refuse(session: Session, who: apibase.Caller, resource: str, error: LoketError,
             outcome: str, detail: dict[str, Any] | None = None, *,
             operation: str = "dossier-write") -> LoketError:
     """Log a refused call (nothing else changes) and hand back the error to raise."""
@@ -74,9 +77,9 @@ def _refuse(session: Session, who: api.Caller, resource: str, error: LoketError,
     return error
 
 
-def _back_office(source: str, operation: str = "dossier-write") -> tuple[api.Caller, Session]:
+def _back_office(source: str, operation: str = "dossier-write") -> tuple[apibase.Caller, Session]:
     """The back office calling, allowed to use ``source`` (its own client id) only."""
-    who = api.caller(WRITE_SCOPE, person=False)
+    who = apibase.caller(WRITE_SCOPE, person=False)
     session = db.session()
     if source != who.client_id:
         raise _refuse(session, who, _resource(source[:100]), Forbidden(
@@ -97,7 +100,7 @@ def _commit_write(session: Session) -> None:
 
 # ---- back offices ----------------------------------------------------------------------------
 
-@api.bp.put("/dossiers/<source>/<number>")
+@bp.put("/dossiers/<source>/<number>")
 def put_dossier(source: str, number: str) -> tuple[Response, int]:
     who, session = _back_office(source)
     now = db.now()
@@ -119,12 +122,12 @@ def put_dossier(source: str, number: str) -> tuple[Response, int]:
     _commit_write(session)
     response = jsonify(body)
     if written.result == store.CREATED:
-        response.headers["Location"] = url_for("api.get_dossier", source=source, number=checked)
+        response.headers["Location"] = url_for(".get_dossier", source=source, number=checked)
         return response, 201
     return response, 200
 
 
-@api.bp.post("/dossiers/<source>")
+@bp.post("/dossiers/<source>")
 def post_dossiers(source: str) -> tuple[Response, int]:
     who, session = _back_office(source)
     now = db.now()
@@ -151,7 +154,7 @@ def post_dossiers(source: str) -> tuple[Response, int]:
     }), 200
 
 
-@api.bp.get("/dossiers/<source>/<number>")
+@bp.get("/dossiers/<source>/<number>")
 def get_dossier(source: str, number: str) -> Response:
     who, session = _back_office(source, "dossier-read")
     session.commit()  # the token check is done; read beside writers
@@ -169,7 +172,7 @@ def get_dossier(source: str, number: str) -> Response:
 
 # ---- persons ---------------------------------------------------------------------------------
 
-def _capacity(session: Session, who: api.Caller) -> tuple[str, str, dict[str, Any]]:
+def _capacity(session: Session, who: apibase.Caller) -> tuple[str, str, dict[str, Any]]:
     """The identifier whose dossiers the caller may read, the audit subject, the capacity.
 
     The capacity was chosen at sign-in; it is checked again here, so a person removed as
@@ -221,9 +224,9 @@ def _capacity_view(capacity: dict[str, Any]) -> dict[str, Any]:
     return {k: capacity.get(k) for k in ("code", "identifier", "name")}
 
 
-@api.bp.get("/me/dossiers")
+@bp.get("/me/dossiers")
 def my_dossiers() -> Response:
-    who = api.caller(READ_SCOPE, person=True)
+    who = apibase.caller(READ_SCOPE, person=True)
     session = db.session()
     status, limit, cursor = _list_params()
     identifier, subject, capacity = _capacity(session, who)
@@ -249,9 +252,9 @@ def my_dossiers() -> Response:
     })
 
 
-@api.bp.get("/me/dossiers/<source>/<number>")
+@bp.get("/me/dossiers/<source>/<number>")
 def my_dossier(source: str, number: str) -> Response:
-    who = api.caller(READ_SCOPE, person=True)
+    who = apibase.caller(READ_SCOPE, person=True)
     session = db.session()
     identifier, subject, capacity = _capacity(session, who)
     session.commit()
@@ -276,4 +279,4 @@ def my_dossier(source: str, number: str) -> Response:
     return jsonify(view)
 
 
-api.document(PATHS, SCHEMAS, TAG)
+OPENAPI = OpenApiPart(PATHS, SCHEMAS, TAG)

@@ -18,11 +18,11 @@ from urllib.parse import urlencode
 from flask import Response, jsonify, request, url_for
 from sqlalchemy import select
 
-from loket import api, audit, db
+from loket import apibase, audit, db
 from loket.errors import BadRequest
 from loket.models import AssociationEvent
 from loket.register import changes, views
-from loket.register.web import with_etag
+from loket.register.web import bp, with_etag
 
 SCOPE = "associations:exchange"
 REASON_HEADER = "X-Loket-Reason"
@@ -31,9 +31,9 @@ DEFAULT_CHANGES = 100
 MAX_CHANGES = 500
 
 
-def government(resource: str) -> tuple[api.Caller, str]:
+def government(resource: str) -> tuple[apibase.Caller, str]:
     """The calling government client and its reason; 400 (and a log entry) without one."""
-    who = api.caller(SCOPE, person=False)
+    who = apibase.caller(SCOPE, person=False)
     reason = request.headers.get(REASON_HEADER, "").strip()
     problem = None
     if not reason:
@@ -53,7 +53,7 @@ def government(resource: str) -> tuple[api.Caller, str]:
     return who, reason
 
 
-@api.bp.get("/exchange/associations/<vcode>")
+@bp.get("/exchange/associations/<vcode>")
 def exchange_association(vcode: str) -> Response:
     who, reason = government(f"association/{vcode[:20].upper()}")
     session = db.session()
@@ -84,7 +84,7 @@ def _limit() -> int:
     return int(raw)
 
 
-@api.bp.get("/exchange/changes")
+@bp.get("/exchange/changes")
 def exchange_changes() -> Response:
     who, reason = government("association-changes")
     since, limit = _since(), _limit()
@@ -107,6 +107,6 @@ def exchange_changes() -> Response:
     links: dict[str, str] = {}
     if len(events) == limit:
         args = {"since": last, "limit": limit, **({"vCode": vcode} if vcode else {})}
-        links["next"] = f"{url_for('api.exchange_changes', _external=True)}?{urlencode(args)}"
+        links["next"] = f"{url_for('.exchange_changes', _external=True)}?{urlencode(args)}"
     return jsonify({"since": since, "last": last,
                     "changes": [views.event_view(e) for e in events], "links": links})

@@ -17,14 +17,14 @@ from typing import Any, TypeVar
 
 from flask import Response, g, url_for
 
-from loket import api, audit, db
+from loket import apibase, audit, db
 from loket.errors import Conflict, Forbidden, NotFound
 from loket.identifiers import InvalidIdentifier, parse_vcode
 from loket.register import changes, service, views
 from loket.register.changes import Actor
 from loket.register.representatives import NotRepresentative
 from loket.register.service import Acting, Change
-from loket.register.web import if_match, json_object, no_content, remember_version, with_etag
+from loket.register.web import bp, if_match, json_object, no_content, remember_version, with_etag
 from loket.sso.capacities import Capacity
 
 SCOPE = "associations"
@@ -39,9 +39,9 @@ def _canonical(vcode: str) -> str:
         raise NotFound("not_found", f"Geen vereniging met vCode {vcode[:20]!r}.") from exc
 
 
-def _token_for(vcode: str) -> tuple[api.Caller, str]:
+def _token_for(vcode: str) -> tuple[apibase.Caller, str]:
     """The caller and the vCode, once their token is seen to act for it (capacity VER)."""
-    who = api.caller(SCOPE, person=True)
+    who = apibase.caller(SCOPE, person=True)
     canonical = _canonical(vcode)
     capacity = who.capacity or {}
     if capacity.get("code") != "VER" or capacity.get("identifier") != canonical:
@@ -51,7 +51,7 @@ def _token_for(vcode: str) -> tuple[api.Caller, str]:
     return who, canonical
 
 
-def _acting(who: api.Caller, vcode: str, *, lock: bool) -> Acting:
+def _acting(who: apibase.Caller, vcode: str, *, lock: bool) -> Acting:
     assert who.person is not None
     held = Capacity("VER", vcode, str((who.capacity or {}).get("name", "")))
     try:
@@ -88,7 +88,7 @@ def audited(operation: str) -> Callable[[F], F]:
             try:
                 return view(vcode, *args, **kwargs)
             except (Forbidden, Conflict, changes.StaleVersion) as error:
-                who: api.Caller | None = g.get("caller")
+                who: apibase.Caller | None = g.get("caller")
                 session = db.session()
                 session.rollback()  # nothing of a refused change stays
                 service.refused(session, operation, f"association/{vcode[:20].upper()}",
@@ -111,7 +111,7 @@ def _created(done: Change[Any], view: Callable[[Any], dict[str, Any]],
 
 # ---- the association's own fields --------------------------------------------------------
 
-@api.bp.patch("/associations/<vcode>")
+@bp.patch("/associations/<vcode>")
 @audited("association-change")
 def patch_association(vcode: str) -> Response:
     def apply(acting: Acting) -> object:
@@ -132,15 +132,15 @@ def _item_id(raw: str) -> int:
     return int(raw)
 
 
-@api.bp.post("/associations/<vcode>/contactgegevens")
+@bp.post("/associations/<vcode>/contactgegevens")
 @audited("association-change")
 def add_contact(vcode: str) -> Response:
     done = changing(vcode, "ContactgegevenWerdToegevoegd",
                     lambda a: service.CONTACTS.add(a, json_object()))
-    return _created(done, views.contact_view, "api.update_contact")
+    return _created(done, views.contact_view, ".update_contact")
 
 
-@api.bp.patch("/associations/<vcode>/contactgegevens/<item>")
+@bp.patch("/associations/<vcode>/contactgegevens/<item>")
 @audited("association-change")
 def update_contact(vcode: str, item: str) -> Response:
     done = changing(vcode, "ContactgegevenWerdGewijzigd",
@@ -148,7 +148,7 @@ def update_contact(vcode: str, item: str) -> Response:
     return with_etag(views.contact_view(done.result), done.after)
 
 
-@api.bp.delete("/associations/<vcode>/contactgegevens/<item>")
+@bp.delete("/associations/<vcode>/contactgegevens/<item>")
 @audited("association-change")
 def remove_contact(vcode: str, item: str) -> Response:
     done = changing(vcode, "ContactgegevenWerdVerwijderd",
@@ -156,15 +156,15 @@ def remove_contact(vcode: str, item: str) -> Response:
     return no_content(done.after)
 
 
-@api.bp.post("/associations/<vcode>/locaties")
+@bp.post("/associations/<vcode>/locaties")
 @audited("association-change")
 def add_location(vcode: str) -> Response:
     done = changing(vcode, "LocatieWerdToegevoegd",
                     lambda a: service.LOCATIONS.add(a, json_object()))
-    return _created(done, views.location_view, "api.update_location")
+    return _created(done, views.location_view, ".update_location")
 
 
-@api.bp.patch("/associations/<vcode>/locaties/<item>")
+@bp.patch("/associations/<vcode>/locaties/<item>")
 @audited("association-change")
 def update_location(vcode: str, item: str) -> Response:
     done = changing(vcode, "LocatieWerdGewijzigd",
@@ -172,7 +172,7 @@ def update_location(vcode: str, item: str) -> Response:
     return with_etag(views.location_view(done.result), done.after)
 
 
-@api.bp.delete("/associations/<vcode>/locaties/<item>")
+@bp.delete("/associations/<vcode>/locaties/<item>")
 @audited("association-change")
 def remove_location(vcode: str, item: str) -> Response:
     done = changing(vcode, "LocatieWerdVerwijderd",
@@ -186,7 +186,7 @@ def _person_of(rep: Any) -> str:
     return str(rep.person.sub)
 
 
-@api.bp.get("/associations/<vcode>/vertegenwoordigers")
+@bp.get("/associations/<vcode>/vertegenwoordigers")
 @audited("association-read")
 def list_representatives(vcode: str) -> Response:
     acting = reading(vcode)
@@ -199,15 +199,15 @@ def list_representatives(vcode: str) -> Response:
                      acting.assoc.version)
 
 
-@api.bp.post("/associations/<vcode>/vertegenwoordigers")
+@bp.post("/associations/<vcode>/vertegenwoordigers")
 @audited("association-change")
 def add_representative(vcode: str) -> Response:
     done = changing(vcode, "VertegenwoordigerWerdToegevoegd",
                     lambda a: service.REPRESENTATIVES.add(a, json_object()), _person_of)
-    return _created(done, views.representative_view, "api.update_representative")
+    return _created(done, views.representative_view, ".update_representative")
 
 
-@api.bp.patch("/associations/<vcode>/vertegenwoordigers/<item>")
+@bp.patch("/associations/<vcode>/vertegenwoordigers/<item>")
 @audited("association-change")
 def update_representative(vcode: str, item: str) -> Response:
     done = changing(vcode, "VertegenwoordigerWerdGewijzigd",
@@ -216,7 +216,7 @@ def update_representative(vcode: str, item: str) -> Response:
     return with_etag(views.representative_view(done.result), done.after)
 
 
-@api.bp.delete("/associations/<vcode>/vertegenwoordigers/<item>")
+@bp.delete("/associations/<vcode>/vertegenwoordigers/<item>")
 @audited("association-change")
 def remove_representative(vcode: str, item: str) -> Response:
     done = changing(vcode, "VertegenwoordigerWerdVerwijderd",

@@ -6,16 +6,17 @@ from __future__ import annotations
 
 from flask import Response, jsonify, request
 
-from loket import api, audit, db
+from loket import apibase, audit, db
 from loket.errors import BadRequest
 from loket.register import privacy
+from loket.register.web import bp
 
 SCOPE = "privacy"
 
 
-@api.bp.get("/me/personal-data")
+@bp.get("/me/personal-data")
 def personal_data() -> Response:
-    who = api.caller(SCOPE, person=True)
+    who = apibase.caller(SCOPE, person=True)
     assert who.person is not None
     session = db.session()
     body = privacy.export(session, who.person)
@@ -28,9 +29,9 @@ def personal_data() -> Response:
     return response
 
 
-@api.bp.get("/me/access-log")
+@bp.get("/me/access-log")
 def access_log() -> Response:
-    who = api.caller(SCOPE, person=True)
+    who = apibase.caller(SCOPE, person=True)
     assert who.person is not None
     raw = request.args.get("before")
     if raw is not None and (not raw.isdigit() or len(raw) > 18):

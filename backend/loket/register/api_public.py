@@ -9,12 +9,12 @@ from urllib.parse import urlencode
 
 from flask import Response, current_app, jsonify, request, url_for
 
-from loket import api, db, ratelimit
+from loket import db, ratelimit
 from loket.preconditions import etag
 from loket.register import changes, search, views
 from loket.register.index import SearchIndex
 from loket.register.validation import ASSOCIATION_TYPES
-from loket.register.web import if_none_match, with_etag
+from loket.register.web import bp, if_none_match, with_etag
 
 
 def _summary(row: Any, acts: Sequence[str], areas: Sequence[str], codes: views.Names
@@ -30,14 +30,14 @@ def _summary(row: Any, acts: Sequence[str], areas: Sequence[str], codes: views.N
         "doelgroep": {"minimumleeftijd": row.min_leeftijd, "maximumleeftijd": row.max_leeftijd},
         "hoofdactiviteiten": [codes.activity(c) for c in acts],
         "werkingsgebieden": [codes.area(c) for c in areas],
-        "links": {"detail": url_for("api.association_detail", vcode=row.vcode, _external=True)},
+        "links": {"detail": url_for(".association_detail", vcode=row.vcode, _external=True)},
     }
 
 
 def _page_link(offset: int) -> str:
     args = [(k, v) for k in request.args for v in request.args.getlist(k) if k != "offset"]
     args.append(("offset", str(offset)))
-    return f"{url_for('api.search_associations', _external=True)}?{urlencode(args)}"
+    return f"{url_for('.search_associations', _external=True)}?{urlencode(args)}"
 
 
 def search_index() -> SearchIndex:
@@ -46,7 +46,7 @@ def search_index() -> SearchIndex:
         "loket.register.index", SearchIndex())
 
 
-@api.bp.get("/associations")
+@bp.get("/associations")
 @ratelimit.limited("search")
 def search_associations() -> Response:
     session = db.read_session()
@@ -87,7 +87,7 @@ def search_associations() -> Response:
     return jsonify(body)
 
 
-@api.bp.get("/associations/<vcode>")
+@bp.get("/associations/<vcode>")
 def association_detail(vcode: str) -> Response:
     session = db.read_session()
     assoc = changes.find(session, vcode)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from loket import api
+from loket.apibase import OpenApiPart
 
 TAG = {"name": "associations", "description": "Association register (Verenigingsregister-style)"}
 _ERR = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
@@ -190,4 +190,4 @@ SCHEMAS: dict[str, Any] = {
         "links": {"type": "object"}}},
 }
 
-api.document(PATHS, SCHEMAS, TAG)
+PART = OpenApiPart(PATHS, SCHEMAS, TAG)

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, g, jsonify, request
+from flask import Blueprint, Response, g, jsonify, request
 
-from loket import api, preconditions
+from loket import apibase, preconditions
 from loket.errors import BadRequest, LoketError
 from loket.preconditions import etag
+
+bp = Blueprint("register", __name__)  # the register's API routes (see loket.register.api)
 
 MAX_BODY = 64 * 1024
 
@@ -21,7 +23,7 @@ def remember_version(version: int) -> None:
     g.register_version = version
 
 
-@api.bp.after_request
+@bp.after_request
 def _etag_on_every_answer(response: Response) -> Response:
     version = g.get("register_version")
     if version is not None and "ETag" not in response.headers:
@@ -57,7 +59,7 @@ def json_object() -> dict[str, Any]:
     """The request body: one JSON object of at most 64 KB."""
     if request.content_length and request.content_length > MAX_BODY:
         raise LoketError("too_large", f"De body mag hoogstens {MAX_BODY // 1024} KB zijn.", 413)
-    body = api.json_body()
+    body = apibase.json_body()
     if not isinstance(body, dict):
         raise BadRequest("invalid_json", "De body moet één JSON-object zijn.")
     return body

@@ -22,10 +22,10 @@ from loket.sso import capacities, clientauth
 from loket.sso.protocol import OAuthError
 from loket.sso.provider import Provider, new_secret
 from loket.sso.web import bearer_token
-from loket.widgets import PROFILE_TOKEN_SECONDS
 from loket.widgets.views import bp
 
 PROFILE_SCOPE = "widget:profile"
+PROFILE_TOKEN_SECONDS = 300
 KIND = "profile"
 
 

@@ -13,8 +13,8 @@ from flask.typing import ResponseReturnValue
 from loket import clients, db
 from loket.models import Client
 from loket.themes import LANGS, Theme, ThemeError
-from loket.widgets import Widgets
 from loket.widgets.site import js_json, nojs_values, per_site_script, site_config
+from loket.widgets.store import Widgets
 
 bp = Blueprint("widgets", __name__)
 

@@ -15,7 +15,7 @@ from flask import Response, current_app, g, request
 from sqlalchemy import select
 
 from loket import db
-from loket.errors import BadRequest, Forbidden, LoketError, Unauthorized
+from loket.errors import BadRequest, Forbidden, LoketError, Unauthorized, message
 from loket.models import AccessToken, Client, Person
 from loket.sso.web import bearer_token
 
@@ -47,21 +47,13 @@ class Caller:
 def json_body() -> Any:
     """The request's JSON, or a clear 400/415 (also for bodies nested too deep to parse)."""
     if not request.is_json:
-        raise LoketError("unsupported_media_type", {
-            "nl": "Stuur de body als JSON (Content-Type: application/json).",
-            "fr": "Envoyez le corps en JSON (Content-Type: application/json).",
-            "de": "Senden Sie den Body als JSON (Content-Type: application/json).",
-            "en": "Send the body as JSON (Content-Type: application/json).",
-        }, 415)
+        raise LoketError("unsupported_media_type", message("json_media_type"), 415)
     try:
         body = request.get_json(silent=True)
     except RecursionError:
         body = None
     if body is None:
-        raise BadRequest("invalid_json", {
-            "nl": "De body is geen geldige JSON.", "fr": "Le corps n'est pas du JSON valide.",
-            "de": "Der Body ist kein gültiges JSON.", "en": "The request body is not valid JSON.",
-        })
+        raise BadRequest("invalid_json", message("json_invalid"))
     return body
 
 
@@ -69,46 +61,23 @@ def caller(scope: str, *, person: bool | None = None) -> Caller:
     """The caller of this request, holding ``scope``; ``person`` requires (or forbids) a user."""
     token = bearer_token()
     if token is None:
-        raise Unauthorized("invalid_token", {
-            "nl": "Stuur een access token mee: Authorization: Bearer <token>.",
-            "fr": "Envoyez un jeton d'accès : Authorization: Bearer <token>.",
-            "de": "Senden Sie ein Zugriffstoken mit: Authorization: Bearer <token>.",
-            "en": "Send an access token: Authorization: Bearer <token>.",
-        }, headers={"WWW-Authenticate": 'Bearer realm="loket"'})
+        raise Unauthorized("invalid_token", message("token_missing"),
+                           headers={"WWW-Authenticate": 'Bearer realm="loket"'})
     session = db.session()
     found = current_app.extensions["loket.provider"].access_token_and_person(session, token)
     if found is None:
-        raise Unauthorized("invalid_token", {
-            "nl": "Het access token is onbekend, verlopen of ingetrokken.",
-            "fr": "Le jeton d'accès est inconnu, expiré ou révoqué.",
-            "de": "Das Zugriffstoken ist unbekannt, abgelaufen oder widerrufen.",
-            "en": "The access token is unknown, expired or revoked.",
-        }, headers={"WWW-Authenticate": 'Bearer realm="loket", error="invalid_token"'})
+        raise Unauthorized("invalid_token", message("token_unknown"), headers={
+            "WWW-Authenticate": 'Bearer realm="loket", error="invalid_token"'})
     row, who = found
     scopes = frozenset(row.scope.split())
     if scope not in scopes:
-        raise Forbidden("insufficient_scope", {
-            "nl": f"Dit token mist de scope {scope!r}.",
-            "fr": f"Ce jeton n'a pas le scope {scope!r}.",
-            "de": f"Diesem Token fehlt der Scope {scope!r}.",
-            "en": f"This token lacks the scope {scope!r}.",
-        }, headers={
+        raise Forbidden("insufficient_scope", message("scope_missing", scope=repr(scope)), headers={
             "WWW-Authenticate": f'Bearer realm="loket", error="insufficient_scope", scope="{scope}"',
         })
     if person is True and who is None:
-        raise Forbidden("person_required", {
-            "nl": "Deze vraag heeft het token van een persoon nodig, niet dat van een client.",
-            "fr": "Cet appel demande le jeton d'une personne, pas celui d'un client.",
-            "de": "Dieser Aufruf braucht das Token einer Person, nicht das eines Clients.",
-            "en": "This call needs a person's token, not a client's.",
-        })
+        raise Forbidden("person_required", message("person_required"))
     if person is False and who is not None:
-        raise Forbidden("client_required", {
-            "nl": "Deze vraag heeft een client-credentials-token nodig.",
-            "fr": "Cet appel demande un jeton client credentials.",
-            "de": "Dieser Aufruf braucht ein Client-Credentials-Token.",
-            "en": "This call needs a client-credentials token.",
-        })
+        raise Forbidden("client_required", message("client_required"))
     found = Caller(row.client_id, scopes, who, row.capacity, row)
     g.caller = found
     return found

@@ -5,19 +5,34 @@ turns any of them into a response, in one place.
 The language rule, the same for every API and page: ``error`` is a stable code for programs
 and never changes; ``detail`` is a sentence for a person, in the caller's language (an API's
 ``Accept-Language``: nl, fr, de or en; a page's own language) where the message has it, else
-Dutch, else English. A message is one text or a mapping of language to text (:data:`Text`).
+Dutch, else English. A message is one text or a mapping of language to text (:data:`Text`); the shared ones
+are data, in ``loket/data/messages.json``.
 OAuth's ``error_description`` stays English ASCII, as RFC 6749 §5.2 asks.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
+from functools import cache
+from importlib import resources
 from typing import Any
 
 LANGUAGES = ("nl", "fr", "de", "en")
 DEFAULT_LANGUAGE = "nl"
 
 Text = str | Mapping[str, str]  # one text, or the same text per language
+
+
+@cache
+def _messages() -> dict[str, dict[str, str]]:
+    text = resources.files("loket.data").joinpath("messages.json").read_text(encoding="utf-8")
+    return json.loads(text)  # type: ignore[no-any-return]
+
+
+def message(key: str, **values: str) -> dict[str, str]:
+    """A shared message from ``loket/data/messages.json``, in each of its languages, filled in."""
+    return {lang: text.format(**values) for lang, text in _messages()[key].items()}
 
 
 def in_language(text: Text, lang: str = DEFAULT_LANGUAGE) -> str:
@@ -100,28 +115,13 @@ class ServiceUnavailable(LoketError):
 
 def database_busy() -> ServiceUnavailable:
     """The answer when a write could not get at the database in time (SQLite's one writer)."""
-    return ServiceUnavailable("busy", {
-        "nl": "De databank is even bezet; probeer het over enkele seconden opnieuw.",
-        "fr": "La base de données est occupée; réessayez dans quelques secondes.",
-        "de": "Die Datenbank ist gerade belegt; versuchen Sie es in einigen Sekunden erneut.",
-        "en": "The database is busy; try again in a few seconds.",
-    }, headers={"Retry-After": "5"})
+    return ServiceUnavailable("busy", message("busy"), headers={"Retry-After": "5"})
 
 
 def write_conflict() -> Conflict:
     """Two writers created the same thing at once; the database kept the first."""
-    return Conflict("conflict", {
-        "nl": "Een andere schrijfactie op hetzelfde kwam net eerst; stuur het opnieuw.",
-        "fr": "Une autre écriture sur la même ressource est arrivée juste avant; renvoyez-la.",
-        "de": "Ein anderer Schreibvorgang auf dieselbe Ressource kam zuvor; senden Sie erneut.",
-        "en": "Another write to the same resource came first; send it again.",
-    })
+    return Conflict("conflict", message("write_conflict"))
 
 
 def server_error() -> LoketError:
-    return LoketError("server_error", {
-        "nl": "Er ging iets mis aan onze kant. Probeer het later opnieuw.",
-        "fr": "Un problème est survenu de notre côté. Réessayez plus tard.",
-        "de": "Bei uns ist etwas schiefgegangen. Versuchen Sie es später erneut.",
-        "en": "Something went wrong on our side. Try again later.",
-    }, 500)
+    return LoketError("server_error", message("server_error"), 500)

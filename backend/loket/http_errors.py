@@ -9,7 +9,7 @@ import logging
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from loket.errors import DEFAULT_LANGUAGE, LANGUAGES, LoketError, server_error
+from loket.errors import DEFAULT_LANGUAGE, LANGUAGES, LoketError, message, server_error
 
 log = logging.getLogger(__name__)
 
@@ -49,44 +49,21 @@ def render(error: LoketError) -> Response:
     return response
 
 
-_HTTP_MESSAGES = {
-    400: {"nl": "Het verzoek is onvolledig of ongeldig.",
-          "fr": "La demande est incomplète ou invalide.",
-          "de": "Die Anfrage ist unvollständig oder ungültig.",
-          "en": "The request is incomplete or invalid."},
-    404: {"nl": "Deze pagina bestaat niet.", "fr": "Cette page n'existe pas.",
-          "de": "Diese Seite gibt es nicht.", "en": "This page does not exist."},
-    405: {"nl": "Deze methode is hier niet toegestaan.",
-          "fr": "Cette méthode n'est pas autorisée ici.",
-          "de": "Diese Methode ist hier nicht erlaubt.",
-          "en": "This method is not allowed here."},
-    413: {"nl": "Het verzoek is te groot.", "fr": "La demande est trop volumineuse.",
-          "de": "Die Anfrage ist zu groß.", "en": "The request is too large."},
-    414: {"nl": "Het adres is te lang.", "fr": "L'adresse est trop longue.",
-          "de": "Die Adresse ist zu lang.", "en": "The address is too long."},
-    431: {"nl": "De verzoekhoofding is te groot.", "fr": "Les en-têtes de la demande sont trop "
-          "volumineux.", "de": "Die Kopfzeilen der Anfrage sind zu groß.",
-          "en": "The request headers are too large."},
-}
-_CSRF_FAILED = {
-    "nl": "Het formulier is verlopen of ongeldig. Laad de pagina opnieuw en probeer nog eens.",
-    "fr": "Le formulaire a expiré ou n'est pas valide. Rechargez la page et réessayez.",
-    "de": "Das Formular ist abgelaufen oder ungültig. Laden Sie die Seite neu und versuchen Sie "
-          "es noch einmal.",
-    "en": "The form has expired or is not valid. Reload the page and try again.",
-}
+# Statuses whose shared message (``http_<status>`` in messages.json) replaces werkzeug's text.
+_HTTP_MESSAGES = {status: f"http_{status}" for status in (400, 404, 405, 413, 414, 431)}
 
 
 def from_http(error: HTTPException) -> LoketError:
     """Werkzeug's HTTP errors (routing, methods, sizes, CSRF) as named failures."""
     status = error.code or 500
     if status == 400 and "CSRF" in str(getattr(error, "description", "")):
-        return LoketError("csrf_failed", _CSRF_FAILED, 400)
+        return LoketError("csrf_failed", message("csrf_failed"), 400)
     code = (error.name or "error").lower().replace(" ", "_")
     headers = {}
     if status == 405 and getattr(error, "valid_methods", None):
         headers["Allow"] = ", ".join(error.valid_methods)  # type: ignore[attr-defined]
-    return LoketError(code, _HTTP_MESSAGES.get(status, error.description or ""), status, headers)
+    text = message(_HTTP_MESSAGES[status]) if status in _HTTP_MESSAGES else error.description or ""
+    return LoketError(code, text, status, headers)
 
 
 def unexpected(error: Exception) -> Response:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from loket.errors import BadRequest, PreconditionFailed, PreconditionRequired
+from loket.errors import BadRequest, PreconditionFailed, PreconditionRequired, message
 
 _TAG = re.compile(r'^(?:W/)?"?([0-9]{1,10})"?$')
 
@@ -30,12 +30,7 @@ def parse_if_match(header: str) -> frozenset[int] | None:
     for part in header.split(","):
         match = _TAG.match(part.strip())
         if match is None:
-            raise BadRequest("invalid_if_match", {
-                "nl": f"If-Match {header[:60]!r} is geen ETag van deze API (bv. W/\"3\").",
-                "fr": f"If-Match {header[:60]!r} n'est pas un ETag de cette API (p. ex. W/\"3\").",
-                "de": f"If-Match {header[:60]!r} ist kein ETag dieser API (z. B. W/\"3\").",
-                "en": f"If-Match {header[:60]!r} is not an ETag of this API (e.g. W/\"3\").",
-            })
+            raise BadRequest("invalid_if_match", message("if_match_invalid", header=repr(header[:60])))
         versions.add(int(match.group(1)))
     return frozenset(versions)
 
@@ -43,27 +38,14 @@ def parse_if_match(header: str) -> frozenset[int] | None:
 def required(header: str | None) -> frozenset[int] | None:
     """:func:`parse_if_match` of a header a change must send (428 without it)."""
     if header is None or not header.strip():
-        raise PreconditionRequired("precondition_required", {
-            "nl": "Stuur de versie die je wijzigt mee in If-Match (de ETag van je laatste GET, "
-                  "bv. If-Match: W/\"3\").",
-            "fr": "Envoyez la version que vous modifiez dans If-Match (l'ETag de votre dernier "
-                  "GET, p. ex. If-Match: W/\"3\").",
-            "de": "Senden Sie die Version, die Sie ändern, in If-Match mit (das ETag Ihres "
-                  "letzten GET, z. B. If-Match: W/\"3\").",
-            "en": "Send the version you are changing in If-Match (the ETag of your last GET, "
-                  "e.g. If-Match: W/\"3\").",
-        })
+        raise PreconditionRequired("precondition_required", message("if_match_required"))
     return parse_if_match(header)
 
 
 def stale(current: int | None) -> PreconditionFailed:
     """The 412 for a version that moved on (or a record that is not there)."""
-    return PreconditionFailed("precondition_failed", {
-        "nl": "De gegevens zijn gewijzigd sinds je ze las (If-Match); haal ze opnieuw op.",
-        "fr": "Les données ont changé depuis votre lecture (If-Match); relisez-les.",
-        "de": "Die Daten haben sich seit Ihrem Lesen geändert (If-Match); lesen Sie sie neu.",
-        "en": "The record changed since you read it (If-Match); read it again.",
-    }, headers={"ETag": etag(current)} if current is not None else None)
+    return PreconditionFailed("precondition_failed", message("if_match_stale"),
+                              headers={"ETag": etag(current)} if current is not None else None)
 
 
 def check(header: str | None, current: int | None) -> None:

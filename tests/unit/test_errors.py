@@ -133,3 +133,29 @@ def test_the_errors_and_the_rules_need_no_flask() -> None:
     code = ("import sys, loket.errors, loket.preconditions, loket.register.validation; "
             "assert 'flask' not in sys.modules, 'flask was imported'")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_every_shared_message_is_in_four_languages_with_the_same_blanks() -> None:
+    import json
+    import string
+    from importlib import resources
+
+    from loket.errors import LANGUAGES
+
+    messages = json.loads(resources.files("loket.data").joinpath("messages.json")
+                          .read_text(encoding="utf-8"))
+    assert len(messages) >= 20
+    for key, texts in messages.items():
+        assert tuple(sorted(texts)) == tuple(sorted(LANGUAGES)), key
+        blanks = {tuple(sorted(name for _, name, _, _ in string.Formatter().parse(text) if name))
+                  for text in texts.values()}
+        assert len(blanks) == 1, f"{key}: the languages fill in different values"
+        assert len(set(texts.values())) == 4, f"{key}: a language repeats another"
+
+
+def test_a_shared_message_is_filled_in_in_every_language() -> None:
+    from loket.errors import message
+
+    filled = message("scope_missing", scope="'dossiers:write'")
+    assert filled["en"] == "This token lacks the scope 'dossiers:write'."
+    assert all("'dossiers:write'" in text for text in filled.values())

@@ -108,3 +108,25 @@ def test_the_register_refuses_the_same_malformed_if_match(client: FlaskClient,
                            headers={**bearer(token), "Accept-Language": "de"})
     assert without.status_code == 428
     assert without.get_json()["detail"].startswith("Senden Sie die Version")
+
+
+def test_deeply_nested_json_is_a_clear_400(client, app: Flask) -> None:
+    from support.oidc import bearer
+
+    secret = _backoffice(app)
+    token = client.post("/oidc/token", data={"grant_type": "client_credentials"},
+                        auth=("deep-bo", secret)).json["access_token"]
+    for url in ("/api/v1/dossiers/deep-bo/X-1", "/api/v1/catalog/products/DEEP-1"):
+        answer = client.put(url, data="[" * 50000, headers={**bearer(token),
+                                                           "Content-Type": "application/json"})
+        assert answer.status_code == 400 and answer.json["error"] == "invalid_json"
+
+
+def _backoffice(app: Flask) -> str:
+    from loket import clients, db
+
+    with db.database(app).transaction() as session:
+        _, secret = clients.add(session, clients.Registration(
+            id="deep-bo", name="Deep", grant_types=["client_credentials"],
+            scopes=["dossiers:write", "catalog:write"]), allow_http_anywhere=True)
+    return str(secret)

@@ -62,7 +62,6 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _SAFE_HREF = re.compile(r"^(?:https?://[^\s<>\"'`]+|/[^\s<>\"'`]*)$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
-SVG_NS = "http://www.w3.org/2000/svg"
 SVG_ELEMENTS = {"svg", "g", "path", "rect", "circle", "ellipse", "line", "polyline", "polygon",
                 "title", "desc", "defs", "lineargradient", "radialgradient", "stop", "use"}
 SVG_ATTRIBUTES = {

@@ -3,11 +3,15 @@ test_journey_browser.py)."""
 
 from __future__ import annotations
 
+import sys
+
+import pytest
 import requests
 
 from support.agent import Agent
 from support.demo import Demo
 from support.oidc import ELS, JAN, hint
+from support.servers import ROOT
 
 
 def sign_in(demo: Demo, agent: Agent, site: str, insz: str, capacity: str | None) -> None:
@@ -78,3 +82,15 @@ def test_back_channel_logout_ends_the_other_site(demo: Demo) -> None:
     home = agent.http.get(demo.url("groenbeek"), timeout=15).text
     assert "Jan Peeters" not in home, "Groenbeek's session ended by back-channel logout"
     agent.http.close()
+
+
+@pytest.mark.parametrize("target, safe", [
+    ("/mijn-dossiers", True), ("/ok?x=1", True), ("/\t/evil.example", False),
+    ("/\n/evil", False), ("//evil", False), ("/a\\b", False), ("https://evil", False),
+    (" /x", False), ("", False),
+])
+def test_demo_site_returns_only_to_its_own_paths(target: str, safe: bool) -> None:
+    sys.path.insert(0, str(ROOT))
+    from demo_site.app import _safe_next
+
+    assert (_safe_next(target) == target) is safe

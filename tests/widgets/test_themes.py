@@ -129,3 +129,24 @@ def test_svg_checks_directly() -> None:
         "has a DOCTYPE or entity declaration"]
     assert "not well-formed" in themes.svg_problems("<svg")[0]
     assert themes.contrast("#000000", "#ffffff") == pytest.approx(21.0)
+
+
+@pytest.mark.parametrize("svg, problem", [
+    ('<svg xmlns="http://www.w3.org/2000/svg"><?x ><img src=x onerror=alert(1)>?></svg>',
+     "processing instruction"),
+    ('<svg xmlns="http://www.w3.org/2000/svg"><!-- --><rect width="1" height="1"/></svg>',
+     "comment"),
+    ('<svg xmlns="http://www.w3.org/2000/svg"><title><![CDATA[<img>]]></title></svg>', "CDATA"),
+])
+def test_theme_check_refuses_svg_an_html_page_would_read_as_markup(svg: str,
+                                                                   problem: str) -> None:
+    from loket.themes import svg_problems
+
+    assert any(problem in p for p in svg_problems(svg))
+
+
+def test_logos_are_served_re_serialised() -> None:
+    from loket.themes import ThemeRegistry
+
+    theme = ThemeRegistry(None).get("groenbeek")
+    assert theme.logo_svg.startswith("<svg") and "<!--" not in theme.logo_svg

@@ -89,8 +89,7 @@ def find(session: Session, product_id: str, *, for_update: bool = False) -> Cata
     return session.scalar(query.with_for_update() if for_update else query)
 
 
-def upsert(session: Session, publisher: str, data: dict[str, Any], now: int, *,
-           expected_version: int | None = None) -> Outcome:
+def upsert(session: Session, publisher: str, data: dict[str, Any], now: int) -> Outcome:
     """Create or replace a product of ``publisher``; an identical record changes nothing.
 
     Raises :class:`NotOwner` when another publisher owns the id (nothing is changed).

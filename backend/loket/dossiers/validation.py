@@ -24,7 +24,6 @@ STATUS_CODES = (
     "Beslist", "Goedgekeurd", "Geweigerd", "Stopgezet", "Betaald", "Uitgevoerd",
 )
 RIGHTS = ("raadplegen", "beheren")
-AGENT_KINDS = ("INSZ", "KBO", "vCode")
 
 MAX_AGENTS = 50
 MAX_PRODUCTS = 50
@@ -92,10 +91,6 @@ class DossierInput:
     @property
     def is_open(self) -> bool:
         return self.phase != CLOSED_PHASE
-
-    def status_tuple(self) -> tuple[Any, ...]:
-        return (self.status_code, self.phase, self.status_detail, self.action_required,
-                self.action_text)
 
     def content_hash(self) -> str:
         """Hash of everything sent: equal hashes mean a repeated push (nothing to change)."""

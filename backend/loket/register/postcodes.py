@@ -58,12 +58,6 @@ def municipalities_for(session: Session, postcode: str) -> list[str]:
                                 .order_by(Postcode.werkingsgebied)))
 
 
-def postcodes_of(session: Session, code: str) -> list[str]:
-    return list(session.scalars(select(Postcode.postcode)
-                                .where(Postcode.werkingsgebied == code)
-                                .order_by(Postcode.postcode)))
-
-
 def parse(text: str, municipalities: dict[str, str]) -> list[Row]:
     """Rows of a postcode file; ``municipalities`` maps codes and folded names to codes."""
     lines = text.lstrip("\ufeff").splitlines()

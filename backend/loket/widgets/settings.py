@@ -10,7 +10,6 @@ import re
 from typing import Any
 
 from loket import themes
-from loket.widgets import sanitize
 
 ALERT_MODIFIERS = ("info", "success", "warning", "error")
 TARGETS = ("_self", "_blank")
@@ -157,11 +156,3 @@ def translate(value: Any, lang: str) -> str:
     if isinstance(value, dict):
         return str(value.get(lang) or value.get("nl") or next(iter(value.values()), ""))
     return "" if value is None else str(value)
-
-
-def alert_html(settings: dict[str, Any], lang: str) -> str | None:
-    """The alert's message as sanitized simple HTML, or None when there is no alert."""
-    alert = settings.get("alert") or {}
-    if not alert.get("enabled") or not alert.get("message"):
-        return None
-    return sanitize.simple_html(translate(alert["message"], lang))

@@ -1,15 +1,12 @@
-"""Defects a security review found, each with the behaviour that now holds."""
+"""Requests to the provider answered in-process: the CSRF token alone suffices over https,
+RP-initiated logout by POST, odd authorization parameters, and pruning what cannot be used."""
 
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
-import pytest
 from flask import Flask
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_forms_work_over_https_without_a_referer(tmp_path: Path) -> None:
@@ -45,28 +42,6 @@ def test_unicode_digits_in_max_age_are_a_clear_error(client) -> None:
     assert answer.status_code == 302 and "error=invalid_request" in answer.headers["Location"]
 
 
-def test_deeply_nested_json_is_a_clear_400(client, app: Flask) -> None:
-    from support.oidc import bearer
-
-    secret = _backoffice(app)
-    token = client.post("/oidc/token", data={"grant_type": "client_credentials"},
-                        auth=("deep-bo", secret)).json["access_token"]
-    for url in ("/api/v1/dossiers/deep-bo/X-1", "/api/v1/catalog/products/DEEP-1"):
-        answer = client.put(url, data="[" * 50000, headers={**bearer(token),
-                                                           "Content-Type": "application/json"})
-        assert answer.status_code == 400 and answer.json["error"] == "invalid_json"
-
-
-def _backoffice(app: Flask) -> str:
-    from loket import clients, db
-
-    with db.database(app).transaction() as session:
-        _, secret = clients.add(session, clients.Registration(
-            id="deep-bo", name="Deep", grant_types=["client_credentials"],
-            scopes=["dossiers:write", "catalog:write"]), allow_http_anywhere=True)
-    return str(secret)
-
-
 def test_authorization_parameters_are_capped_together(client) -> None:
     big = "x" * 3000
     answer = client.get("/oidc/authorize", query_string={
@@ -92,36 +67,3 @@ def test_prune_removes_what_can_no_longer_be_used(app: Flask) -> None:
         removed = provider.prune(session)
         assert removed["authorization requests"] == 1
         assert session.scalar(select(func.count()).select_from(AuthorizationRequest)) == 0
-
-
-@pytest.mark.parametrize("svg, problem", [
-    ('<svg xmlns="http://www.w3.org/2000/svg"><?x ><img src=x onerror=alert(1)>?></svg>',
-     "processing instruction"),
-    ('<svg xmlns="http://www.w3.org/2000/svg"><!-- --><rect width="1" height="1"/></svg>',
-     "comment"),
-    ('<svg xmlns="http://www.w3.org/2000/svg"><title><![CDATA[<img>]]></title></svg>', "CDATA"),
-])
-def test_theme_check_refuses_svg_an_html_page_would_read_as_markup(svg: str,
-                                                                   problem: str) -> None:
-    from loket.themes import svg_problems
-
-    assert any(problem in p for p in svg_problems(svg))
-
-
-def test_logos_are_served_re_serialised() -> None:
-    from loket.themes import ThemeRegistry
-
-    theme = ThemeRegistry(None).get("groenbeek")
-    assert theme.logo_svg.startswith("<svg") and "<!--" not in theme.logo_svg
-
-
-@pytest.mark.parametrize("target, safe", [
-    ("/mijn-dossiers", True), ("/ok?x=1", True), ("/\t/evil.example", False),
-    ("/\n/evil", False), ("//evil", False), ("/a\\b", False), ("https://evil", False),
-    (" /x", False), ("", False),
-])
-def test_demo_site_returns_only_to_its_own_paths(target: str, safe: bool) -> None:
-    sys.path.insert(0, str(ROOT))
-    from demo_site.app import _safe_next
-
-    assert (_safe_next(target) == target) is safe

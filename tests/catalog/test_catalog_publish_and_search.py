@@ -1,4 +1,4 @@
-"""The catalog's must-show cases against a live `loket serve` (SQLite and PostgreSQL): a real
+"""Publishing and finding products against a live `loket serve` (SQLite and PostgreSQL): a real
 sign-in with a targeted login_hint, real tokens, the CLI importer, real HTTP."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 5's must-show cases against a live `loket serve` (SQLite and PostgreSQL): a back office
+"""A dossier from push to reader, against a live `loket serve` (SQLite and PostgreSQL): a back office
 pushes with a client-credentials token, Jan acting for FC Groenbeek reads it and acting as
 citizen does not, another source cannot overwrite it, malformed payloads change nothing and
 name the field, expired and wrong-scope tokens are refused."""

@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
+# pytest worker processes (pytest-xdist); 0 runs the suite in this one process
+PYTEST_WORKERS ?= 2
+PYTEST := $(BIN)/python -m pytest $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist load)
 
 .PHONY: demo test test-postgres lint check-chromium bench clean
 
@@ -17,15 +20,15 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/python scripts/demo.py
 
-## test: lint (ruff, mypy), then the whole pytest suite, browser tests included
-## (installs Debian's chromium when root and missing)
+## test: lint (ruff, mypy), then the whole pytest suite, browser tests included, in
+## PYTEST_WORKERS processes (installs Debian's chromium when root and missing)
 test: $(STAMP) check-chromium lint
-	LOKET_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
+	LOKET_CHROMIUM=$(CHROMIUM) $(PYTEST)
 
 ## test-postgres: the same suite with the in-process app on PostgreSQL + Redis too (the live
 ## servers run on both in `make test` already)
 test-postgres: $(STAMP) check-chromium
-	LOKET_TEST_APP_BACKEND=postgresql LOKET_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
+	LOKET_TEST_APP_BACKEND=postgresql LOKET_CHROMIUM=$(CHROMIUM) $(PYTEST)
 
 check-chromium:
 	@if [ ! -x "$(CHROMIUM)" ]; then \

@@ -17,6 +17,7 @@ from urllib.parse import parse_qs
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, settings
 
 from support.agent import Agent
 from support.browser import PageLog, chromium_available, launch
@@ -32,6 +33,11 @@ from support.servers import (
 )
 
 BACKENDS = ["sqlite", "postgresql"]
+
+# What the property tests check is the rule, not how fast a shared 2-core machine runs it (the
+# suite runs in two processes beside Chromium and the servers): no deadline per example.
+settings.register_profile("loket", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("loket")
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
 import signal
 import socket
@@ -54,10 +55,27 @@ def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]
     return subprocess.CompletedProcess(["loket", *args], outcome.exit_code, outcome.stdout, stderr)
 
 
+PORTS_PER_WORKER = 2000
+
+
 def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as sock:
-        sock.bind((host, 0))
-        return int(sock.getsockname()[1])
+    """A port nobody listens on. Each pytest-xdist worker takes its ports from a range of its
+    own (below the kernel's ephemeral ports), so two workers never start servers on one port
+    and mistake each other's provider for their own."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw"):
+        with socket.socket() as sock:
+            sock.bind((host, 0))
+            return int(sock.getsockname()[1])
+    first = 20000 + int(worker[2:]) * PORTS_PER_WORKER
+    for port in random.sample(range(first, first + PORTS_PER_WORKER), PORTS_PER_WORKER):
+        with socket.socket() as sock:
+            try:
+                sock.bind((host, port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port for {worker} from {first} on {host}")
 
 
 def wait_for(url: str, timeout: float = 30.0, proc: subprocess.Popen | None = None) -> None:

@@ -133,7 +133,9 @@ def test_wheel_ships_widgets_themes_templates_and_migrations(tmp_path) -> None:
                    "loket/_themes/rivierstede/theme.toml",
                    "loket/templates/widgets/nojs_header.html", "loket/templates/base.html",
                    "loket/static/widgets-preview.js", "loket/migrations/env.py",
-                   "loket/migrations/versions/0001_foundation.py", "loket/widgets/views.py"):
+                   "loket/migrations/versions/0001_foundation.py", "loket/widgets/views.py",
+                   "loket/_widgets/shared/format.js", "loket/data/messages.json",
+                   "loket/cli/bootstrap.py"):
         assert needed in names, needed
     # Every Python package of the source tree is in the wheel.
     for init in (root / "backend").rglob("__init__.py"):

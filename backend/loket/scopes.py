@@ -19,6 +19,7 @@ SERVICE_SCOPES: dict[str, str] = {
     "dossiers:write": "push dossier status for its own source",
     "catalog:write": "publish its own products and services",
     "associations:exchange": "read full association records and their changes (with a reason)",
+    "associations:manage": "mark an association as a duplicate of another (with a reason)",
 }
 
 ALL_SCOPES = {**USER_SCOPES, **SERVICE_SCOPES}

@@ -179,33 +179,122 @@ def test_changes_through_the_forms(provider, club) -> None:
                         timeout=15).json()["contactgegevens"] == []
 
 
-def test_a_stale_form_says_so_and_keeps_what_was_typed(provider, club) -> None:
+def _detail(provider, vcode: str) -> dict[str, Any]:
+    return requests.get(f"{provider.url}/api/v1/associations/{vcode}", timeout=15).json()
+
+
+def test_a_stale_form_merges_the_fields_only_one_of_them_changed(provider, club) -> None:
+    vcode = club["vcode"]
+    url = f"{BASE}/{vcode}/basisgegevens"
+    mine = club["ordinary"].get(url)           # tab 1 and tab 2 open the form …
+    theirs = club["primary"].get(url)
+    assert post_form(club["primary"], url, theirs, {   # … tab 2 saves a description
+        "naam": club["naam"], "korteBeschrijving": "Hun tekst", "minimumleeftijd": "0",
+        "maximumleeftijd": "150"}).status_code == 303
+    saved = post_form(club["ordinary"], url, mine, {   # tab 1 saves a call name, later
+        "naam": club["naam"], "roepnaam": "Mijn roepnaam", "minimumleeftijd": "0",
+        "maximumleeftijd": "150"})
+    assert saved.status_code == 303
+    detail = _detail(provider, vcode)
+    assert detail["roepnaam"] == "Mijn roepnaam" and detail["korteBeschrijving"] == "Hun tekst"
+    overview = club["ordinary"].get(f"{BASE}/{vcode}")
+    assert "Intussen had iemand anders ook iets gewijzigd (Korte beschrijving)" in overview.text
+
+
+def test_a_clash_is_shown_field_by_field_and_saved_only_as_chosen(provider, club) -> None:
     vcode = club["vcode"]
     url = f"{BASE}/{vcode}/basisgegevens"
     mine = club["ordinary"].get(url)           # opened first …
     theirs = club["primary"].get(url)
     saved = post_form(club["primary"], url, theirs, {
-        "naam": club["naam"], "roepnaam": "Hun roepnaam", "minimumleeftijd": "0",
-        "maximumleeftijd": "150"})
+        "naam": club["naam"], "roepnaam": "Hun roepnaam", "korteNaam": "HK",
+        "minimumleeftijd": "0", "maximumleeftijd": "150"})
     assert saved.status_code == 303
-    stale = post_form(club["ordinary"], url, mine, {   # … saved second
-        "naam": club["naam"], "roepnaam": "Mijn roepnaam", "korteBeschrijving": "Mijn tekst",
-        "minimumleeftijd": "6", "maximumleeftijd": "12"})
+    typed = {"naam": club["naam"], "roepnaam": "Mijn roepnaam", "korteBeschrijving": HOSTILE,
+             "minimumleeftijd": "6", "maximumleeftijd": "12"}
+    stale = post_form(club["ordinary"], url, mine, typed)   # … saved second
     assert stale.status_code == 200
     assert "Iemand anders heeft deze gegevens intussen gewijzigd" in stale.text
-    assert field_value(stale, "roepnaam") == "Mijn roepnaam"
-    assert "Mijn tekst" in stale.text and field_value(stale, "minimumleeftijd") == "6"
-    assert "Hun roepnaam" in stale.text  # the current data, to compare with
-    detail = requests.get(f"{provider.url}/api/v1/associations/{vcode}", timeout=15).json()
+    assert "Eén veld veranderden jullie allebei" in stale.text
+    assert 'name="botsingen" value="roepnaam"' in stale.text
+    assert "Hun roepnaam" in stale.text and "Mijn roepnaam" in stale.text
+    assert field_value(stale, "roepnaam") == "Mijn roepnaam"   # what was typed stays …
+    assert field_value(stale, "korteNaam") == "HK"             # … beside what they saved
+    assert field_value(stale, "minimumleeftijd") == "6"
+    assert "&lt;img src=x onerror=alert(1)&gt;" in stale.text and HOSTILE not in stale.text
+    detail = _detail(provider, vcode)                            # nothing saved yet
     assert detail["roepnaam"] == "Hun roepnaam" and detail["korteBeschrijving"] is None
     assert hidden(stale, "version") == str(detail["versie"])
-    # saving again, now against the current version, goes through
-    again = post_form(club["ordinary"], url, stale, {
-        "naam": club["naam"], "roepnaam": "Mijn roepnaam", "korteBeschrijving": "Mijn tekst",
-        "minimumleeftijd": "6", "maximumleeftijd": "12"})
-    assert again.status_code == 303
-    detail = requests.get(f"{provider.url}/api/v1/associations/{vcode}", timeout=15).json()
-    assert detail["roepnaam"] == "Mijn roepnaam" and detail["doelgroep"]["minimumleeftijd"] == 6
+    resend = {**typed, "korteNaam": "HK", "botsingen": "roepnaam"}
+    # saving without choosing asks again and saves nothing
+    unchosen = post_form(club["ordinary"], url, stale, resend)
+    assert unchosen.status_code == 200 and "Kies welke waarde blijft" in unchosen.text
+    assert 'href="#kies-roepnaam-hun"' in unchosen.text
+    assert _detail(provider, vcode)["versie"] == detail["versie"]
+    # keeping their value for the clashing field, mine for the rest
+    kept = post_form(club["ordinary"], url, unchosen, {**resend, "kies-roepnaam": "hun"})
+    assert kept.status_code == 303
+    detail = _detail(provider, vcode)
+    assert detail["roepnaam"] == "Hun roepnaam" and detail["korteNaam"] == "HK"
+    assert detail["korteBeschrijving"] == HOSTILE and detail["doelgroep"]["minimumleeftijd"] == 6
+
+
+def test_choosing_mine_overwrites_theirs_because_the_person_saw_it(provider, club) -> None:
+    vcode = club["vcode"]
+    url = f"{BASE}/{vcode}/basisgegevens"
+    mine = club["ordinary"].get(url)
+    theirs = club["primary"].get(url)
+    post_form(club["primary"], url, theirs, {"naam": club["naam"], "roepnaam": "Hun",
+                                              "minimumleeftijd": "0", "maximumleeftijd": "150"})
+    typed = {"naam": club["naam"], "roepnaam": "Mijn", "minimumleeftijd": "0",
+             "maximumleeftijd": "150"}
+    stale = post_form(club["ordinary"], url, mine, typed)
+    assert stale.status_code == 200
+    chosen = post_form(club["ordinary"], url, stale,
+                       {**typed, "botsingen": "roepnaam", "kies-roepnaam": "mijn"})
+    assert chosen.status_code == 303
+    assert _detail(provider, vcode)["roepnaam"] == "Mijn"
+
+
+def test_a_stale_item_edit_merges_per_field(provider, club) -> None:
+    vcode = club["vcode"]
+    new = f"{BASE}/{vcode}/contactgegevens/nieuw"
+    added = post_form(club["primary"], new, club["primary"].get(new), {
+        "type": "E-mail", "waarde": "info@club.example"})
+    assert added.status_code == 303
+    item = _detail(provider, vcode)["contactgegevens"][0]["id"]
+    edit = f"{BASE}/{vcode}/contactgegevens/{item}"
+    mine, theirs = club["ordinary"].get(edit), club["primary"].get(edit)
+    post_form(club["primary"], edit, theirs, {"type": "E-mail", "waarde": "info@club.example",
+                                              "beschrijving": "secretariaat"})
+    saved = post_form(club["ordinary"], edit, mine, {"type": "E-mail",
+                                                     "waarde": "bestuur@club.example"})
+    assert saved.status_code == 303
+    contact = _detail(provider, vcode)["contactgegevens"][0]
+    assert (contact["waarde"], contact["beschrijving"]) == ("bestuur@club.example",
+                                                            "secretariaat")
+    # both change the value: a clash, nothing saved
+    mine, theirs = club["ordinary"].get(edit), club["primary"].get(edit)
+    post_form(club["primary"], edit, theirs, {"type": "E-mail", "waarde": "a@club.example",
+                                              "beschrijving": "secretariaat"})
+    clash = post_form(club["ordinary"], edit, mine, {"type": "E-mail", "waarde": "b@club.example",
+                                                     "beschrijving": "secretariaat"})
+    assert clash.status_code == 200 and 'name="botsingen" value="waarde"' in clash.text
+    assert _detail(provider, vcode)["contactgegevens"][0]["waarde"] == "a@club.example"
+
+
+def test_adding_an_item_on_a_stale_form_goes_through(provider, club) -> None:
+    vcode = club["vcode"]
+    new = f"{BASE}/{vcode}/contactgegevens/nieuw"
+    form = club["ordinary"].get(new)
+    basics = f"{BASE}/{vcode}/basisgegevens"
+    post_form(club["primary"], basics, club["primary"].get(basics), {
+        "naam": club["naam"], "roepnaam": "Intussen", "minimumleeftijd": "0",
+        "maximumleeftijd": "150"})
+    added = post_form(club["ordinary"], new, form, {"type": "Website",
+                                                    "waarde": "https://club.example"})
+    assert added.status_code == 303
+    assert _detail(provider, vcode)["contactgegevens"][0]["waarde"] == "https://club.example"
 
 
 def test_a_stale_edit_of_a_removed_item_offers_it_again(provider, club) -> None:
@@ -272,3 +361,55 @@ def test_mijn_gegevens_download_and_access_overview(provider, agents) -> None:
     assert "al je gegevens gedownload" in agent.get("/mijn-gegevens").text
     without_token = agent.post("/mijn-gegevens/download", data={})
     assert without_token.status_code == 400
+
+
+def test_the_history_says_which_fields_changed_by_whom_in_which_capacity(provider,
+                                                                          club) -> None:
+    vcode = club["vcode"]
+    url = f"{BASE}/{vcode}/basisgegevens"
+    post_form(club["primary"], url, club["primary"].get(url), {
+        "naam": club["naam"], "roepnaam": HOSTILE, "minimumleeftijd": "6",
+        "maximumleeftijd": "150"})
+    overview = club["ordinary"].get(f"{BASE}/{vcode}")
+    history = overview.text[overview.text.index('id="geschiedenis"'):]
+    assert "Basisgegevens gewijzigd" in history
+    assert "Roepnaam: — " in history and "&lt;img src=x onerror=alert(1)&gt;" in history
+    assert HOSTILE not in overview.text
+    assert "Doelgroep: 0 tot 150 jaar" in history and "6 tot 150 jaar" in history
+    assert "Test0 Vertegenwoordiger" in history and "vertegenwoordiger" in history
+
+
+def test_a_primary_representative_stops_the_association_in_a_form(provider, club) -> None:
+    vcode = club["vcode"]
+    url = f"{BASE}/{vcode}/stopzetten"
+    assert club["ordinary"].get(url).status_code == 403
+    assert "Vereniging stopzetten" not in club["ordinary"].get(f"{BASE}/{vcode}").text
+    form = club["primary"].get(url)
+    assert form.status_code == 200
+    unconfirmed = post_form(club["primary"], url, form, {"einddatum": "2026-01-01"})
+    assert unconfirmed.status_code == 200 and "Vink aan dat de vereniging gestopt is" in \
+        unconfirmed.text
+    future = post_form(club["primary"], url, form, {"einddatum": "2999-01-01", "bevestig": "y"})
+    assert future.status_code == 200 and "mag niet in de toekomst liggen" in future.text
+    assert _detail(provider, vcode)["status"] == "Actief"
+    done = post_form(club["primary"], url, form, {"einddatum": "2026-01-01", "bevestig": "y"})
+    assert done.status_code == 303
+    overview = club["ordinary"].get(f"{BASE}/{vcode}")
+    assert "is gestopt sinds 2026-01-01" in overview.text
+    assert "Basisgegevens wijzigen" not in overview.text and "toevoegen</a>" not in overview.text
+    assert "Vereniging gestopt" in overview.text   # in the history
+    basics = f"{BASE}/{vcode}/basisgegevens"
+    refused = post_form(club["ordinary"], basics, club["ordinary"].get(basics), {
+        "naam": club["naam"], "roepnaam": "Toch", "minimumleeftijd": "0",
+        "maximumleeftijd": "150"})
+    assert refused.status_code == 200 and "kunnen niet meer gewijzigd worden" in refused.text
+    assert requests.get(f"{provider.url}/api/v1/associations/{vcode}",
+                        timeout=15).status_code == 404
+
+
+def test_a_non_primary_representative_sees_the_others_insz_masked(provider, club) -> None:
+    vcode = club["vcode"]
+    ordinary = club["ordinary"].get(f"{BASE}/{vcode}")
+    primary = club["primary"].get(f"{BASE}/{vcode}")
+    assert ordinary.text.count("••.••.••-•••.") == 1   # the primary's; their own in full
+    assert "••.••.••-•••." not in primary.text

@@ -108,34 +108,57 @@ def test_hostile_input_is_shown_as_text(page, provider, club) -> None:
     page.page_log.assert_clean()
 
 
-def test_the_stale_form_in_the_browser(page, provider, club) -> None:
+@pytest.mark.parametrize("width", [1280, 320])
+def test_two_tabs_on_basisgegevens_lose_nothing(page, provider, club, width) -> None:
+    """Tab 1 saves, tab 2 saves later: what only one of them changed is merged; where both
+    changed a field, tab 2 sees both values and saves only what it chose."""
+    page.set_viewport_size({"width": width, "height": 800})
     sign_in(page, provider, club["primary"])
-    page.goto(f"{provider.url}/mijn-verenigingsloket/{club['vcode']}/basisgegevens")
-    page.get_by_label("Roepnaam").fill("Wat ik typte")
-    # meanwhile someone else changes the association
-    version = requests.get(f"{provider.url}/api/v1/associations/{club['vcode']}",
-                           timeout=15).json()["versie"]
-    _change_elsewhere(provider, club, version)
-    page.get_by_role("button", name="Bewaren").click()
-    page.wait_for_load_state()
-    notice = page.locator("#stale-notice")
+    url = f"{provider.url}/mijn-verenigingsloket/{club['vcode']}/basisgegevens"
+    tab1, tab2 = page, page.context.new_page()
+    tab2.set_viewport_size({"width": width, "height": 800})
+    tab2.page_log = page.page_log
+    page.page_log.attach(tab2)
+    for tab in (tab1, tab2):
+        tab.goto(url)
+    tab1.get_by_label("Roepnaam").fill("Tab een")
+    tab1.get_by_label("Korte naam").fill("T1")
+    tab1.get_by_role("button", name="Bewaren").click()
+    tab1.wait_for_url("**/mijn-verenigingsloket/*")
+    tab2.get_by_label("Roepnaam").fill("Tab twee")
+    tab2.get_by_label("Korte beschrijving").fill("Beschrijving van tab twee")
+    tab2.get_by_role("button", name="Bewaren").click()
+    tab2.wait_for_load_state()
+    notice = tab2.locator("#stale-notice")
     assert "Iemand anders heeft deze gegevens intussen gewijzigd" in notice.inner_text()
-    assert page.get_by_label("Roepnaam").input_value() == "Wat ik typte"
-    assert "Elders gewijzigd" in page.locator("main section.current").inner_text()
-    assert_no_axe_violations(page)
+    assert "Eén veld veranderden jullie allebei" in notice.inner_text()
+    clash = tab2.get_by_role("group", name="Roepnaam: welke waarde blijft?")
+    assert "Tab een" in clash.inner_text() and "Tab twee" in clash.inner_text()
+    assert tab2.get_by_label("Korte naam").input_value() == "T1"  # tab 1's, merged in
+    assert tab2.get_by_role("textbox", name="Roepnaam").input_value() == "Tab twee"
+    assert tab2.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert_no_axe_violations(tab2)
+    # saving without a choice asks for one; nothing is saved
+    tab2.get_by_role("button", name="Bewaren").click()
+    tab2.wait_for_load_state()
+    summary = tab2.get_by_role("alert")
+    assert "Roepnaam: kies welke waarde blijft" in summary.inner_text()
+    assert tab2.evaluate("document.activeElement.id") == "error-summary"
+    assert_no_axe_violations(tab2)
+    assert _detail(provider, club)["roepnaam"] == "Tab een"
+    # by keyboard: the radio for tab 2's own value, then save
+    tab2.get_by_label("Wat jij invulde").focus()
+    tab2.keyboard.press("Space")
+    tab2.get_by_role("button", name="Bewaren").click()
+    tab2.wait_for_url("**/mijn-verenigingsloket/*")
+    assert "De basisgegevens zijn bewaard" in tab2.locator("main").inner_text()
+    detail = _detail(provider, club)
+    assert detail["roepnaam"] == "Tab twee"                      # chosen, having seen both
+    assert detail["korteNaam"] == "T1"                           # tab 1's change survived
+    assert detail["korteBeschrijving"] == "Beschrijving van tab twee"
     page.page_log.assert_clean()
 
 
-def _change_elsewhere(provider: Any, club: dict[str, Any], version: int) -> None:
-    from loket.db import Database
-    from loket.register import changes
-
-    database = Database(provider.database_url)
-    try:
-        with database.transaction() as session:
-            assoc = changes.begin(session, club["vcode"], {version})
-            activities, areas = changes.known_codes(session)
-            changes.update_basics(session, assoc, {"korteBeschrijving": "Elders gewijzigd"},
-                                  changes.SYSTEM, activities=activities, areas=areas)
-    finally:
-        database.dispose()
+def _detail(provider: Any, club: dict[str, Any]) -> dict[str, Any]:
+    return requests.get(f"{provider.url}/api/v1/associations/{club['vcode']}",
+                        timeout=15).json()

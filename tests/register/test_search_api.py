@@ -114,12 +114,15 @@ def test_unknown_places_and_bad_parameters_are_named(provider) -> None:
 def test_only_active_associations_that_did_not_opt_out(provider) -> None:
     marker = word()
     shown = make_association(provider, naam=f"Open {marker}")
-    make_association(provider, naam=f"Gestopt {marker}", status="Gestopt")
-    make_association(provider, naam=f"Dubbel {marker}", status="Dubbel")
+    stopped = make_association(provider, naam=f"Gestopt {marker}", status="Gestopt")
+    duplicate = make_association(provider, naam=f"Dubbel {marker}", status="Dubbel")
     hidden = make_association(provider, naam=f"Stil {marker}", opt_out=True)
     assert [r["vCode"] for r in search(provider, q=marker).json()["results"]] == [shown["vcode"]]
-    # opting out hides it from search only; its public detail stays available by vCode
-    assert requests.get(f"{provider.url}/api/v1/associations/{hidden['vcode']}",
+    # nor does the public detail serve them, as the real register (404, as an unknown vCode)
+    for vcode in (hidden["vcode"], stopped["vcode"], duplicate["vcode"]):
+        assert requests.get(f"{provider.url}/api/v1/associations/{vcode}",
+                            timeout=15).status_code == 404
+    assert requests.get(f"{provider.url}/api/v1/associations/{shown['vcode']}",
                         timeout=15).status_code == 200
 
 

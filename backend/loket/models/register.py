@@ -60,6 +60,7 @@ class Association(Base):
     kbo: Mapped[str | None] = mapped_column(String(10))
     startdatum: Mapped[str | None] = mapped_column(String(10))
     einddatum: Mapped[str | None] = mapped_column(String(10))
+    dubbel_van: Mapped[str | None] = mapped_column(String(8))  # status Dubbel: the original
     min_leeftijd: Mapped[int] = mapped_column(Integer, default=0)
     max_leeftijd: Mapped[int] = mapped_column(Integer, default=150)
     opt_out: Mapped[bool] = mapped_column(Boolean, default=False)

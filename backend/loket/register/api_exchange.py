@@ -3,7 +3,10 @@
 
 - ``GET /api/v1/exchange/associations/{vCode}`` — the full record, representatives included;
 - ``GET /api/v1/exchange/changes?since=N`` — the change events after sequence number N, in
-  order, a page at a time (follow ``links.next`` until it is absent).
+  order, a page at a time (follow ``links.next`` until it is absent);
+- ``POST``/``DELETE /api/v1/exchange/associations/{vCode}/dubbelVan`` — with scope
+  ``associations:manage``, mark an association as a duplicate of another (``{"dubbelVan":
+  "V…"}``), or undo that marking.
 
 Every call is in the audit log with the client and its reason — one entry per person whose data
 it returned, so each person finds it in their own access overview — committed before the data
@@ -21,19 +24,23 @@ from sqlalchemy import select
 from loket import apibase, audit, db
 from loket.errors import BadRequest
 from loket.models import AssociationEvent
-from loket.register import changes, views
-from loket.register.web import bp, with_etag
+from loket.register import changes, service, views
+from loket.register.api_manage import audited
+from loket.register.changes import Actor
+from loket.register.web import bp, if_match, json_object, remember_version, with_etag
 
 SCOPE = "associations:exchange"
+MANAGE_SCOPE = "associations:manage"
 REASON_HEADER = "X-Loket-Reason"
 MAX_REASON = 300
 DEFAULT_CHANGES = 100
 MAX_CHANGES = 500
 
 
-def government(resource: str) -> tuple[apibase.Caller, str]:
+def government(resource: str, scope: str = SCOPE,
+               operation: str = "exchange-read") -> tuple[apibase.Caller, str]:
     """The calling government client and its reason; 400 (and a log entry) without one."""
-    who = apibase.caller(SCOPE, person=False)
+    who = apibase.caller(scope, person=False)
     reason = request.headers.get(REASON_HEADER, "").strip()
     problem = None
     if not reason:
@@ -46,7 +53,7 @@ def government(resource: str) -> tuple[apibase.Caller, str]:
                              f"{REASON_HEADER} is hoogstens {MAX_REASON} tekens gewone tekst.")
     if problem is not None:
         session = db.session()
-        audit.record(session, "exchange-read", resource, actor=who.actor,
+        audit.record(session, operation, resource, actor=who.actor,
                      client_id=who.client_id, outcome="refused", detail={"error": problem.code})
         session.commit()
         raise problem
@@ -110,3 +117,35 @@ def exchange_changes() -> Response:
         links["next"] = f"{url_for('.exchange_changes', _external=True)}?{urlencode(args)}"
     return jsonify({"since": since, "last": last,
                     "changes": [views.event_view(e) for e in events], "links": links})
+
+
+# ---- a register office's corrections -------------------------------------------------------
+
+def _duplicate_change(vcode: str, event: str, mark: bool) -> Response:
+    who, reason = government(f"association/{vcode[:20].upper()}", MANAGE_SCOPE,
+                             "association-change")
+    expected = if_match(optional=True)
+    session = db.session()
+    assoc = changes.find(session, vcode, lock=True)
+    remember_version(assoc.version)
+    actor = Actor(who.actor, None, who.client_id)
+    body = json_object() if mark else {}
+    service.commit_change(
+        session, assoc, actor, expected,
+        (lambda: changes.mark_duplicate(session, assoc, body, actor)) if mark
+        else (lambda: changes.unmark_duplicate(session, assoc, actor)),
+        event, reason=reason, inactive_too=True)
+    return with_etag({"vCode": assoc.vcode, "status": assoc.status,
+                      "dubbelVan": assoc.dubbel_van, "versie": assoc.version}, assoc.version)
+
+
+@bp.post("/exchange/associations/<vcode>/dubbelVan")
+@audited("association-change")
+def mark_duplicate(vcode: str) -> Response:
+    return _duplicate_change(vcode, "VerenigingWerdGemarkeerdAlsDubbelVan", True)
+
+
+@bp.delete("/exchange/associations/<vcode>/dubbelVan")
+@audited("association-change")
+def unmark_duplicate(vcode: str) -> Response:
+    return _duplicate_change(vcode, "MarkeringDubbeleVerenigingWerdGecorrigeerd", False)

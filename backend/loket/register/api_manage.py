@@ -2,8 +2,10 @@
 ``/api/v1/associations/{vCode}``, with a person's access token (scope ``associations``) acting
 for that association (capacity ``VER`` with its vCode).
 
-Every response carries the new version's weak ``ETag``; every change needs ``If-Match`` (428
-without it, 412 when the version moved on). Only a current representative may change anything;
+Every response carries the new version's weak ``ETag``. A change that could overwrite
+someone else's (``PATCH``, ``DELETE``) needs ``If-Match`` (428 without it, 412 when the version
+moved on); adding an item (``POST``) cannot, so ``If-Match`` is optional there (412 when it is
+sent and stale). Only a current representative may change anything;
 only a primary one may add or remove representatives. Changes, refusals and reads of
 representatives' data are in the audit log. The change itself is :mod:`loket.register.service`'s,
 as on the self-service pages; this module reads JSON and ``If-Match`` and answers with ``ETag``.
@@ -15,12 +17,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Response, g, url_for
+from flask import Response, current_app, g, request, url_for
 
 from loket import apibase, audit, db
 from loket.errors import Conflict, Forbidden, NotFound
 from loket.identifiers import InvalidIdentifier, parse_vcode
-from loket.register import changes, service, views
+from loket.register import changes, registration, service, views
 from loket.register.changes import Actor
 from loket.register.representatives import NotRepresentative
 from loket.register.service import Acting, Change
@@ -71,12 +73,15 @@ def reading(vcode: str) -> Acting:
 
 
 def changing(vcode: str, event: str, apply: Callable[[Acting], T],
-             subject: Callable[[T], str | None] | None = None) -> Change[T]:
-    """The caller's change to ``vcode`` against the version ``If-Match`` names (428 without)."""
+             subject: Callable[[T], str | None] | None = None, *,
+             adds: bool = False, lifecycle: bool = False) -> Change[T]:
+    """The caller's change to ``vcode`` against the version ``If-Match`` names (428 without,
+    unless the change only ``adds`` or is a ``lifecycle`` change, which overwrites no field)."""
     who, canonical = _token_for(vcode)
-    expected = if_match()
+    expected = if_match(optional=adds or lifecycle)
     acting = _acting(who, canonical, lock=True)
-    return service.change(acting, expected, lambda: apply(acting), event, subject=subject)
+    return service.change(acting, expected, lambda: apply(acting), event, subject=subject,
+                          inactive_too=lifecycle)
 
 
 def audited(operation: str) -> Callable[[F], F]:
@@ -109,6 +114,44 @@ def _created(done: Change[Any], view: Callable[[Any], dict[str, Any]],
     return response
 
 
+# ---- a new association --------------------------------------------------------------------
+
+CONFIRMATION_HEADER = "VR-BevestigingsToken"
+
+
+@bp.post("/associations")
+def register_association() -> Response:
+    """A person registers a new association (FV, VZER, or a VZW by its KBO number) and becomes
+    its primary representative. A similar name in the same municipality answers 409
+    ``possible_duplicate`` with the candidates and a confirmation token; the same request
+    again with ``VR-BevestigingsToken`` registers it."""
+    who = apibase.caller(SCOPE, person=True)
+    assert who.person is not None
+    session = db.session()
+    actor = Actor(who.person.sub, audit.capacity_label(who.capacity), who.client_id)
+    try:
+        assoc = registration.register_new(
+            session, who.person, json_object(), secret=_secret(),
+            confirmation=request.headers.get(CONFIRMATION_HEADER), actor=actor)
+        audit.record(session, "association-change", f"association/{assoc.vcode}",
+                     actor=actor.actor, capacity=actor.capacity, client_id=actor.client_id,
+                     subject=who.person.sub, detail={"event": "VerenigingWerdGeregistreerd",
+                                                     "version": assoc.version})
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    response = with_etag(views.public_view(assoc, views.names(session)), assoc.version, 201)
+    response.headers["Location"] = url_for(".association_detail", vcode=assoc.vcode,
+                                           _external=True)
+    return response
+
+
+def _secret() -> bytes:
+    key = current_app.secret_key
+    return key.encode() if isinstance(key, str) else bytes(key or b"")
+
+
 # ---- the association's own fields --------------------------------------------------------
 
 @bp.patch("/associations/<vcode>")
@@ -120,6 +163,19 @@ def patch_association(vcode: str) -> Response:
                                      activities=activities, areas=areas)
 
     done = changing(vcode, "BasisgegevensWerdenGewijzigd", apply)
+    return with_etag(views.public_view(done.acting.assoc, views.names(done.acting.session)),
+                     done.after)
+
+
+@bp.post("/associations/<vcode>/stop")
+@audited("association-change")
+def stop_association(vcode: str) -> Response:
+    """A primary representative records that the association stopped (``einddatum``)."""
+    def apply(acting: Acting) -> object:
+        acting.require_primary("de vereniging stopzetten")
+        return changes.stop(acting.session, acting.assoc, json_object(), acting.actor)
+
+    done = changing(vcode, "VerenigingWerdGestopt", apply, lifecycle=True)
     return with_etag(views.public_view(done.acting.assoc, views.names(done.acting.session)),
                      done.after)
 
@@ -136,7 +192,7 @@ def _item_id(raw: str) -> int:
 @audited("association-change")
 def add_contact(vcode: str) -> Response:
     done = changing(vcode, "ContactgegevenWerdToegevoegd",
-                    lambda a: service.CONTACTS.add(a, json_object()))
+                    lambda a: service.CONTACTS.add(a, json_object()), adds=True)
     return _created(done, views.contact_view, ".update_contact")
 
 
@@ -160,7 +216,7 @@ def remove_contact(vcode: str, item: str) -> Response:
 @audited("association-change")
 def add_location(vcode: str) -> Response:
     done = changing(vcode, "LocatieWerdToegevoegd",
-                    lambda a: service.LOCATIONS.add(a, json_object()))
+                    lambda a: service.LOCATIONS.add(a, json_object()), adds=True)
     return _created(done, views.location_view, ".update_location")
 
 
@@ -195,7 +251,8 @@ def list_representatives(vcode: str) -> Response:
         acting, "vertegenwoordiger bekijkt de vertegenwoordigers van de vereniging", reps)
     acting.session.commit()  # the entries are stored before the data leaves
     return with_etag({"vCode": acting.assoc.vcode,
-                      "vertegenwoordigers": [views.representative_view(r) for r in reps]},
+                      "vertegenwoordigers": [views.representative_view(
+                          r, masked=views.masks(acting.rep, r)) for r in reps]},
                      acting.assoc.version)
 
 
@@ -203,7 +260,8 @@ def list_representatives(vcode: str) -> Response:
 @audited("association-change")
 def add_representative(vcode: str) -> Response:
     done = changing(vcode, "VertegenwoordigerWerdToegevoegd",
-                    lambda a: service.REPRESENTATIVES.add(a, json_object()), _person_of)
+                    lambda a: service.REPRESENTATIVES.add(a, json_object()), _person_of,
+                    adds=True)
     return _created(done, views.representative_view, ".update_representative")
 
 

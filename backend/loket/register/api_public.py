@@ -10,11 +10,13 @@ from urllib.parse import urlencode
 from flask import Response, current_app, jsonify, request, url_for
 
 from loket import db, ratelimit
+from loket.errors import LoketError, NotFound
 from loket.preconditions import etag
-from loket.register import changes, search, views
+from loket.register import api_manage, changes, search, views
 from loket.register.index import SearchIndex
 from loket.register.validation import ASSOCIATION_TYPES
 from loket.register.web import bp, if_none_match, with_etag
+from loket.sso.web import bearer_token
 
 
 def _summary(row: Any, acts: Sequence[str], areas: Sequence[str], codes: views.Names
@@ -87,10 +89,26 @@ def search_associations() -> Response:
     return jsonify(body)
 
 
+def _its_representative(vcode: str) -> bool:
+    """True when the request carries the token of one of the association's representatives
+    acting for it: they see their own record whatever its status."""
+    if bearer_token() is None:
+        return False
+    try:
+        api_manage.reading(vcode)
+    except LoketError:
+        return False
+    return True
+
+
 @bp.get("/associations/<vcode>")
 def association_detail(vcode: str) -> Response:
+    """Public detail: only an active association that did not opt out (404 otherwise, as for
+    a vCode nobody has), unless a representative asks."""
     session = db.read_session()
     assoc = changes.find(session, vcode)
+    if not changes.publicly_visible(assoc) and not _its_representative(assoc.vcode):
+        raise NotFound("not_found", f"Er is geen vereniging met vCode {assoc.vcode}.")
     if if_none_match(assoc.version):
         response = Response(status=304)
         response.headers["ETag"] = etag(assoc.version)

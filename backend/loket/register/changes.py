@@ -33,6 +33,7 @@ from loket.models import (
     Werkingsgebied,
 )
 from loket.preconditions import etag
+from loket.register import postcodes
 from loket.register import validation as checks
 from loket.register.validation import InvalidRecord
 
@@ -183,13 +184,9 @@ def register(session: Session, data: dict[str, Any], actor: Actor, *,
         setattr(assoc, attr, value)
     session.add(assoc)
     session.flush()
-    snapshot = {api: getattr(assoc, attr) for attr, api in _API_NAME.items()}
+    snapshot = basics_fields(assoc)
     snapshot.update(verenigingstype=assoc.verenigingstype, kboNummer=assoc.kbo,
-                    status=assoc.status,
-                    doelgroep={"minimumleeftijd": assoc.min_leeftijd,
-                               "maximumleeftijd": assoc.max_leeftijd},
-                    hoofdactiviteiten=[a.code for a in assoc.activities],
-                    werkingsgebieden=[a.code for a in assoc.areas])
+                    status=assoc.status)
     session.add(AssociationEvent(
         seq=seq, association_id=assoc.id, vcode=assoc.vcode, version=1,
         type="VerenigingWerdGeregistreerd", at=now_iso(), actor=actor.actor,
@@ -203,6 +200,19 @@ def register(session: Session, data: dict[str, Any], actor: Actor, *,
 _API_NAME = {"naam": "naam", "korte_naam": "korteNaam", "roepnaam": "roepnaam",
              "korte_beschrijving": "korteBeschrijving", "startdatum": "startdatum",
              "opt_out": "isUitgeschrevenUitPubliekeDatastroom"}
+BASIC_API_NAMES = {**_API_NAME, "min_leeftijd": "doelgroep.minimumleeftijd",
+                   "max_leeftijd": "doelgroep.maximumleeftijd"}
+"""Model attribute → the API's (flattened) name, for the fields :func:`update_basics` takes."""
+
+
+def basics_fields(assoc: Association) -> dict[str, Any]:
+    """The association's own fields under the API's names (as its events name them)."""
+    fields: dict[str, Any] = {api: getattr(assoc, attr) for attr, api in _API_NAME.items()}
+    fields.update(doelgroep={"minimumleeftijd": assoc.min_leeftijd,
+                             "maximumleeftijd": assoc.max_leeftijd},
+                  hoofdactiviteiten=[a.code for a in assoc.activities],
+                  werkingsgebieden=[a.code for a in assoc.areas])
+    return fields
 
 
 def update_basics(session: Session, assoc: Association, data: dict[str, Any], actor: Actor,
@@ -241,6 +251,73 @@ def update_basics(session: Session, assoc: Association, data: dict[str, Any], ac
         return None
     return record_event(session, assoc, "BasisgegevensWerdenGewijzigd", {"gewijzigd": changed},
                         actor)
+
+
+# ---- lifecycle ---------------------------------------------------------------------------
+
+ACTIVE = "Actief"
+STATUS_TEXT = {"Gestopt": "gestopt", "Dubbel": "gemarkeerd als dubbel"}
+
+
+def require_active(assoc: Association) -> None:
+    """:class:`RecordConflict` ``not_active`` unless the association is active: a stopped one
+    or a duplicate keeps its data as it was."""
+    if assoc.status != ACTIVE:
+        how = STATUS_TEXT.get(assoc.status, assoc.status.lower())
+        since = f" sinds {assoc.einddatum}" if assoc.einddatum else ""
+        raise RecordConflict("not_active", None,
+                             f"{assoc.naam} ({assoc.vcode}) is {how}{since}: de gegevens "
+                             "kunnen niet meer gewijzigd worden.")
+
+
+def stop(session: Session, assoc: Association, data: dict[str, Any],
+         actor: Actor) -> AssociationEvent:
+    """The association stopped on ``einddatum``: status Gestopt, out of public search."""
+    einddatum = checks.check_stop(data, today=today(), startdatum=assoc.startdatum)
+    require_active(assoc)
+    assoc.status, assoc.einddatum = "Gestopt", einddatum
+    return record_event(session, assoc, "VerenigingWerdGestopt", {"einddatum": einddatum},
+                        actor)
+
+
+def mark_duplicate(session: Session, assoc: Association, data: dict[str, Any],
+                   actor: Actor) -> AssociationEvent:
+    """``assoc`` duplicates the active association ``data["dubbelVan"]``: status Dubbel."""
+    raw = data.get("dubbelVan")
+    extra = [k for k in data if k != "dubbelVan"]
+    if extra:
+        raise InvalidRecord.one(str(extra[0])[:60], "dit veld bestaat niet.")
+    try:
+        original = parse_vcode(raw if isinstance(raw, str) else "")
+    except InvalidIdentifier as exc:
+        raise InvalidRecord.one("dubbelVan", exc.message[:1].lower() + exc.message[1:]) from exc
+    if original == assoc.vcode:
+        raise InvalidRecord.one("dubbelVan", "een vereniging is geen dubbel van zichzelf.")
+    other = session.scalar(select(Association).where(Association.vcode == original))
+    if other is None:
+        raise InvalidRecord.one("dubbelVan", f"er is geen vereniging met vCode {original}.")
+    if other.status != ACTIVE:
+        raise RecordConflict("not_active", "dubbelVan", f"{original} is zelf niet actief; "
+                             "markeer als dubbel van de vereniging die blijft.")
+    require_active(assoc)
+    assoc.status, assoc.dubbel_van = "Dubbel", original
+    return record_event(session, assoc, "VerenigingWerdGemarkeerdAlsDubbelVan",
+                        {"dubbelVan": original}, actor)
+
+
+def unmark_duplicate(session: Session, assoc: Association, actor: Actor) -> AssociationEvent:
+    """A duplicate marking was a mistake: the association is active again."""
+    if assoc.status != "Dubbel":
+        raise RecordConflict("not_duplicate", None,
+                             f"{assoc.vcode} is niet gemarkeerd als dubbel.")
+    original, assoc.status, assoc.dubbel_van = assoc.dubbel_van, ACTIVE, None
+    return record_event(session, assoc, "MarkeringDubbeleVerenigingWerdGecorrigeerd",
+                        {"dubbelVan": original}, actor)
+
+
+def publicly_visible(assoc: Association) -> bool:
+    """Public search and detail show only active associations that did not opt out."""
+    return assoc.status == ACTIVE and not assoc.opt_out
 
 
 # ---- contact data ------------------------------------------------------------------------
@@ -317,7 +394,20 @@ def location_fields(item: Locatie) -> dict[str, Any]:
                       "gemeente": item.gemeente, "land": item.land}}
 
 
+def check_address(session: Session, cleaned: dict[str, Any]) -> None:
+    """:class:`InvalidRecord` (``adres.gemeente``) when a Belgian address's postcode lies in
+    another municipality, by the postcode list."""
+    if cleaned["land"] == checks.BELGIUM:
+        problem = postcodes.municipality_problem(session, cleaned["postcode"],
+                                                 cleaned["gemeente"])
+        if problem:
+            raise InvalidRecord.one("adres.gemeente", problem)
+
+
 def _check_location_rules(assoc: Association, cleaned: dict[str, Any], skip: int | None) -> None:
+    session = Session.object_session(assoc)
+    if session is not None:
+        check_address(session, cleaned)
     others = [loc for loc in assoc.locations if loc.id != skip]
     if cleaned["is_primair"] and any(loc.is_primair for loc in others):
         raise InvalidRecord.one("isPrimair", "er is al een primaire locatie; er kan er maar "
@@ -327,9 +417,25 @@ def _check_location_rules(assoc: Association, cleaned: dict[str, Any], skip: int
         raise InvalidRecord.one("adres", "deze locatie staat er al.")
 
 
+def with_municipality(session: Session, data: dict[str, Any]) -> dict[str, Any]:
+    """A Belgian address without a municipality gets the one its postcode lies in, when the
+    postcode list knows exactly one."""
+    address = data.get("adres")
+    if not isinstance(address, dict) or (address.get("gemeente") or "").strip():
+        return data
+    land = str(address.get("land") or checks.BELGIUM).strip().lower()
+    postcode = str(address.get("postcode") or "").strip()
+    if land not in checks.BELGIUM_NAMES or not postcode:
+        return data
+    names = {name for name, _ in postcodes.places_for(session, postcode)}
+    if len(names) != 1:
+        return data
+    return {**data, "adres": {**address, "gemeente": names.pop()}}
+
+
 def add_location(session: Session, assoc: Association, data: dict[str, Any],
                  actor: Actor) -> Locatie:
-    cleaned = checks.check_location(data)
+    cleaned = checks.check_location(with_municipality(session, data))
     _check_location_rules(assoc, cleaned, None)
     item = Locatie(**cleaned)
     assoc.locations.append(item)
@@ -346,7 +452,7 @@ def update_location(session: Session, assoc: Association, item_id: int, data: di
     merged = {**before, **data}
     if isinstance(data.get("adres"), dict):
         merged["adres"] = {**before["adres"], **data["adres"]}
-    cleaned = checks.check_location(merged)
+    cleaned = checks.check_location(with_municipality(session, merged))
     _check_location_rules(assoc, cleaned, item.id)
     for key, value in cleaned.items():
         setattr(item, key, value)

@@ -13,6 +13,9 @@ _VCODE = {"name": "vCode", "in": "path", "required": True, "schema": {"type": "s
 _ITEM = {"name": "item", "in": "path", "required": True, "schema": {"type": "integer"}}
 _IF_MATCH = {"name": "If-Match", "in": "header", "required": True, "schema": {"type": "string"},
              "description": 'the ETag of the version you change, e.g. W/"3" (428 without it)'}
+_IF_MATCH_OPTIONAL = {**_IF_MATCH, "required": False,
+                      "description": 'optional: an addition overwrites nothing; when sent, 412 '
+                                     'unless it names the current version'}
 _REASON = {"name": "X-Loket-Reason", "in": "header", "required": True,
            "schema": {"type": "string", "maxLength": 300},
            "description": "why the data is needed (logged with every access; 400 without it)"}
@@ -24,9 +27,10 @@ def _json(ref: str) -> dict[str, Any]:
 
 
 def _change(summary: str, body: str | None, ok: str, status: str = "200") -> dict[str, Any]:
+    adds = status == "201"
     op: dict[str, Any] = {
         "tags": ["associations"], "summary": summary, "security": _USER,
-        "parameters": [_VCODE, _IF_MATCH],
+        "parameters": [_VCODE, _IF_MATCH_OPTIONAL if adds else _IF_MATCH],
         "responses": {
             status: {"description": "changed; ETag is the new version",
                      **({"content": _json(ok)} if ok else {})},
@@ -36,9 +40,10 @@ def _change(summary: str, body: str | None, ok: str, status: str = "200") -> dic
             "409": {"description": "contradicts the record (e.g. the last primary "
                                    "representative)", "content": _ERR},
             "412": {"description": "the association changed since your ETag", "content": _ERR},
-            "428": {"description": "If-Match is missing", "content": _ERR},
         },
     }
+    if not adds:
+        op["responses"]["428"] = {"description": "If-Match is missing", "content": _ERR}
     if body:
         op["requestBody"] = {"required": True, "content": _json(body)}
     return op

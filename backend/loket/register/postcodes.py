@@ -58,6 +58,29 @@ def municipalities_for(session: Session, postcode: str) -> list[str]:
                                 .order_by(Postcode.werkingsgebied)))
 
 
+def places_for(session: Session, postcode: str) -> list[tuple[str, str | None]]:
+    """(municipality name, place) for each municipality a postcode lies in; empty when the
+    postcode list does not know it."""
+    return [(row.naam, row.plaats) for row in session.execute(
+        select(Werkingsgebied.naam, Postcode.plaats)
+        .join(Werkingsgebied, Werkingsgebied.code == Postcode.werkingsgebied)
+        .where(Postcode.postcode == postcode).order_by(Werkingsgebied.naam))]
+
+
+def municipality_problem(session: Session, postcode: str, gemeente: str) -> str | None:
+    """Why ``gemeente`` does not go with ``postcode`` (None when it does, or when the postcode
+    list does not know the postcode: then nothing can be checked). A place of the postcode (a
+    deelgemeente such as Mariakerke) counts as its municipality."""
+    places = places_for(session, postcode)
+    if not places:
+        return None
+    given = fold(gemeente)
+    if any(given in (fold(name), fold(place or "")) for name, place in places):
+        return None
+    names = " of ".join(dict.fromkeys(name for name, _ in places))
+    return f"postcode {postcode} ligt in {names}, niet in {gemeente[:60]}."
+
+
 def parse(text: str, municipalities: dict[str, str]) -> list[Row]:
     """Rows of a postcode file; ``municipalities`` maps codes and folded names to codes."""
     lines = text.lstrip("\ufeff").splitlines()

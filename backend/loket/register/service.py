@@ -26,8 +26,9 @@ from sqlalchemy.orm import Session
 from loket import audit
 from loket.errors import Conflict, Forbidden, LoketError
 from loket.models import Association, AssociationEvent, Person, Representative
-from loket.register import changes, representatives
-from loket.register.changes import Actor
+from loket.register import changes, merge, representatives
+from loket.register import validation as checks
+from loket.register.changes import Actor, StaleVersion
 from loket.sso import capacities
 from loket.sso.capacities import Capacity
 
@@ -73,7 +74,8 @@ def acting_for(session: Session, person: Person, vcode: str, *, lock: bool = Fal
     """
     actor = Actor(person.sub, f"VER:{vcode}", client_id)
     if held is None:
-        held = capacities.find(capacities.for_person(session, person), "VER", vcode)
+        held = capacities.find(capacities.for_person(session, person), "VER", vcode) \
+            or _inactive_capacity(session, person, vcode)
         if held is None:
             error = Forbidden("not_representative",
                               f"Je kunt niet optreden namens {vcode}: alleen vertegenwoordigers "
@@ -83,6 +85,16 @@ def acting_for(session: Session, person: Person, vcode: str, *, lock: bool = Fal
     assoc = changes.find(session, vcode, lock=lock)
     rep = representatives.representation(session, assoc, person.id)
     return Acting(person, session, assoc, rep, actor, held, lock, via)
+
+
+def _inactive_capacity(session: Session, person: Person, vcode: str) -> Capacity | None:
+    """A stopped association (or a duplicate) is no capacity to sign in with any more, but its
+    representatives still read its record here; every change refuses (``not_active``)."""
+    assoc = session.scalar(select(Association).where(Association.vcode == vcode))
+    if assoc is None or assoc.status == changes.ACTIVE or not any(
+            rep.person_id == person.id for rep in assoc.representatives):
+        return None
+    return Capacity("VER", vcode, assoc.naam)
 
 
 @dataclass(frozen=True)
@@ -105,30 +117,46 @@ class Change(Generic[T]):
 
 
 def change(acting: Acting, expected: Collection[int] | None, apply: Callable[[], T],
-           event: str, *, subject: Callable[[T], str | None] | None = None) -> Change[T]:
+           event: str, *, subject: Callable[[T], str | None] | None = None,
+           inactive_too: bool = False) -> Change[T]:
     """Apply ``apply`` to the locked association if its version is one of ``expected`` (None
     accepts any, as ``If-Match: *``; an empty set none), audit it as ``event`` and commit.
 
     :class:`~loket.register.changes.StaleVersion` (with the current and the expected versions)
-    before anything runs when someone else changed it first. A change that refuses (a field
-    problem, a rule) leaves the transaction uncommitted, to its door; a commit that fails
-    leaves nothing: neither the event nor the audit entry.
+    before anything runs when someone else changed it first; ``not_active``
+    (:class:`~loket.register.changes.RecordConflict`) when the association stopped or is a
+    duplicate, unless ``inactive_too`` (the lifecycle changes decide that themselves). A change
+    that refuses (a field problem, a rule) leaves the transaction uncommitted, to its door; a
+    commit that fails leaves nothing: neither the event nor the audit entry.
     """
     if not acting.locked:
         raise RuntimeError("a change needs the association locked: acting_for(..., lock=True)")
-    accepted = frozenset(expected) if expected is not None else None
-    changes.check_version(acting.assoc, accepted)
     before = acting.assoc.version
+    result = commit_change(acting.session, acting.assoc, acting.actor, expected, apply, event,
+                           subject=subject, via=acting.via, inactive_too=inactive_too)
+    return Change(acting, event, frozenset(expected) if expected is not None else None, before,
+                  result)
+
+
+def commit_change(session: Session, assoc: Association, actor: Actor,
+                  expected: Collection[int] | None, apply: Callable[[], T], event: str, *,
+                  subject: Callable[[T], str | None] | None = None, via: str | None = None,
+                  reason: str | None = None, inactive_too: bool = False) -> T:
+    """The one way a change is made, whoever makes it (a representative through
+    :func:`change`, a government's register office directly): on the locked ``assoc``, the
+    version checked, the change applied, its audit entry in the same transaction, committed."""
+    changes.check_version(assoc, frozenset(expected) if expected is not None else None)
+    if not inactive_too:
+        changes.require_active(assoc)
     result = apply()
-    session = acting.session
-    detail: dict[str, Any] = {"event": event, "version": acting.assoc.version}
-    if acting.via:
-        detail["via"] = acting.via
+    detail: dict[str, Any] = {"event": event, "version": assoc.version}
+    if via:
+        detail["via"] = via
     try:
-        audit.record(session, "association-change", acting.resource, actor=acting.actor.actor,
-                     capacity=acting.actor.capacity, client_id=acting.actor.client_id,
+        audit.record(session, "association-change", f"association/{assoc.vcode}",
+                     actor=actor.actor, capacity=actor.capacity, client_id=actor.client_id,
                      subject=subject(result) if subject and result is not None else None,
-                     detail=detail)
+                     reason=reason, detail=detail)
         session.commit()
     except IntegrityError as exc:
         session.rollback()
@@ -137,7 +165,7 @@ def change(acting: Acting, expected: Collection[int] | None, apply: Callable[[],
     except BaseException:
         session.rollback()
         raise
-    return Change(acting, event, accepted, before, result)
+    return result
 
 
 def since(acting: Acting, version: int) -> list[AssociationEvent]:
@@ -201,3 +229,135 @@ REPRESENTATIVES = Items(
     lambda a, item: representatives.remove_representative(a.session, a.assoc, item, a.actor,
                                                           a.rep),
 )
+
+
+# ---- an edit against an older version, merged ---------------------------------------------
+
+@dataclass(frozen=True)
+class Part:
+    """One editable part of a record as a merge sees it: its current values and a person's
+    proposed ones (flattened, under the API's names, cleaned as the change would clean them),
+    which events change it, and the change itself (``item`` is the id of a list's item)."""
+
+    event: str
+    current: Callable[[Acting, int | None], dict[str, Any]]
+    proposed: Callable[[Acting, int | None, dict[str, Any]], dict[str, Any]]
+    update: Callable[[Acting, int | None, dict[str, Any]], Any]
+    item_key: str | None = None  # the event's key naming the item ("contactgegevenId")
+    sets: tuple[str, ...] = ()   # list fields merged as sets
+
+    def touches(self, event: AssociationEvent, item: int | None) -> bool:
+        return event.type == self.event and (
+            self.item_key is None or (event.data or {}).get(self.item_key) == item)
+
+
+class EditClash(Conflict):
+    """Both the person and someone else changed the same fields since the person's copy:
+    nothing was saved; the person chooses, field by field, against version ``current``."""
+
+    def __init__(self, outcome: merge.Outcome, current: int) -> None:
+        names = ", ".join(c.field for c in outcome.clashes)
+        super().__init__("edit_conflict", f"Iemand anders wijzigde intussen dezelfde velden "
+                         f"({names}); kies per veld welke waarde blijft.")
+        self.outcome = outcome
+        self.current = current
+
+
+@dataclass(frozen=True)
+class Merged(Generic[T]):
+    """An edit that was saved: the change, and the others' changes it kept (none when nobody
+    else changed anything since the person's copy)."""
+
+    change: Change[T]
+    kept: dict[str, merge.Theirs]
+
+
+def edit(acting: Acting, seen: int | None, part: Part, item: int | None,
+         data: dict[str, Any], *, subject: Callable[[T], str | None] | None = None
+         ) -> Merged[Any]:
+    """Apply a person's edit of ``part`` made against version ``seen``, merging it with what
+    others changed since (see :mod:`loket.register.merge`).
+
+    :class:`EditClash` when both changed a field differently (nothing saved);
+    :class:`~loket.register.changes.StaleVersion` when the copy has no version to merge from.
+    """
+    try:
+        done = change(acting, set() if seen is None else {seen},
+                      lambda: part.update(acting, item, data), part.event, subject=subject)
+        return Merged(done, {})
+    except StaleVersion:
+        if seen is None or seen > acting.assoc.version:
+            raise
+    theirs = merge.changed_since(since(acting, seen), lambda e: part.touches(e, item))
+    flat = merge.flatten(data)
+    mine = {k: v for k, v in part.proposed(acting, item, data).items() if k in flat}
+    outcome = merge.three_way(theirs, mine, part.current(acting, item), sets=part.sets)
+    if outcome.clashes:
+        raise EditClash(outcome, acting.assoc.version)
+    apply = merge.unflatten({k: outcome.apply[k] if k in part.sets else flat[k]
+                             for k in outcome.apply})
+    done = change(acting, {acting.assoc.version}, lambda: part.update(acting, item, apply),
+                  part.event, subject=subject)
+    return Merged(done, outcome.kept)
+
+
+def _api(cleaned: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    return {names.get(k, k): v for k, v in cleaned.items()}
+
+
+def _basics_proposed(a: Acting, _item: int | None, data: dict[str, Any]) -> dict[str, Any]:
+    activities, areas = changes.known_codes(a.session)
+    cleaned = checks.check_basics(data, current_min=a.assoc.min_leeftijd,
+                                  current_max=a.assoc.max_leeftijd, today=changes.today(),
+                                  activities=activities, areas=areas)
+    return _api(cleaned, changes.BASIC_API_NAMES)
+
+
+def _basics_update(a: Acting, _item: int | None, data: dict[str, Any]) -> Any:
+    activities, areas = changes.known_codes(a.session)
+    return changes.update_basics(a.session, a.assoc, data, a.actor, activities=activities,
+                                 areas=areas)
+
+
+BASICS = Part("BasisgegevensWerdenGewijzigd",
+              lambda a, _item: merge.flatten(changes.basics_fields(a.assoc)),
+              _basics_proposed, _basics_update,
+              sets=("hoofdactiviteiten", "werkingsgebieden"))
+
+_ITEM_NAMES = {"is_primair": "isPrimair",
+               **{f: f"adres.{f}" for f in checks.ADDRESS_FIELDS}}
+
+
+def _item_part(event: str, key: str, items: Items, what: str,
+               fields: Callable[[Any], dict[str, Any]],
+               check: Callable[[dict[str, Any]], dict[str, Any]],
+               listed: Callable[[Acting], list[Any]]) -> Part:
+    def current(a: Acting, item: int | None) -> dict[str, Any]:
+        return merge.flatten(fields(changes.find_item(listed(a), item or 0, what)))
+
+    def proposed(a: Acting, item: int | None, data: dict[str, Any]) -> dict[str, Any]:
+        now = fields(changes.find_item(listed(a), item or 0, what))
+        merged = {**now, **data}
+        if isinstance(data.get("adres"), dict):
+            merged["adres"] = {**now["adres"], **data["adres"]}
+        return _api(check(merged), _ITEM_NAMES)
+
+    return Part(event, current, proposed, lambda a, item, data: items.update(a, item or 0, data),
+                item_key=key)
+
+
+def _rep_fields(rep: Representative) -> dict[str, Any]:
+    return {k: v for k, v in representatives.representative_fields(rep).items()
+            if k != "persoon"}
+
+
+CONTACT = _item_part("ContactgegevenWerdGewijzigd", "contactgegevenId", CONTACTS,
+                     "contactgegeven", changes.contact_fields, checks.check_contact,
+                     lambda a: a.assoc.contacts)
+LOCATION = _item_part("LocatieWerdGewijzigd", "locatieId", LOCATIONS, "locatie",
+                      changes.location_fields, checks.check_location,
+                      lambda a: a.assoc.locations)
+REPRESENTATIVE = _item_part("VertegenwoordigerWerdGewijzigd", "vertegenwoordigerId",
+                            REPRESENTATIVES, "vertegenwoordiger", _rep_fields,
+                            lambda d: checks.check_representative(d, new=False),
+                            lambda a: a.assoc.representatives)

@@ -34,6 +34,7 @@ STATUSES = ("Actief", "Gestopt", "Dubbel")
 MIN_AGE, MAX_AGE = 0, 150
 BELGIUM = "België"
 _BELGIUM_ALIASES = {"belgie", "belgië", "belgium", "belgique", "belgien", "be"}
+BELGIUM_NAMES = frozenset(_BELGIUM_ALIASES)
 
 _EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
@@ -320,6 +321,24 @@ def check_startdatum(value: Any, today: date, out: _Collector, field: str = "sta
         out.add(field, "ligt te ver in het verleden.")
         return None
     return value
+
+
+def check_stop(data: Mapping[str, Any], *, today: date, startdatum: str | None) -> str:
+    """The end date of an association that stops: a real date, not in the future, not before
+    its start date."""
+    out = _Collector()
+    _unknown_fields(data, ("einddatum",), out)
+    value = data.get("einddatum")
+    einddatum = None
+    if value in (None, ""):
+        out.add("einddatum", "vul de datum in waarop de vereniging stopte (JJJJ-MM-DD).")
+    else:
+        einddatum = check_startdatum(value, today, out, "einddatum")
+        if einddatum is not None and startdatum and einddatum < startdatum:
+            out.add("einddatum", f"mag niet vóór de startdatum ({startdatum}) liggen.")
+    out.done()
+    assert einddatum is not None
+    return einddatum
 
 
 def _codes(value: Any, field: str, known: Mapping[str, str] | set[str], out: _Collector,

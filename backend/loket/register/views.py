@@ -99,10 +99,17 @@ def location_view(item: Locatie) -> dict[str, Any]:
     }
 
 
-def representative_view(rep: Representative) -> dict[str, Any]:
-    """A representative with their personal data: never part of a public response."""
+def mask_insz(insz: str) -> str:
+    """An INSZ with only its check digits showing (``••.••.••-•••.28``)."""
+    return f"••.••.••-•••.{insz[-2:]}"
+
+
+def representative_view(rep: Representative, *, masked: bool = False) -> dict[str, Any]:
+    """A representative with their personal data: never part of a public response. ``masked``
+    hides most of the INSZ (what a representative who is not primary sees of the others)."""
     return {
-        "id": rep.id, "insz": rep.person.insz, "voornaam": rep.person.given_name,
+        "id": rep.id, "insz": mask_insz(rep.person.insz) if masked else rep.person.insz,
+        "inszGemaskeerd": masked, "voornaam": rep.person.given_name,
         "achternaam": rep.person.family_name, "roepnaam": rep.roepnaam, "rol": rep.rol,
         "isPrimair": rep.is_primair, "email": rep.email, "telefoon": rep.telefoon,
     }
@@ -122,6 +129,7 @@ def public_view(assoc: Association, codes: Names) -> dict[str, Any]:
         "startdatum": assoc.startdatum,
         "einddatum": assoc.einddatum,
         "status": assoc.status,
+        "dubbelVan": assoc.dubbel_van,
         "doelgroep": {"minimumleeftijd": assoc.min_leeftijd,
                       "maximumleeftijd": assoc.max_leeftijd},
         "hoofdactiviteiten": [codes.activity(a.code) for a in assoc.activities],
@@ -132,15 +140,23 @@ def public_view(assoc: Association, codes: Names) -> dict[str, Any]:
     }
 
 
-def full_view(assoc: Association, codes: Names) -> dict[str, Any]:
-    """The whole record, representatives included (for the association and for governments)."""
+def full_view(assoc: Association, codes: Names, *, seen_by: Representative | None = None
+              ) -> dict[str, Any]:
+    """The whole record, representatives included (for the association and for governments).
+    ``seen_by`` a representative who is not primary: the others' INSZ masked."""
     view = public_view(assoc, codes)
     view["isUitgeschrevenUitPubliekeDatastroom"] = assoc.opt_out
-    view["vertegenwoordigers"] = [representative_view(r) for r in sorted(
+    view["vertegenwoordigers"] = [representative_view(r, masked=masks(seen_by, r)) for r in sorted(
         assoc.representatives, key=lambda r: (not r.is_primair, r.id))]
     view["aangemaakt"] = assoc.created_at
     view["gewijzigd"] = assoc.updated_at
     return view
+
+
+def masks(seen_by: Representative | None, rep: Representative) -> bool:
+    """Whether ``seen_by`` sees ``rep``'s INSZ masked: only a primary representative sees the
+    others' in full (everyone sees their own)."""
+    return seen_by is not None and not seen_by.is_primair and seen_by.id != rep.id
 
 
 def event_view(event: AssociationEvent) -> dict[str, Any]:

@@ -44,10 +44,14 @@ def no_content(version: int) -> Response:
     return response
 
 
-def if_match() -> frozenset[int] | None:
-    """The versions the change's ``If-Match`` accepts (None for ``*``); 428 without it, 400 when
-    it is not an ETag of this API (:mod:`loket.preconditions`)."""
-    return preconditions.required(request.headers.get("If-Match"))
+def if_match(*, optional: bool = False) -> frozenset[int] | None:
+    """The versions the change's ``If-Match`` accepts (None for ``*``); 400 when it is not an
+    ETag of this API (:mod:`loket.preconditions`). Without one: 428, unless ``optional`` (a
+    change that cannot overwrite anybody's, such as adding an item: any version will do)."""
+    header = request.headers.get("If-Match")
+    if optional and (header is None or not header.strip()):
+        return None
+    return preconditions.required(header)
 
 
 def if_none_match(version: int) -> bool:

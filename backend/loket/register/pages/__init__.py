@@ -2,7 +2,13 @@
 represents, "Onze gegevens" and its forms) and "Mijn gegevens" (AVG download, access overview).
 """
 
-from loket.register.pages import items, overview, panels, privacy  # noqa: F401 - add routes to bp
+from loket.register.pages import (  # noqa: F401 - each adds its routes to bp
+    items,
+    overview,
+    panels,
+    privacy,
+    registration,
+)
 from loket.register.pages.common import bp
 
 __all__ = ["bp"]

@@ -4,12 +4,14 @@ the forms only carry the values there and the messages back to their fields."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -23,29 +25,64 @@ CONTACT_LABELS = {"E-mail": "E-mail", "Website": "Website", "SocialMedia": "Soci
                   "Telefoon": "Telefoon"}
 
 
+@dataclass
+class ClashView:
+    """A field both this person and someone else changed, as the form shows it: the value now
+    in the register (``theirs``, by whom), what this person typed, and their choice."""
+
+    name: str       # the form field
+    label: str
+    theirs: str
+    mine: str
+    by: str | None = None
+    choice: str | None = None  # "hun" or "mijn"
+    error: str | None = None
+
+    @property
+    def id(self) -> str:
+        return f"kies-{self.name}"
+
+
 class VersionedForm(FlaskForm):
     """A form filled in against one version of the association."""
 
     version = HiddenField()
+    renamed: dict[str, str] = {}  # API field (flattened) → form field, where not its last part
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.stale = False
+        self.clashes: list[ClashView] = []
 
     def submitted_version(self) -> int | None:
         raw = self.version.data or ""
-        return int(raw) if raw.isdigit() else None
+        return int(raw) if raw.isdigit() and len(raw) < 12 else None
+
+    def form_field(self, api_name: str) -> str | None:
+        """The form field of an API field (``adres.postcode`` → ``postcode``), or None."""
+        name = self.renamed.get(api_name, api_name.split(".")[-1])
+        return name if name in self._fields and name not in ("csrf_token", "version") else None
+
+    def label_of(self, api_name: str) -> str:
+        name = self.form_field(api_name)
+        return str(self[name].label.text).split(" (")[0] if name else api_name
 
     def show_problems(self, problems: list[Problem]) -> None:
         """Put each problem next to its field (``adres.postcode`` → ``postcode``)."""
         for problem in problems:
-            name = problem.field.split(".")[-1]
+            name = self.form_field(problem.field)
             message = problem.message[:1].upper() + problem.message[1:]
-            target = getattr(self, name, None) if name in self._fields else None
-            if target is None or name in ("csrf_token", "version"):
+            if name is None:
                 self.form_errors.append(f"{problem.field}: {message}")
             else:
+                target = self[name]
                 target.errors = [*target.errors, message]
 
     def error_list(self) -> list[tuple[str, str]]:
         """(field id, message) for the error summary, each naming its field, in form order."""
         found = [("", message) for message in self.form_errors]
+        found += [(f"{clash.id}-hun", f"{clash.label}: {clash.error}") for clash in self.clashes
+                  if clash.error]
         for field in self:
             if field.name in ("csrf_token", "version"):
                 continue
@@ -134,6 +171,7 @@ class NewRepresentativeForm(RepresentativeForm):
 
 
 class BasicsForm(VersionedForm):
+    renamed = {"isUitgeschrevenUitPubliekeDatastroom": "uitgeschreven"}
     naam = StringField("Naam")
     korteNaam = StringField("Korte naam (niet verplicht)")
     roepnaam = StringField("Roepnaam (niet verplicht)")
@@ -164,17 +202,65 @@ class BasicsForm(VersionedForm):
         self.maximumleeftijd.data = str(assoc.max_leeftijd)
         self.uitgeschreven.data = assoc.opt_out
 
-    def show_problems(self, problems: list[Problem]) -> None:
-        renamed = [Problem("uitgeschreven", p.message)
-                   if p.field == "isUitgeschrevenUitPubliekeDatastroom" else p for p in problems]
-        super().show_problems(renamed)
-
 
 class ActivitiesForm(VersionedForm):
     hoofdactiviteiten = SelectMultipleField("Hoofdactiviteiten", choices=[],
                                             validate_choice=False)
     werkingsgebieden = SelectMultipleField("Werkingsgebieden", choices=[], validate_choice=False)
     nieuwWerkingsgebied = StringField("Werkingsgebied toevoegen (niet verplicht)")
+
+
+class RegisterForm(VersionedForm):
+    """A new association, its first location and contact ("Vereniging registreren")."""
+
+    renamed = {"contactgegevens[0].waarde": "email", "contactgegevens[1].waarde": "website",
+               "werkingsgebieden": "werkingsgebied"}
+    verenigingstype = RadioField("Soort vereniging", choices=[
+        ("FV", "Feitelijke vereniging (geen rechtspersoon, geen ondernemingsnummer)"),
+        ("VZER", "Vereniging zonder eigen rechtspersoonlijkheid (VZER)"),
+        ("VZW", "Vereniging zonder winstoogmerk (VZW, met ondernemingsnummer)")],
+        default="FV", validate_choice=False)
+    kboNummer = StringField("Ondernemingsnummer (alleen voor een VZW)")
+    naam = StringField("Naam van de vereniging")
+    startdatum = StringField("Startdatum (niet verplicht)")
+    hoofdactiviteiten = SelectMultipleField("Hoofdactiviteiten", choices=[],
+                                            validate_choice=False)
+    werkingsgebied = StringField("Werkingsgebied (niet verplicht)")
+    straatnaam = StringField("Straat")
+    huisnummer = StringField("Huisnummer")
+    busnummer = StringField("Busnummer (niet verplicht)")
+    postcode = StringField("Postcode")
+    gemeente = StringField("Gemeente (niet verplicht als de postcode gekend is)")
+    email = StringField("E-mailadres van de vereniging")
+    website = StringField("Website (niet verplicht)")
+    bevestiging = HiddenField()
+    toch = BooleanField("Dit is een andere vereniging: toch registreren")
+
+    def to_api(self, areas: list[str]) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "verenigingstype": self.verenigingstype.data, "naam": self.naam.data,
+            "startdatum": self.startdatum.data,
+            "hoofdactiviteiten": self.hoofdactiviteiten.data or [],
+            "werkingsgebieden": areas,
+            "locaties": [{"type": "Activiteiten", "isPrimair": True, "adres": {
+                "straatnaam": self.straatnaam.data, "huisnummer": self.huisnummer.data,
+                "busnummer": self.busnummer.data, "postcode": self.postcode.data,
+                "gemeente": self.gemeente.data}}],
+            "contactgegevens": [{"type": "E-mail", "waarde": self.email.data,
+                                 "isPrimair": True}],
+        }
+        if (self.website.data or "").strip():
+            data["contactgegevens"].append({"type": "Website", "waarde": self.website.data})
+        if self.verenigingstype.data == "VZW" or (self.kboNummer.data or "").strip():
+            data["kboNummer"] = self.kboNummer.data
+        return data
+
+
+class StopForm(VersionedForm):
+    """A primary representative records that the association stopped."""
+
+    einddatum = StringField("Datum waarop de vereniging stopte")
+    bevestig = BooleanField("Ik bevestig dat de vereniging gestopt is")
 
 
 class ConfirmForm(VersionedForm):

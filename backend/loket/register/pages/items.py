@@ -22,7 +22,7 @@ from loket.register.pages.forms import (
     RepresentativeForm,
     VersionedForm,
 )
-from loket.register.pages.overview import submit
+from loket.register.pages.overview import submit, submit_edit
 from loket.register.service import Acting
 
 
@@ -36,8 +36,8 @@ class Kind:
     edit_form: type[VersionedForm]
     changes: service.Items
     describe: Callable[[Any], str]
-    view: Callable[[Any], dict[str, Any]]
     hints: dict[str, str]
+    part: service.Part
     personal: bool = False     # the items are people: reading or changing one is logged
 
     def may_add(self, acting: Acting) -> None:
@@ -64,23 +64,23 @@ def _rep_name(rep: Any) -> str:
 CONTACTS = Kind(
     "contactgegevens", "contactgegeven", "het contactgegeven", lambda a: a.assoc.contacts,
     ContactForm, ContactForm, service.CONTACTS, lambda c: f"{c.type}: {c.waarde}",
-    views.contact_view,
     {"waarde": "Een e-mailadres, een telefoonnummer of een webadres dat begint met https://.",
      "beschrijving": "Bijvoorbeeld 'secretariaat' of 'jeugdwerking'."},
+    service.CONTACT,
 )
 LOCATIONS = Kind(
     "locaties", "locatie", "de locatie", lambda a: a.assoc.locations, LocationForm, LocationForm,
-    service.LOCATIONS, lambda loc: f"{loc.type}: {views.address_line(loc)}", views.location_view,
+    service.LOCATIONS, lambda loc: f"{loc.type}: {views.address_line(loc)}",
     {"postcode": "Vier cijfers, bijvoorbeeld 9000.", "naam": "Bijvoorbeeld 'Sporthal De Linde'."},
+    service.LOCATION,
 )
 REPRESENTATIVES = Kind(
     "vertegenwoordigers", "vertegenwoordiger", "de vertegenwoordiger", lambda a: a.assoc.representatives,
     NewRepresentativeForm, RepresentativeForm, service.REPRESENTATIVES, _rep_name,
-    views.representative_view,
     {"insz": "11 cijfers, bijvoorbeeld 85.07.30-033.28.",
      "voornaam": "Alleen nodig als deze persoon nog niet gekend is in het register.",
      "achternaam": "Alleen nodig als deze persoon nog niet gekend is in het register."},
-    personal=True,
+    service.REPRESENTATIVE, personal=True,
 )
 KINDS = {kind.slug: kind for kind in (CONTACTS, LOCATIONS, REPRESENTATIVES)}
 
@@ -108,7 +108,7 @@ def item_new(vcode: str, slug: str) -> BaseResponse:
     if form.validate_on_submit():
         done = submit(acting, form, lambda: kind.changes.add(acting, form.to_api()),
                       f"{kind.one} toegevoegd", f"{kind.the.capitalize()} is toegevoegd.",
-                      subject_of=kind.subject)
+                      subject_of=kind.subject, any_version=True)
         if done is not None:
             return done
         return _form_page(kind, acting, form, None, 200, new=True)
@@ -125,16 +125,16 @@ def item_edit(vcode: str, slug: str, item_id: int) -> BaseResponse:
     if item is None:
         if form.validate_on_submit() and not kind.personal:
             # removed by someone else meanwhile: offer what was typed as a new one
-            form.stale = True  # type: ignore[attr-defined]
+            form.stale = True
             form.version.data = str(acting.assoc.version)
             return _form_page(kind, acting, form, None, 200, new=True, gone=True)
         raise NotFound("not_found", f"Deze vereniging heeft geen {kind.one} met nummer "
                                     f"{item_id} (meer).")
     kind.may_edit(acting, item)
     if form.validate_on_submit():
-        done = submit(acting, form, lambda: kind.changes.update(acting, item.id, form.to_api()),
-                      f"{kind.one} gewijzigd", "De wijziging is bewaard.",
-                      subject_of=kind.subject)
+        done = submit_edit(acting, form, kind.part, item.id,
+                           form.to_api(),  # type: ignore[attr-defined]
+                           "De wijziging is bewaard.", subject_of=kind.subject)
         if done is not None:
             return done
         return _form_page(kind, acting, form, item, 200)
@@ -169,15 +169,13 @@ def item_remove(vcode: str, slug: str, item_id: int) -> BaseResponse:
 
 def _form_page(kind: Kind, acting: Acting, form: VersionedForm, item: Any, status: int, *,
                new: bool = False, gone: bool = False) -> Response:
-    current = kind.view(item) if item is not None and getattr(form, "stale", False) else None
     if kind.personal and item is not None:
         service.log_representatives_read(
             acting, "vertegenwoordiger opent het formulier van een vertegenwoordiger", [item])
         acting.session.commit()
-    others = [kind.describe(i) for i in kind.items(acting)] if new and getattr(
-        form, "stale", False) else []
+    others = [kind.describe(i) for i in kind.items(acting)] if gone else []
     return page("register/item.html", status, acting=acting, kind=kind, form=form, item=item,
-                new=new, gone=gone, current=current, others=others,
+                new=new, gone=gone, others=others,
                 action=_action(kind, acting, item, new))
 
 

@@ -4,54 +4,50 @@ register knows about one), and the forms for its own fields, activities and area
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-from flask import Response, flash, redirect, url_for
+from flask import Response, flash, redirect, request, url_for
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as BaseResponse
 
 from loket import db
 from loket.models import AssociationEvent, Client, Person
-from loket.register import changes, search, service, views
+from loket.register import changes, history, merge, search, service, views
 from loket.register.changes import RecordConflict, StaleVersion
 from loket.register.pages.common import acting_for, bp, page
 from loket.register.pages.common import signed_in as signed_in_person
-from loket.register.pages.forms import ActivitiesForm, BasicsForm, VersionedForm
+from loket.register.pages.forms import (
+    ActivitiesForm,
+    BasicsForm,
+    ClashView,
+    StopForm,
+    VersionedForm,
+)
 from loket.register.service import Acting
 from loket.register.validation import InvalidRecord, Problem
 from loket.sso import capacities
 
 HISTORY = 20
-EVENT_LABELS = {
-    "VerenigingWerdGeregistreerd": "Vereniging geregistreerd",
-    "BasisgegevensWerdenGewijzigd": "Basisgegevens gewijzigd",
-    "ContactgegevenWerdToegevoegd": "Contactgegeven toegevoegd",
-    "ContactgegevenWerdGewijzigd": "Contactgegeven gewijzigd",
-    "ContactgegevenWerdVerwijderd": "Contactgegeven verwijderd",
-    "LocatieWerdToegevoegd": "Locatie toegevoegd",
-    "LocatieWerdGewijzigd": "Locatie gewijzigd",
-    "LocatieWerdVerwijderd": "Locatie verwijderd",
-    "VertegenwoordigerWerdToegevoegd": "Vertegenwoordiger toegevoegd",
-    "VertegenwoordigerWerdGewijzigd": "Vertegenwoordiger gewijzigd",
-    "VertegenwoordigerWerdVerwijderd": "Vertegenwoordiger verwijderd",
-}
 
 
 def submit(acting: Acting, form: VersionedForm, change: Callable[[], object], event: str,
-           done: str, subject_of: Callable[[object], str | None] | None = None
-           ) -> BaseResponse | None:
-    """Apply a submitted form against the version it was filled in for (see :mod:`service`).
+           done: str, subject_of: Callable[[object], str | None] | None = None, *,
+           any_version: bool = False, inactive_too: bool = False) -> BaseResponse | None:
+    """Apply a submitted form that adds or removes something (see :mod:`service`).
 
-    Returns the redirect after a change, or None when the form must be shown again: with
-    ``form.stale`` set when someone else changed the association in between (the typed values
-    stay in the form; its version becomes the current one), or with the problems at their fields.
+    Returns the redirect after the change, or None when the form must be shown again: with
+    ``form.stale`` set when someone else changed the association in between (a removal is
+    confirmed against the version it was shown for; an addition, ``any_version``, cannot
+    overwrite anything and goes through), or with the problems at their fields.
     """
-    form.stale = False  # type: ignore[attr-defined]
     submitted = form.submitted_version()
     try:
-        service.change(acting, set() if submitted is None else {submitted}, change, event,
-                       subject=subject_of)
+        service.change(acting, None if any_version else set() if submitted is None
+                       else {submitted}, change, event, subject=subject_of,
+                       inactive_too=inactive_too)
     except StaleVersion as stale:
-        form.stale = True  # type: ignore[attr-defined]
+        form.stale = True
         form.version.data = str(stale.current)
         return None
     except InvalidRecord as exc:
@@ -62,6 +58,109 @@ def submit(acting: Acting, form: VersionedForm, change: Callable[[], object], ev
         return None
     flash(done)
     return redirect(url_for("register.overview", vcode=acting.assoc.vcode), 303)
+
+
+def display(value: object) -> str:
+    """A value as the clash notice shows it."""
+    if value is None or value == "" or value == []:
+        return "(leeg)"
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, list | tuple):
+        return ", ".join(map(str, value))
+    return str(value)
+
+
+def who_names(session: Session, actors: set[str]) -> dict[str, str]:
+    """Actors (a person's ``sub``, a client's id) → how the pages name them."""
+    people = {row.sub: f"{row.given_name} {row.family_name}" for row in session.execute(
+        select(Person.sub, Person.given_name, Person.family_name).where(Person.sub.in_(actors)))}
+    clients = {row.id: row.name for row in session.execute(
+        select(Client.id, Client.name).where(Client.id.in_(actors)))}
+    return {**clients, **people}
+
+
+def submit_edit(acting: Acting, form: VersionedForm, part: service.Part, item: int | None,
+                data: dict[str, Any], done: str,
+                subject_of: Callable[[object], str | None] | None = None
+                ) -> BaseResponse | None:
+    """Apply an edit made against the version the form was filled in for, merged with what
+    others changed since (:func:`service.edit`): fields only they changed stay theirs, fields
+    only this person changed are saved. Where both changed a field, nothing is saved and the
+    form comes back with the field's two values (``form.clashes``); the form's version moves
+    to the current one and the person's choice per field ("hun"/"mijn") is what the next
+    submit saves. Returns the redirect after a change, or None when the form must be shown."""
+    chosen, missing = _choices(form)
+    if missing:
+        _show_clashes(acting, form, part, item, data, missing, {}, again=True)
+        return None
+    flat = merge.flatten(data)
+    data = merge.unflatten({k: v for k, v in flat.items()
+                            if chosen.get(form.form_field(k) or "") != "hun"})
+    try:
+        merged = service.edit(acting, form.submitted_version(), part, item, data,
+                              subject=subject_of)
+    except service.EditClash as clash:
+        _take_theirs(form, clash.outcome.kept, part.current(acting, item))
+        _show_clashes(acting, form, part, item, data, [c.field for c in clash.outcome.clashes],
+                      {c.field: c.by for c in clash.outcome.clashes if c.by}, again=False)
+        form.version.data = str(clash.current)
+        return None
+    except StaleVersion as stale:
+        form.stale = True
+        form.version.data = str(stale.current)
+        return None
+    except InvalidRecord as exc:
+        form.show_problems(exc.problems)
+        return None
+    except RecordConflict as exc:
+        form.show_problems([Problem(exc.field or "", exc.detail)])
+        return None
+    if merged.kept:
+        labels = ", ".join(dict.fromkeys(form.label_of(name) for name in merged.kept))
+        done += (f" Intussen had iemand anders ook iets gewijzigd ({labels}); die wijziging "
+                 "is behouden.")
+    flash(done)
+    return redirect(url_for("register.overview", vcode=acting.assoc.vcode), 303)
+
+
+def _choices(form: VersionedForm) -> tuple[dict[str, str], list[str]]:
+    """The person's choice per clashing field of the last round, and the fields without one."""
+    listed = [n for n in (request.form.get("botsingen") or "").split(",")[:40]
+              if n and n in form._fields]
+    chosen = {n: request.form.get(f"kies-{n}", "") for n in listed}
+    missing = [n for n, choice in chosen.items() if choice not in ("hun", "mijn")]
+    return chosen, missing
+
+
+def _take_theirs(form: VersionedForm, kept: dict[str, Any], current: dict[str, Any]) -> None:
+    """Fields the person left alone show what the others saved."""
+    for name in kept:
+        field = form.form_field(name)
+        if field is not None and name in current:
+            value = current[name]
+            form[field].data = value if isinstance(value, bool | list) or value is None \
+                else str(value)
+
+
+def _show_clashes(acting: Acting, form: VersionedForm, part: service.Part, item: int | None,
+                  data: dict[str, Any], fields: list[str], by: dict[str, str], *,
+                  again: bool) -> None:
+    """``fields`` (API names or form fields) as clashes: the current value against the typed;
+    ``again`` when the person saved without choosing for each of them."""
+    current = part.current(acting, item)
+    names = who_names(acting.session, set(by.values()))
+    form.stale = True
+    flat = merge.flatten(data)
+    for name in fields:
+        api = name if name in current else next(
+            (k for k in current if form.form_field(k) == name), name)
+        field = form.form_field(api) or name
+        form.clashes.append(ClashView(
+            field, form.label_of(api), display(current.get(api)), display(flat.get(api)),
+            names.get(by.get(api, "")), request.form.get(f"kies-{field}") if again else None,
+            "kies welke waarde blijft." if again and request.form.get(f"kies-{field}")
+            not in ("hun", "mijn") else None))
 
 
 # A form shown again (stale, or with problems) answers 200, as any page a person reads: its
@@ -77,30 +176,24 @@ def index() -> Response:
     return page("register/index.html", person=person, caps=caps)
 
 
-def _history(acting: Acting) -> list[dict[str, str]]:
+def _history(acting: Acting, codes: views.Names) -> list[history.Line]:
     events = list(acting.session.scalars(
         select(AssociationEvent).where(AssociationEvent.association_id == acting.assoc.id)
         .order_by(AssociationEvent.seq.desc()).limit(HISTORY)))
-    actors = {e.actor for e in events if e.actor}
-    people = {row.sub: f"{row.given_name} {row.family_name}" for row in acting.session.execute(
-        select(Person.sub, Person.given_name, Person.family_name).where(Person.sub.in_(actors)))}
-    clients = {row.id: row.name for row in acting.session.execute(
-        select(Client.id, Client.name).where(
-            Client.id.in_(actors | {e.client_id for e in events if e.client_id})))}
-    return [{"at": e.at[:16].replace("T", " ") + " UTC",
-             "what": EVENT_LABELS.get(e.type, e.type),
-             "who": people.get(e.actor or "") or clients.get(e.actor or "") or "het register",
-             "version": str(e.version)} for e in events]
+    names = who_names(acting.session, {e.actor for e in events if e.actor}
+                      | {e.client_id for e in events if e.client_id})
+    return [history.line(e, names, codes) for e in events]
 
 
 @bp.get("/mijn-verenigingsloket/<vcode>")
 def overview(vcode: str) -> Response:
     acting = acting_for(vcode)
     service.log_representatives_read(acting, "vertegenwoordiger bekijkt 'Onze gegevens'")
-    history = _history(acting)
-    record = views.full_view(acting.assoc, views.names(acting.session))
+    codes = views.names(acting.session)
+    lines = _history(acting, codes)
+    record = views.full_view(acting.assoc, codes, seen_by=acting.rep)
     acting.session.commit()  # the read is logged before the page leaves
-    return page("register/overview.html", acting=acting, record=record, history=history)
+    return page("register/overview.html", acting=acting, record=record, history=lines)
 
 
 # ---- the association's own fields ------------------------------------------------------------
@@ -110,19 +203,14 @@ def basics(vcode: str) -> BaseResponse:
     acting = acting_for(vcode, lock=True)
     form = BasicsForm()
     if form.validate_on_submit():
-        activities, areas = changes.known_codes(acting.session)
-        done = submit(acting, form, lambda: changes.update_basics(
-            acting.session, acting.assoc, form.to_api(acting.assoc), acting.actor,
-            activities=activities, areas=areas), "BasisgegevensWerdenGewijzigd",
-            "De basisgegevens zijn bewaard.")
+        done = submit_edit(acting, form, service.BASICS, None, form.to_api(acting.assoc),
+                           "De basisgegevens zijn bewaard.")
         if done is not None:
             return done
-        current = views.public_view(acting.assoc, views.names(acting.session)) \
-            if form.stale else None  # type: ignore[attr-defined]
-        return page("register/basics.html", acting=acting, form=form, current=current)
+        return page("register/basics.html", acting=acting, form=form)
     form.fill(acting.assoc)
     form.version.data = str(acting.assoc.version)
-    return page("register/basics.html", acting=acting, form=form, current=None)
+    return page("register/basics.html", acting=acting, form=form)
 
 
 @bp.route("/mijn-verenigingsloket/<vcode>/activiteiten", methods=["GET", "POST"])
@@ -133,35 +221,48 @@ def activities(vcode: str) -> BaseResponse:
     form.hoofdactiviteiten.choices = list(codes.activities.items())
     current_areas = [a.code for a in acting.assoc.areas]
     if form.validate_on_submit():
+        # the areas ticked, of those the association has now; added ones from the search
         kept = [c for c in form.werkingsgebieden.data or [] if c in current_areas]
         form.werkingsgebieden.choices = [(c, codes.area(c)["naam"]) for c in current_areas]
-
-        def change() -> object:
-            added: list[str] = []
-            extra = (form.nieuwWerkingsgebied.data or "").strip()
+        added: list[str] = []
+        extra = (form.nieuwWerkingsgebied.data or "").strip()
+        try:
             if extra:
-                try:
-                    added = search.resolve_area(acting.session, extra, codes).named
-                except search.SearchError as exc:
-                    raise InvalidRecord.one("nieuwWerkingsgebied", exc.detail) from exc
-            return changes.update_basics(
-                acting.session, acting.assoc,
-                {"hoofdactiviteiten": form.hoofdactiviteiten.data or [],
-                 "werkingsgebieden": list(dict.fromkeys(kept + added))},
-                acting.actor, activities=set(codes.activities), areas=set(codes.areas))
-
-        done = submit(acting, form, change, "BasisgegevensWerdenGewijzigd",
-                      "De activiteiten en werkingsgebieden zijn bewaard.")
-        if done is not None:
-            return done
-        current = views.public_view(acting.assoc, codes) \
-            if form.stale else None  # type: ignore[attr-defined]
-        # areas added in the form stay on it, ticked, next to the current ones
-        form.werkingsgebieden.choices = [(c, codes.area(c)["naam"]) for c in current_areas]
-        return page("register/activities.html", acting=acting, form=form,
-                    current=current)
+                added = search.resolve_area(acting.session, extra, codes).named
+        except search.SearchError as exc:
+            form.show_problems([Problem("nieuwWerkingsgebied", exc.detail)])
+        else:
+            done = submit_edit(acting, form, service.BASICS, None, {
+                "hoofdactiviteiten": form.hoofdactiviteiten.data or [],
+                "werkingsgebieden": list(dict.fromkeys(kept + added))},
+                "De activiteiten en werkingsgebieden zijn bewaard.")
+            if done is not None:
+                return done
+        return page("register/activities.html", acting=acting, form=form)
     form.hoofdactiviteiten.data = [a.code for a in acting.assoc.activities]
     form.werkingsgebieden.choices = [(c, codes.area(c)["naam"]) for c in current_areas]
     form.werkingsgebieden.data = current_areas
     form.version.data = str(acting.assoc.version)
-    return page("register/activities.html", acting=acting, form=form, current=None)
+    return page("register/activities.html", acting=acting, form=form)
+
+
+@bp.route("/mijn-verenigingsloket/<vcode>/stopzetten", methods=["GET", "POST"])
+def stop(vcode: str) -> BaseResponse:
+    acting = acting_for(vcode, lock=True)
+    acting.require_primary("de vereniging stopzetten")
+    form = StopForm()
+    if form.validate_on_submit():
+        if not form.bevestig.data:
+            form.bevestig.errors = ["Vink aan dat de vereniging gestopt is."]
+        else:
+            done = submit(acting, form, lambda: changes.stop(
+                acting.session, acting.assoc, {"einddatum": form.einddatum.data},
+                acting.actor), "VerenigingWerdGestopt",
+                f"{acting.assoc.naam} is gestopt. Ze verschijnt niet meer in de publieke "
+                "zoekfunctie.", inactive_too=True)
+            if done is not None:
+                return done
+        return page("register/stop.html", acting=acting, form=form)
+    form.einddatum.data = changes.today().isoformat()
+    form.version.data = str(acting.assoc.version)
+    return page("register/stop.html", acting=acting, form=form)

@@ -276,15 +276,20 @@ def test_only_a_primary_adds_or_removes_representatives(provider, club) -> None:
                    club["ordinary_token"], own.headers["ETag"], {"isPrimair": True})
     assert promote.status_code == 403
 
-    added = call(provider, "POST", f"{vcode}/vertegenwoordigers", club["primary_token"],
-                 own.headers["ETag"], newcomer)
-    assert added.status_code == 201, added.text
-    assert added.json()["voornaam"] == "Nieuwe" and added.json()["insz"] == newcomer["insz"]
+    # adding a representative is inviting one: nobody is listed without agreeing
+    invited = call(provider, "POST", f"{vcode}/vertegenwoordigers", club["primary_token"],
+                   own.headers["ETag"], newcomer)
+    assert invited.status_code == 202, invited.text
+    assert invited.json()["status"] == "WachtOpAntwoord"
+    assert invited.json()["insz"] == newcomer["insz"]
+    reps = call(provider, "GET", f"{vcode}/vertegenwoordigers", club["primary_token"]).json()
+    assert newcomer["insz"] not in [r["insz"] for r in reps["vertegenwoordigers"]]
     twice = call(provider, "POST", f"{vcode}/vertegenwoordigers", club["primary_token"],
-                 added.headers["ETag"], newcomer)
-    assert twice.status_code == 409 and twice.json()["field"] == "insz"
-    removed = call(provider, "DELETE", f"{vcode}/vertegenwoordigers/{added.json()['id']}",
-                   club["primary_token"], added.headers["ETag"])
+                 invited.headers["ETag"], newcomer)
+    assert twice.status_code == 409 and twice.json()["error"] == "already_invited"
+    assert twice.json()["field"] == "insz"
+    removed = call(provider, "DELETE", f"{vcode}/vertegenwoordigers/{ordinary_id}",
+                   club["primary_token"], invited.headers["ETag"])
     assert removed.status_code == 204
 
 

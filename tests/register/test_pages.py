@@ -81,7 +81,7 @@ def test_onze_gegevens_shows_everything_and_logs_the_read(provider, agents) -> N
     for text in ("FC Groenbeek", "De Groene Leeuwen", "secretariaat@fcgroenbeek.example",
                  "Beekstraat 12, 9999 Groenbeek", "Sport", "Groenbeek", JAN,
                  "jan.peeters@example.org", "Vereniging geregistreerd",
-                 "Vertegenwoordiger toevoegen"):
+                 "Vertegenwoordiger uitnodigen"):
         assert text in page.text, text
     reads = audit_rows(provider, start, operation="read")
     assert {r["subject"] for r in reads} == {person_sub(provider, JAN)}
@@ -321,8 +321,9 @@ def test_only_a_primary_manages_representatives_in_the_forms(provider, club) -> 
     vcode = club["vcode"]
     ordinary = club["ordinary"]
     overview = ordinary.get(f"{BASE}/{vcode}")
-    assert "Vertegenwoordiger toevoegen" not in overview.text
+    assert "Vertegenwoordiger uitnodigen" not in overview.text
     assert ordinary.get(f"{BASE}/{vcode}/vertegenwoordigers/nieuw").status_code == 403
+    assert ordinary.get(f"{BASE}/{vcode}/uitnodigen").status_code == 403
     primary_id, ordinary_id = club["reps"]
     assert ordinary.get(f"{BASE}/{vcode}/vertegenwoordigers/{primary_id}").status_code == 403
     remove = f"{BASE}/{vcode}/vertegenwoordigers/{primary_id}/verwijderen"
@@ -334,15 +335,17 @@ def test_only_a_primary_manages_representatives_in_the_forms(provider, club) -> 
     last = f"{BASE}/{vcode}/vertegenwoordigers/{primary_id}/verwijderen"
     refused = post_form(primary, last, primary.get(last), {})
     assert refused.status_code == 200 and "laatste primaire vertegenwoordiger" in refused.text
-    add = f"{BASE}/{vcode}/vertegenwoordigers/nieuw"
+    # adding a representative is inviting one (tests/register/test_invitations.py)
+    invite = f"{BASE}/{vcode}/uitnodigen"
     newcomer = fresh_insz()
-    missing = post_form(primary, add, primary.get(add), {"insz": newcomer})
-    assert missing.status_code == 200
-    assert 'href="#voornaam"' in missing.text and 'href="#achternaam"' in missing.text
-    added = post_form(primary, add, missing, {"insz": newcomer, "voornaam": "Nieuwe",
-                                              "achternaam": "Kracht", "rol": "kassier"})
-    assert added.status_code == 303
-    assert "Nieuwe Kracht" in primary.follow(added).text
+    missing = post_form(primary, invite, primary.get(invite), {"insz": newcomer})
+    assert missing.status_code == 200 and 'href="#email"' in missing.text
+    invited = post_form(primary, invite, missing, {"insz": newcomer, "voornaam": "Nieuwe",
+                                                   "achternaam": "Kracht",
+                                                   "email": "nieuw@club.example"})
+    assert invited.status_code == 303
+    page = primary.follow(invited).text
+    assert "Nieuwe Kracht" in page and "Wacht op antwoord" in page
 
 
 def test_mijn_gegevens_download_and_access_overview(provider, agents) -> None:

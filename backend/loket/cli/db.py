@@ -24,13 +24,19 @@ def upgrade() -> None:
 
 @group.command("prune")
 def prune() -> None:
-    """Delete expired authorization requests, and codes, tokens and sessions a day past expiry."""
+    """Delete expired authorization requests, and codes, tokens and sessions a day past
+    expiry; empty the personal data of representatives removed, and of invitations closed,
+    longer ago than LOKET_RETENTION_DAYS."""
     from loket import db as dbm
+    from loket.register import invitations
 
     app = bootstrap.app()
     with dbm.database(app).transaction() as session:
         removed = app.extensions["loket.provider"].prune(session)
-    click.echo("Removed " + ", ".join(f"{n} {what}" for what, n in removed.items()) + ".")
+    with dbm.database(app).transaction() as session:
+        emptied = invitations.prune(session, invitations.policy(app.config))
+    click.echo("Removed " + ", ".join(f"{n} {what}" for what, n in removed.items()) + "; "
+               + ", ".join(f"{n} {what}" for what, n in emptied.items()) + ".")
 
 
 @group.command("current")

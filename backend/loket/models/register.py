@@ -127,6 +127,33 @@ class Representative(Base):
     person: Mapped[Person] = relationship(back_populates="representations")
 
 
+class Invitation(Base):
+    """A primary representative's invitation of a person (by INSZ) to represent an association;
+    it becomes a representative only when that person signs in and accepts. ``insz``, the names
+    and ``email`` are emptied by ``loket db prune`` once the retention period after its answer
+    (or its end) has passed."""
+
+    __tablename__ = "representative_invitations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    association_id: Mapped[int] = mapped_column(
+        ForeignKey("associations.id", ondelete="CASCADE"), index=True
+    )
+    insz: Mapped[str | None] = mapped_column(String(11), index=True)
+    voornaam: Mapped[str | None] = mapped_column(String(200))
+    achternaam: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254))
+    rol: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(20), default="WachtOpAntwoord")
+    invited_by: Mapped[str] = mapped_column(String(64))  # the inviting person's sub
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    expires_at: Mapped[int] = mapped_column(BigInteger)
+    answered_at: Mapped[int | None] = mapped_column(BigInteger)
+    anonymised_at: Mapped[int | None] = mapped_column(BigInteger)
+
+    association: Mapped[Association] = relationship()
+
+
 class Company(Base):
     """An enterprise known by its KBO ondernemingsnummer."""
 

@@ -13,16 +13,19 @@ as on the self-service pages; this module reads JSON and ``If-Match`` and answer
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Response, current_app, g, request, url_for
+from flask import Response, current_app, g, jsonify, request, url_for
+from sqlalchemy import select
 
 from loket import apibase, audit, db
 from loket.errors import Conflict, Forbidden, NotFound
 from loket.identifiers import InvalidIdentifier, parse_vcode
-from loket.register import changes, registration, service, views
+from loket.models import Invitation
+from loket.register import changes, invitations, registration, service, views
 from loket.register.changes import Actor
 from loket.register.representatives import NotRepresentative
 from loket.register.service import Acting, Change
@@ -256,13 +259,95 @@ def list_representatives(vcode: str) -> Response:
                      acting.assoc.version)
 
 
+@bp.post("/associations/<vcode>/uitnodigingen")
 @bp.post("/associations/<vcode>/vertegenwoordigers")
 @audited("association-change")
-def add_representative(vcode: str) -> Response:
-    done = changing(vcode, "VertegenwoordigerWerdToegevoegd",
-                    lambda a: service.REPRESENTATIVES.add(a, json_object()), _person_of,
-                    adds=True)
-    return _created(done, views.representative_view, ".update_representative")
+def invite_representative(vcode: str) -> Response:
+    """A primary representative invites a person (``insz``, ``email``, optional ``rol``): 202
+    with the invitation; that person becomes a representative when they accept it. (A
+    representative is never added without their consent, so adding one is inviting one.)"""
+    def apply(acting: Acting) -> Invitation:
+        return invitations.invite(acting.session, acting.assoc, json_object(), acting.actor,
+                                  acting.rep, invitations.policy(current_app.config))
+
+    done = changing(vcode, "VertegenwoordigerWerdUitgenodigd", apply, adds=True)
+    response = with_etag(invitation_view(done.result), done.after, 202)
+    response.headers["Location"] = url_for(".list_invitations", vcode=done.acting.assoc.vcode,
+                                           _external=True) + f"#{done.result.id}"
+    return response
+
+
+@bp.get("/associations/<vcode>/uitnodigingen")
+@audited("association-read")
+def list_invitations(vcode: str) -> Response:
+    """The association's invitations, newest first (the invitees' INSZ masked for a
+    representative who is not primary)."""
+    acting = reading(vcode)
+    found = acting.session.scalars(select(Invitation).where(
+        Invitation.association_id == acting.assoc.id).order_by(Invitation.id.desc()))
+    return with_etag({"vCode": acting.assoc.vcode, "uitnodigingen": [
+        invitation_view(i, masked=not acting.is_primary) for i in found]}, acting.assoc.version)
+
+
+@bp.delete("/associations/<vcode>/uitnodigingen/<item>")
+@audited("association-change")
+def withdraw_invitation(vcode: str, item: str) -> Response:
+    def apply(acting: Acting) -> Invitation:
+        found = invitations.find(acting.session, acting.assoc, _item_id(item))
+        return invitations.withdraw(acting.session, acting.assoc, found, acting.actor,
+                                    acting.rep)
+
+    done = changing(vcode, "UitnodigingWerdIngetrokken", apply, lifecycle=True)
+    return with_etag(invitation_view(done.result), done.after)
+
+
+def invitation_view(found: Invitation, *, masked: bool = False) -> dict[str, Any]:
+    insz = found.insz
+    return {"id": found.id, "vCode": found.association.vcode, "naam": found.association.naam,
+            "insz": views.mask_insz(insz) if masked and insz else insz,
+            "voornaam": found.voornaam, "achternaam": found.achternaam, "email": found.email,
+            "rol": found.rol, "status": invitations.status(found),
+            "aangemaakt": _iso(found.created_at), "vervalt": _iso(found.expires_at),
+            "beantwoord": _iso(found.answered_at) if found.answered_at else None}
+
+
+def _iso(moment: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(moment))
+
+
+@bp.get("/uitnodigingen")
+def my_invitations() -> Response:
+    """The invitations that wait for the calling person's answer."""
+    who = apibase.caller(SCOPE, person=True)
+    assert who.person is not None
+    found = invitations.waiting_for(db.session(), who.person)
+    return jsonify({"uitnodigingen": [invitation_view(i) for i in found]})
+
+
+@bp.post("/uitnodigingen/<item>/aanvaarden")
+def accept_invitation(item: str) -> Response:
+    return _answer(item, accept=True)
+
+
+@bp.post("/uitnodigingen/<item>/weigeren")
+def decline_invitation(item: str) -> Response:
+    return _answer(item, accept=False)
+
+
+def _answer(item: str, *, accept: bool) -> Response:
+    """The invited person's answer; accepting makes them a representative (not primary)."""
+    who = apibase.caller(SCOPE, person=True)
+    person = who.person
+    assert person is not None
+    session = db.session()
+    found = invitations.invitation_of(session, person, _item_id(item))
+    assoc = changes.find(session, found.association.vcode, lock=True)
+    actor = Actor(person.sub, audit.capacity_label(who.capacity), who.client_id)
+    event = "UitnodigingWerdAanvaard" if accept else "UitnodigingWerdGeweigerd"
+    service.commit_change(session, assoc, actor, None,
+                          lambda: invitations.answer(session, found, person, accept, actor),
+                          event, subject=lambda _r: person.sub)
+    return with_etag(invitation_view(found), assoc.version)
 
 
 @bp.patch("/associations/<vcode>/vertegenwoordigers/<item>")

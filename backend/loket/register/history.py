@@ -22,6 +22,10 @@ EVENT_LABELS = {
     "VertegenwoordigerWerdToegevoegd": "Vertegenwoordiger toegevoegd",
     "VertegenwoordigerWerdGewijzigd": "Vertegenwoordiger gewijzigd",
     "VertegenwoordigerWerdVerwijderd": "Vertegenwoordiger verwijderd",
+    "VertegenwoordigerWerdUitgenodigd": "Vertegenwoordiger uitgenodigd",
+    "UitnodigingWerdAanvaard": "Uitnodiging aanvaard",
+    "UitnodigingWerdGeweigerd": "Uitnodiging geweigerd",
+    "UitnodigingWerdIngetrokken": "Uitnodiging ingetrokken",
     "VerenigingWerdGestopt": "Vereniging gestopt",
     "VerenigingWerdGemarkeerdAlsDubbelVan": "Gemarkeerd als dubbel",
     "MarkeringDubbeleVerenigingWerdGecorrigeerd": "Markering als dubbel ongedaan gemaakt",
@@ -36,10 +40,11 @@ FIELD_LABELS = {
     "type": "Soort", "waarde": "Waarde", "beschrijving": "Beschrijving", "isPrimair": "Primair",
     "adres": "Adres", "rol": "Rol", "email": "E-mailadres", "telefoon": "Telefoonnummer",
     "dubbelVan": "Dubbel van", "verenigingstype": "Soort vereniging",
-    "kboNummer": "Ondernemingsnummer", "status": "Status",
+    "kboNummer": "Ondernemingsnummer", "status": "Status", "vervalt": "Antwoord vóór",
 }
 PERSONAL = ("email", "telefoon")  # a representative's own contact data
-HIDDEN = ("persoon", "contactgegevenId", "locatieId", "vertegenwoordigerId")
+HIDDEN = ("persoon", "contactgegevenId", "locatieId", "vertegenwoordigerId", "uitnodigingId",
+          "geanonimiseerd")
 
 
 @dataclass(frozen=True)

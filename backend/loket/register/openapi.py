@@ -26,8 +26,11 @@ def _json(ref: str) -> dict[str, Any]:
     return {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}
 
 
-def _change(summary: str, body: str | None, ok: str, status: str = "200") -> dict[str, Any]:
-    adds = status == "201"
+def _change(summary: str, body: str | None, ok: str, status: str = "200", *,
+            optional: bool | None = None) -> dict[str, Any]:
+    """A change's operation; ``If-Match`` is optional where it overwrites nothing (adding:
+    201 and 202, or ``optional``)."""
+    adds = status in ("201", "202") if optional is None else optional
     op: dict[str, Any] = {
         "tags": ["associations"], "summary": summary, "security": _USER,
         "parameters": [_VCODE, _IF_MATCH_OPTIONAL if adds else _IF_MATCH],
@@ -104,9 +107,60 @@ PATHS: dict[str, Any] = {
                            "only; each read is logged)",
                 "responses": {"200": {"description": "list; ETag = the association's version"},
                               "403": {"description": "not a representative", "content": _ERR}}},
-        "post": _change("Add a representative (primary representatives only)",
-                        "Vertegenwoordiger", "Vertegenwoordiger", "201"),
+        "post": _change("Invite a representative (primary representatives only): the same "
+                        "as POST …/uitnodigingen; nobody is added without consent",
+                        "Uitnodiging", "Uitnodiging", "202"),
     },
+    "/associations/{vCode}/uitnodigingen": {
+        "get": {"tags": ["associations"], "security": _USER, "parameters": [_VCODE],
+                "summary": "The association's invitations, newest first (INSZ masked for a "
+                           "representative who is not primary)",
+                "responses": {"200": {"description": "list"},
+                              "403": {"description": "not a representative", "content": _ERR}}},
+        "post": _change("Invite a person by INSZ and e-mail (primary representatives only); "
+                        "202: it waits for their answer", "Uitnodiging", "Uitnodiging", "202"),
+    },
+    "/associations/{vCode}/uitnodigingen/{item}": {"delete": {
+        **_change("Withdraw an invitation that still waits (primary representatives only)",
+                  None, "Uitnodiging", optional=True),
+        "parameters": [_VCODE, _ITEM, _IF_MATCH_OPTIONAL]}},
+    "/associations/{vCode}/stop": {"post": _change(
+        "Stop the association (primary representatives only): status Gestopt", "Stop",
+        "Association", optional=True)},
+    "/uitnodigingen": {"get": {
+        "tags": ["associations"], "security": _USER,
+        "summary": "The invitations that wait for the calling person's answer",
+        "responses": {"200": {"description": "list"}}}},
+    "/uitnodigingen/{item}/aanvaarden": {"post": {
+        "tags": ["associations"], "security": _USER, "parameters": [_ITEM],
+        "summary": "Accept: the caller becomes a representative (not primary)",
+        "responses": {"200": {"description": "the invitation, Aanvaard"},
+                      "404": {"description": "no such invitation for you", "content": _ERR},
+                      "409": {"description": "not waiting (expired, withdrawn, answered)",
+                              "content": _ERR}}}},
+    "/uitnodigingen/{item}/weigeren": {"post": {
+        "tags": ["associations"], "security": _USER, "parameters": [_ITEM],
+        "summary": "Decline the invitation",
+        "responses": {"200": {"description": "the invitation, Geweigerd"},
+                      "404": {"description": "no such invitation for you", "content": _ERR},
+                      "409": {"description": "not waiting", "content": _ERR}}}},
+    "/exchange/associations/{vCode}/dubbelVan": {
+        "post": {"tags": ["associations"], "security": _USER, "parameters": [_VCODE, _REASON],
+                 "summary": "Mark as a duplicate of another active association (scope "
+                            "associations:manage)",
+                 "requestBody": {"required": True, "content": {"application/json": {
+                     "schema": {"type": "object", "required": ["dubbelVan"],
+                                "properties": {"dubbelVan": {"type": "string"}}}}}},
+                 "responses": {"200": {"description": "status Dubbel"},
+                               "400": {"description": "no reason, or a bad vCode",
+                                       "content": _ERR},
+                               "409": {"description": "not active", "content": _ERR}}},
+        "delete": {"tags": ["associations"], "security": _USER,
+                   "parameters": [_VCODE, _REASON],
+                   "summary": "Undo a duplicate marking (scope associations:manage)",
+                   "responses": {"200": {"description": "status Actief again"},
+                                 "409": {"description": "not marked as duplicate",
+                                         "content": _ERR}}}},
     "/associations/{vCode}/vertegenwoordigers/{item}": _item_ops(
         "representative (others: primary representatives only)", "Vertegenwoordiger",
         "Vertegenwoordiger"),
@@ -161,6 +215,26 @@ SCHEMAS: dict[str, Any] = {
         "roepnaam": {"type": "string"}, "rol": {"type": "string"},
         "isPrimair": {"type": "boolean"}, "email": {"type": "string"},
         "telefoon": {"type": "string"}}},
+    "Uitnodiging": {"type": "object", "required": ["insz", "email"], "properties": {
+        "id": {"type": "integer", "readOnly": True}, "insz": {"type": "string"},
+        "email": {"type": "string"}, "rol": {"type": "string"},
+        "voornaam": {"type": "string"}, "achternaam": {"type": "string"},
+        "status": {"enum": ["WachtOpAntwoord", "Aanvaard", "Geweigerd", "Ingetrokken",
+                            "Verlopen"], "readOnly": True},
+        "vervalt": {"type": "string", "format": "date-time", "readOnly": True}}},
+    "Stop": {"type": "object", "required": ["einddatum"], "properties": {
+        "einddatum": {"type": "string", "format": "date",
+                      "description": "not in the future, not before the start date"}}},
+    "Registratie": {"type": "object", "required": ["naam"], "properties": {
+        "verenigingstype": {"enum": ["FV", "VZER", "VZW"], "default": "FV"},
+        "kboNummer": {"type": "string", "description": "for a VZW only"},
+        "naam": {"type": "string"}, "startdatum": {"type": "string", "format": "date"},
+        "hoofdactiviteiten": {"type": "array", "items": {"type": "string"}},
+        "werkingsgebieden": {"type": "array", "items": {"type": "string"}},
+        "locaties": {"type": "array", "maxItems": 10,
+                     "items": {"$ref": "#/components/schemas/Locatie"}},
+        "contactgegevens": {"type": "array", "maxItems": 10,
+                            "items": {"$ref": "#/components/schemas/Contactgegeven"}}}},
     "AssociationPatch": {"type": "object", "properties": {
         "naam": {"type": "string", "description": "only without KBO number"},
         "korteNaam": {"type": "string"}, "roepnaam": {"type": "string"},
@@ -194,5 +268,22 @@ SCHEMAS: dict[str, Any] = {
             "werkingsgebieden": {"type": "array", "items": {"type": "object"}}}},
         "links": {"type": "object"}}},
 }
+
+PATHS["/associations"]["post"] = {
+    "tags": ["associations"], "security": _USER,
+    "summary": "Register a new association (FV, VZER, or a VZW by its KBO number); the "
+               "caller becomes its primary representative",
+    "parameters": [{"name": "VR-BevestigingsToken", "in": "header", "required": False,
+                    "schema": {"type": "string"},
+                    "description": "confirms a registration answered 409 "
+                                   "possible_duplicate"}],
+    "requestBody": {"required": True, "content": _json("Registratie")},
+    "responses": {"201": {"description": "registered; Location and ETag",
+                          "content": _json("Association")},
+                  "400": {"description": "a value is refused; `field` names it",
+                          "content": _ERR},
+                  "409": {"description": "possible_duplicate: `kandidaten`, and the "
+                                         "confirmation token (also in the "
+                                         "VR-BevestigingsToken header)", "content": _ERR}}}
 
 PART = OpenApiPart(PATHS, SCHEMAS, TAG)

@@ -159,17 +159,6 @@ class RepresentativeForm(VersionedForm):
         self.isPrimair.data = rep.is_primair
 
 
-class NewRepresentativeForm(RepresentativeForm):
-    order = ("insz", "voornaam", "achternaam", *RepresentativeForm.order)
-    insz = StringField("Rijksregisternummer")
-    voornaam = StringField("Voornaam")
-    achternaam = StringField("Achternaam")
-
-    def to_api(self) -> dict[str, Any]:
-        return {"insz": self.insz.data, "voornaam": self.voornaam.data,
-                "achternaam": self.achternaam.data, **super().to_api()}
-
-
 class BasicsForm(VersionedForm):
     renamed = {"isUitgeschrevenUitPubliekeDatastroom": "uitgeschreven"}
     naam = StringField("Naam")
@@ -254,6 +243,25 @@ class RegisterForm(VersionedForm):
         if self.verenigingstype.data == "VZW" or (self.kboNummer.data or "").strip():
             data["kboNummer"] = self.kboNummer.data
         return data
+
+
+class InviteForm(VersionedForm):
+    """A primary representative invites a person to represent the association."""
+
+    insz = StringField("Rijksregisternummer")
+    voornaam = StringField("Voornaam (niet verplicht)")
+    achternaam = StringField("Achternaam (niet verplicht)")
+    email = StringField("E-mailadres")
+    rol = StringField("Rol in de vereniging (niet verplicht)")
+
+    def to_api(self) -> dict[str, Any]:
+        return {"insz": self.insz.data, "voornaam": self.voornaam.data,
+                "achternaam": self.achternaam.data, "email": self.email.data,
+                "rol": self.rol.data}
+
+
+class AnswerForm(FlaskForm):
+    """Accepts or declines an invitation (a POST with its CSRF token)."""
 
 
 class StopForm(VersionedForm):

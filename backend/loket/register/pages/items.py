@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Response, request, url_for
+from flask import Response, redirect, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from loket.errors import NotFound
@@ -18,7 +18,6 @@ from loket.register.pages.forms import (
     ConfirmForm,
     ContactForm,
     LocationForm,
-    NewRepresentativeForm,
     RepresentativeForm,
     VersionedForm,
 )
@@ -76,11 +75,8 @@ LOCATIONS = Kind(
 )
 REPRESENTATIVES = Kind(
     "vertegenwoordigers", "vertegenwoordiger", "de vertegenwoordiger", lambda a: a.assoc.representatives,
-    NewRepresentativeForm, RepresentativeForm, service.REPRESENTATIVES, _rep_name,
-    {"insz": "11 cijfers, bijvoorbeeld 85.07.30-033.28.",
-     "voornaam": "Alleen nodig als deze persoon nog niet gekend is in het register.",
-     "achternaam": "Alleen nodig als deze persoon nog niet gekend is in het register."},
-    service.REPRESENTATIVE, personal=True,
+    RepresentativeForm, RepresentativeForm, service.REPRESENTATIVES, _rep_name,
+    {}, service.REPRESENTATIVE, personal=True,
 )
 KINDS = {kind.slug: kind for kind in (CONTACTS, LOCATIONS, REPRESENTATIVES)}
 
@@ -104,6 +100,8 @@ def item_new(vcode: str, slug: str) -> BaseResponse:
     kind = _kind(slug)
     acting = acting_for(vcode, lock=request.method == "POST")
     kind.may_add(acting)
+    if kind.personal:  # nobody becomes a representative without their consent: an invitation
+        return redirect(url_for("register.invite", vcode=acting.assoc.vcode), 303)
     form = kind.new_form()
     if form.validate_on_submit():
         done = submit(acting, form, lambda: kind.changes.add(acting, form.to_api()),

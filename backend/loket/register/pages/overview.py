@@ -12,15 +12,17 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as BaseResponse
 
 from loket import db
-from loket.models import AssociationEvent, Client, Person
-from loket.register import changes, history, merge, search, service, views
+from loket.models import AssociationEvent, Client, Invitation, Person
+from loket.register import changes, history, invitations, merge, search, service, views
 from loket.register.changes import RecordConflict, StaleVersion
 from loket.register.pages.common import acting_for, bp, page
 from loket.register.pages.common import signed_in as signed_in_person
 from loket.register.pages.forms import (
     ActivitiesForm,
+    AnswerForm,
     BasicsForm,
     ClashView,
+    ConfirmForm,
     StopForm,
     VersionedForm,
 )
@@ -172,8 +174,11 @@ def _show_clashes(acting: Acting, form: VersionedForm, part: service.Part, item:
 @bp.get("/mijn-verenigingsloket")
 def index() -> Response:
     person = signed_in_person()
-    caps = [c for c in capacities.for_person(db.session(), person) if c.code == "VER"]
-    return page("register/index.html", person=person, caps=caps)
+    session = db.session()
+    caps = [c for c in capacities.for_person(session, person) if c.code == "VER"]
+    return page("register/index.html", person=person, caps=caps,
+                waiting=invitations.waiting_for(session, person), answer_form=AnswerForm(),
+                day=invitations.day)
 
 
 def _history(acting: Acting, codes: views.Names) -> list[history.Line]:
@@ -192,8 +197,14 @@ def overview(vcode: str) -> Response:
     codes = views.names(acting.session)
     lines = _history(acting, codes)
     record = views.full_view(acting.assoc, codes, seen_by=acting.rep)
+    invited = list(acting.session.scalars(select(Invitation).where(
+        Invitation.association_id == acting.assoc.id).order_by(Invitation.id.desc())
+        .limit(HISTORY)))
     acting.session.commit()  # the read is logged before the page leaves
-    return page("register/overview.html", acting=acting, record=record, history=lines)
+    return page("register/overview.html", acting=acting, record=record, history=lines,
+                invited=[(i, invitations.status(i)) for i in invited],
+                status_text=invitations.STATUS_TEXT, confirm=ConfirmForm(),
+                mask=views.mask_insz, day=invitations.day)
 
 
 # ---- the association's own fields ------------------------------------------------------------

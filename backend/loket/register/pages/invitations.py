@@ -1,0 +1,83 @@
+"""Invitations on the self-service pages: a primary representative invites a person
+("Vertegenwoordiger uitnodigen") or withdraws an invitation; the invited person finds it on
+Mijn Verenigingsloket after signing in and accepts or declines it there."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, url_for
+from werkzeug.wrappers import Response as BaseResponse
+
+from loket import db
+from loket.errors import LoketError
+from loket.register import changes, invitations, service
+from loket.register.changes import Actor
+from loket.register.pages.common import VIA, acting_for, bp, page, signed_in
+from loket.register.pages.forms import AnswerForm, ConfirmForm, InviteForm
+from loket.register.pages.overview import submit
+
+
+@bp.route("/mijn-verenigingsloket/<vcode>/uitnodigen", methods=["GET", "POST"])
+def invite(vcode: str) -> BaseResponse:
+    acting = acting_for(vcode, lock=True)
+    acting.require_primary("vertegenwoordigers uitnodigen")
+    form = InviteForm()
+    if form.validate_on_submit():
+        done = submit(acting, form, lambda: invitations.invite(
+            acting.session, acting.assoc, form.to_api(), acting.actor, acting.rep,
+            invitations.policy(current_app.config)), "VertegenwoordigerWerdUitgenodigd",
+            "De uitnodiging is klaar. Zodra deze persoon zich aanmeldt, vindt die ze op Mijn "
+            "Verenigingsloket; pas na het aanvaarden is die vertegenwoordiger.",
+            any_version=True)
+        if done is not None:
+            return done
+    else:
+        form.version.data = str(acting.assoc.version)
+    return page("register/invite.html", acting=acting, form=form,
+                days=invitations.policy(current_app.config).valid_days)
+
+
+@bp.post("/mijn-verenigingsloket/<vcode>/uitnodigingen/<int:item_id>/intrekken")
+def withdraw(vcode: str, item_id: int) -> BaseResponse:
+    acting = acting_for(vcode, lock=True)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        raise LoketError("csrf", "Het formulier is verlopen; probeer opnieuw.", 400)
+    found = invitations.find(acting.session, acting.assoc, item_id)
+    done = submit(acting, form, lambda: invitations.withdraw(
+        acting.session, acting.assoc, found, acting.actor, acting.rep),
+        "UitnodigingWerdIngetrokken", "De uitnodiging is ingetrokken.", any_version=True)
+    if done is None:  # refused: say why on the overview
+        flash("; ".join(form.form_errors) or "De uitnodiging kon niet ingetrokken worden.")
+        return redirect(url_for("register.overview", vcode=acting.assoc.vcode), 303)
+    return done
+
+
+@bp.post("/mijn-verenigingsloket/uitnodigingen/<int:item_id>/<choice>")
+def answer(item_id: int, choice: str) -> BaseResponse:
+    person = signed_in()
+    if choice not in ("aanvaarden", "weigeren"):
+        raise LoketError("not_found", "Deze pagina bestaat niet.", 404)
+    form = AnswerForm()
+    if not form.validate_on_submit():
+        raise LoketError("csrf", "Het formulier is verlopen; probeer opnieuw.", 400)
+    session = db.session()
+    found = invitations.invitation_of(session, person, item_id)
+    assoc = changes.find(session, found.association.vcode, lock=True)
+    actor = Actor(person.sub, "BUR", None)
+    accept = choice == "aanvaarden"
+    try:
+        service.commit_change(
+            session, assoc, actor, None,
+            lambda: invitations.answer(session, found, person, accept, actor),
+            "UitnodigingWerdAanvaard" if accept else "UitnodigingWerdGeweigerd",
+            subject=lambda _r: person.sub, via=VIA)
+    except changes.RecordConflict as refused:
+        session.rollback()
+        flash(refused.detail)
+        return redirect(url_for("register.index"), 303)
+    if accept:
+        flash(f"Je bent nu vertegenwoordiger van {assoc.naam} en kunt namens de vereniging "
+              "handelen.")
+        return redirect(url_for("register.overview", vcode=assoc.vcode), 303)
+    flash(f"Je hebt de uitnodiging van {assoc.naam} geweigerd.")
+    return redirect(url_for("register.index"), 303)

@@ -11,7 +11,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-from support.browser import launch  # noqa: E402
+from support.browser import launch, sign_in_at_provider  # noqa: E402
 from support.oidc import JAN  # noqa: E402
 from support.servers import make_provider  # noqa: E402
 
@@ -19,10 +19,7 @@ OUT = ROOT / "docs" / "img"
 
 
 def sign_in(page: Any, base: str) -> None:
-    page.goto(f"{base}/aanmelden")
-    page.get_by_label("Rijksregisternummer").fill(JAN)
-    page.get_by_role("button", name="Aanmelden").click()
-    page.wait_for_url(f"{base}/")
+    sign_in_at_provider(page, base, JAN)
 
 
 def clash(browser: Any, base: str, width: int, name: str, roepnaam: tuple[str, str]) -> None:

@@ -139,6 +139,11 @@ def test_a_register_office_marks_a_duplicate_and_can_undo_it(provider, club, off
 
 
 def test_a_postcode_must_lie_in_the_municipality(provider, club) -> None:
+    lookup = requests.get(f"{provider.url}/api/v1/postcodes/9999", timeout=15)
+    assert lookup.status_code == 200
+    assert [g["naam"] for g in lookup.json()["gemeenten"]] == ["Groenbeek"]
+    assert requests.get(f"{provider.url}/api/v1/postcodes/1234", timeout=15).status_code == 404
+    assert requests.get(f"{provider.url}/api/v1/postcodes/12a4", timeout=15).status_code == 400
     vcode = club["vcode"]
     url = f"{provider.url}{API}/{vcode}/locaties"
     address = {"straatnaam": "Dorpsstraat", "huisnummer": "1", "postcode": "9999"}

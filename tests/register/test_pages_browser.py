@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import requests
 
-from support.browser import assert_no_axe_violations
+from support.browser import assert_no_axe_violations, sign_in_at_provider
 from support.oidc import JAN
 from support.register import HOSTILE, fresh_insz, make_association
 
@@ -17,10 +17,7 @@ pytestmark = [pytest.mark.browser,
 
 
 def sign_in(page: Any, provider: Any, insz: str) -> None:
-    page.goto(f"{provider.url}/aanmelden")
-    page.get_by_label("Rijksregisternummer").fill(insz)
-    page.get_by_role("button", name="Aanmelden").click()
-    page.wait_for_url(f"{provider.url}/")
+    sign_in_at_provider(page, provider.url, insz)
 
 
 @pytest.fixture

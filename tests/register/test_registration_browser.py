@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from support.browser import assert_no_axe_violations
+from support.browser import assert_no_axe_violations, sign_in_at_provider
 from support.register import add_person, fresh_insz, make_association, word
 
 pytestmark = [pytest.mark.browser,
@@ -16,10 +16,7 @@ pytestmark = [pytest.mark.browser,
 
 
 def sign_in(page: Any, provider: Any, insz: str) -> None:
-    page.goto(f"{provider.url}/aanmelden")
-    page.get_by_label("Rijksregisternummer").fill(insz)
-    page.get_by_role("button", name="Aanmelden").click()
-    page.wait_for_url(f"{provider.url}/")
+    sign_in_at_provider(page, provider.url, insz)
 
 
 def fits(page: Any) -> bool:
@@ -45,6 +42,11 @@ def test_register_act_at_once_invite_and_accept(page, browser, provider, width) 
     page.get_by_role("textbox", name="Straat", exact=True).fill("Lindestraat")
     page.get_by_role("textbox", name="Huisnummer").fill("4")
     page.get_by_role("textbox", name="Postcode", exact=True).fill("9999")
+    # the postcode suggests the municipality, in a live region that was there all along
+    suggestion = page.locator("#gemeente-suggestion")
+    page.wait_for_function("document.getElementById('gemeente-suggestion').textContent !== ''")
+    assert suggestion.inner_text() == "Postcode 9999 ligt in Groenbeek."
+    assert page.get_by_role("textbox", name="Gemeente").input_value() == "Groenbeek"
     page.get_by_label("E-mailadres van de vereniging").fill(f"{marker}@buurt.example")
     page.get_by_role("button", name="Vereniging registreren").click()
     page.wait_for_load_state()

@@ -79,3 +79,11 @@ def assert_no_axe_violations(page: Any, context: Any = None) -> None:
         for v in violations
     ]
     assert not violations, "axe found:\n" + "\n".join(summary)
+
+
+def sign_in_at_provider(page: Any, base: str, insz: str) -> None:
+    """Sign ``insz`` in with the provider's test login at ``base``, in ``page``'s profile."""
+    page.goto(f"{base}/aanmelden")
+    page.get_by_label("Rijksregisternummer").fill(insz)
+    page.get_by_role("button", name="Aanmelden").click()
+    page.wait_for_url(f"{base}/")

@@ -134,7 +134,7 @@ def register_association() -> Response:
     actor = Actor(who.person.sub, audit.capacity_label(who.capacity), who.client_id)
     try:
         assoc = registration.register_new(
-            session, who.person, json_object(), secret=_secret(),
+            session, who.person, json_object(), secret=registration.key(current_app.secret_key),
             confirmation=request.headers.get(CONFIRMATION_HEADER), actor=actor)
         audit.record(session, "association-change", f"association/{assoc.vcode}",
                      actor=actor.actor, capacity=actor.capacity, client_id=actor.client_id,
@@ -148,11 +148,6 @@ def register_association() -> Response:
     response.headers["Location"] = url_for(".association_detail", vcode=assoc.vcode,
                                            _external=True)
     return response
-
-
-def _secret() -> bytes:
-    key = current_app.secret_key
-    return key.encode() if isinstance(key, str) else bytes(key or b"")
 
 
 # ---- the association's own fields --------------------------------------------------------

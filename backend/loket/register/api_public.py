@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
@@ -10,9 +11,9 @@ from urllib.parse import urlencode
 from flask import Response, current_app, jsonify, request, url_for
 
 from loket import db, ratelimit
-from loket.errors import LoketError, NotFound
+from loket.errors import BadRequest, LoketError, NotFound
 from loket.preconditions import etag
-from loket.register import api_manage, changes, search, views
+from loket.register import api_manage, changes, postcodes, search, views
 from loket.register.index import SearchIndex
 from loket.register.validation import ASSOCIATION_TYPES
 from loket.register.web import bp, if_none_match, with_etag
@@ -87,6 +88,27 @@ def search_associations() -> Response:
         "links": links,
     }
     return jsonify(body)
+
+
+@bp.get("/postcodes/<postcode>")
+@ratelimit.limited("search")
+def postcode_places(postcode: str) -> Response:
+    """The municipalities (and places) a postcode lies in, by the loaded postcode list: what
+    the forms suggest for an address. 404 when the list does not know it."""
+    if not re.fullmatch(r"[1-9][0-9]{3}", postcode):
+        raise BadRequest("invalid_postcode", "Een Belgische postcode heeft 4 cijfers (bv. 9000).")
+    session = db.read_session()
+    places: dict[str, list[str]] = {}
+    for name, place in postcodes.places_for(session, postcode):
+        places.setdefault(name, [])
+        if place and place != name:
+            places[name].append(place)
+    if not places:
+        raise NotFound("unknown_postcode", f"Postcode {postcode} is niet gekend bij dit loket.")
+    response = jsonify({"postcode": postcode, "gemeenten": [
+        {"naam": name, "plaatsen": found} for name, found in places.items()]})
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 def _its_representative(vcode: str) -> bool:

@@ -127,6 +127,15 @@ PATHS: dict[str, Any] = {
     "/associations/{vCode}/stop": {"post": _change(
         "Stop the association (primary representatives only): status Gestopt", "Stop",
         "Association", optional=True)},
+    "/postcodes/{postcode}": {"get": {
+        "tags": ["associations"], "summary": "The municipalities a postcode lies in (what "
+                                             "the address forms suggest)",
+        "parameters": [{"name": "postcode", "in": "path", "required": True,
+                        "schema": {"type": "string", "pattern": "^[1-9][0-9]{3}$"}}],
+        "responses": {"200": {"description": "gemeenten [{naam, plaatsen}]"},
+                      "400": {"description": "not four digits", "content": _ERR},
+                      "404": {"description": "not in the loaded postcode list",
+                              "content": _ERR}}}},
     "/uitnodigingen": {"get": {
         "tags": ["associations"], "security": _USER,
         "summary": "The invitations that wait for the calling person's answer",

@@ -125,6 +125,11 @@ def candidates(session: Session, naam: str, places: Iterable[str]) -> list[Candi
     return sorted(found, key=lambda c: c.vcode)[:MAX_CANDIDATES]
 
 
+def key(secret_key: str | bytes | None) -> bytes:
+    """The HMAC key of confirmation tokens: the app's secret key."""
+    return secret_key.encode() if isinstance(secret_key, str) else bytes(secret_key or b"")
+
+
 def confirmation_token(secret: bytes, person: Person, naam: str, places: Iterable[str]) -> str:
     """What confirms this person's registration of this name in these municipalities."""
     message = "|".join([person.sub, _words(naam) or normalise(naam), *sorted(places)])

@@ -70,7 +70,8 @@ CONTACTS = Kind(
 LOCATIONS = Kind(
     "locaties", "locatie", "de locatie", lambda a: a.assoc.locations, LocationForm, LocationForm,
     service.LOCATIONS, lambda loc: f"{loc.type}: {views.address_line(loc)}",
-    {"postcode": "Vier cijfers, bijvoorbeeld 9000.", "naam": "Bijvoorbeeld 'Sporthal De Linde'."},
+    {"postcode": "Vier cijfers, bijvoorbeeld 9000.", "naam": "Bijvoorbeeld 'Sporthal De Linde'.",
+     "gemeente": "Leeg laten mag: het register vult de gemeente van de postcode in."},
     service.LOCATION,
 )
 REPRESENTATIVES = Kind(

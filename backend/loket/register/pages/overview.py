@@ -33,6 +33,21 @@ from loket.sso import capacities
 HISTORY = 20
 
 
+REFUSALS = (StaleVersion, InvalidRecord, RecordConflict)
+
+
+def show_refusal(form: VersionedForm, refused: Exception) -> None:
+    """A refused change on its form: stale (the version moves on, what was typed stays), or
+    the problems next to their fields."""
+    if isinstance(refused, StaleVersion):
+        form.stale = True
+        form.version.data = str(refused.current)
+    elif isinstance(refused, InvalidRecord):
+        form.show_problems(refused.problems)
+    elif isinstance(refused, RecordConflict):
+        form.show_problems([Problem(refused.field or "", refused.detail)])
+
+
 def submit(acting: Acting, form: VersionedForm, change: Callable[[], object], event: str,
            done: str, subject_of: Callable[[object], str | None] | None = None, *,
            any_version: bool = False, inactive_too: bool = False) -> BaseResponse | None:
@@ -48,15 +63,8 @@ def submit(acting: Acting, form: VersionedForm, change: Callable[[], object], ev
         service.change(acting, None if any_version else set() if submitted is None
                        else {submitted}, change, event, subject=subject_of,
                        inactive_too=inactive_too)
-    except StaleVersion as stale:
-        form.stale = True
-        form.version.data = str(stale.current)
-        return None
-    except InvalidRecord as exc:
-        form.show_problems(exc.problems)
-        return None
-    except RecordConflict as exc:
-        form.show_problems([Problem(exc.field or "", exc.detail)])
+    except REFUSALS as refused:
+        show_refusal(form, refused)
         return None
     flash(done)
     return redirect(url_for("register.overview", vcode=acting.assoc.vcode), 303)
@@ -108,15 +116,8 @@ def submit_edit(acting: Acting, form: VersionedForm, part: service.Part, item: i
                       {c.field: c.by for c in clash.outcome.clashes if c.by}, again=False)
         form.version.data = str(clash.current)
         return None
-    except StaleVersion as stale:
-        form.stale = True
-        form.version.data = str(stale.current)
-        return None
-    except InvalidRecord as exc:
-        form.show_problems(exc.problems)
-        return None
-    except RecordConflict as exc:
-        form.show_problems([Problem(exc.field or "", exc.detail)])
+    except REFUSALS as refused:
+        show_refusal(form, refused)
         return None
     if merged.kept:
         labels = ", ".join(dict.fromkeys(form.label_of(name) for name in merged.kept))

@@ -16,11 +16,6 @@ from loket.register.pages.forms import RegisterForm
 from loket.register.validation import InvalidRecord
 
 
-def _secret() -> bytes:
-    key = current_app.secret_key
-    return key.encode() if isinstance(key, str) else bytes(key or b"")
-
-
 @bp.route("/mijn-verenigingsloket/registreren", methods=["GET", "POST"])
 def register() -> BaseResponse:
     person = signed_in()
@@ -42,8 +37,9 @@ def register() -> BaseResponse:
     actor = Actor(person.sub, "BUR", None)
     confirmation = form.bevestiging.data if form.toch.data else None
     try:
-        assoc = registration.register_new(session, person, form.to_api(areas), secret=_secret(),
-                                          confirmation=confirmation, actor=actor)
+        assoc = registration.register_new(
+            session, person, form.to_api(areas), secret=registration.key(current_app.secret_key),
+            confirmation=confirmation, actor=actor)
     except registration.PossibleDuplicate as duplicate:
         session.rollback()
         candidates = duplicate.candidates

@@ -177,3 +177,20 @@ def test_preview_page_shows_every_state_at_both_widths(page, sites, theme) -> No
     found = [v["id"] for v in axe_violations(page) if v["id"] != "landmark-unique"]
     assert found == []
     page.page_log.assert_clean()
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_every_header_state_fits_320_px(page, sites, theme) -> None:
+    """At 320 px (WCAG reflow) no state of the header, menus open or closed, makes the page
+    scroll sideways: the actions wrap and long names end in an ellipsis."""
+    page.set_viewport_size({"width": 320, "height": 700})
+    for example in EXAMPLES["header"]:
+        page.goto(_example_page(sites, theme, "header", example["name"]))
+        shadow(page, "loket-header", ".bar").wait_for()
+        widest = page.evaluate("""() => {
+            const root = document.querySelector('loket-header').shadowRoot;
+            return Math.max(document.documentElement.scrollWidth, ...[...root.querySelectorAll(
+                '.bar *')].filter(e => e.getClientRects().length && !e.closest('[hidden]'))
+                .map(e => Math.ceil(e.getBoundingClientRect().right)));
+        }""")
+        assert widest <= 320, (theme, example["name"], widest)

@@ -32,7 +32,7 @@ def clash(browser: Any, base: str, width: int, name: str, roepnaam: tuple[str, s
     tab2.goto(url)
     tab1.get_by_role("textbox", name="Roepnaam").fill(roepnaam[0])
     tab1.get_by_role("button", name="Bewaren").click()
-    tab1.wait_for_url("**/V0001001")
+    tab1.wait_for_url("**/V0001001#basis")
     tab2.get_by_role("textbox", name="Roepnaam").fill(roepnaam[1])
     tab2.get_by_role("textbox", name="Korte beschrijving").fill(
         "Voetbal voor jong en oud in Groenbeek.")

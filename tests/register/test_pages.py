@@ -270,6 +270,7 @@ def test_a_stale_item_edit_merges_per_field(provider, club) -> None:
     saved = post_form(club["ordinary"], edit, mine, {"type": "E-mail",
                                                      "waarde": "bestuur@club.example"})
     assert saved.status_code == 303
+    assert saved.headers["Location"].endswith("#contact")   # back at the part edited
     contact = _detail(provider, vcode)["contactgegevens"][0]
     assert (contact["waarde"], contact["beschrijving"]) == ("bestuur@club.example",
                                                             "secretariaat")

@@ -77,7 +77,10 @@ def test_a_form_by_keyboard_with_errors_linked_to_their_fields(page, provider, c
     page.get_by_label("Maximumleeftijd").fill("99")
     page.get_by_label("Maximumleeftijd").press("Enter")
     page.wait_for_url("**/mijn-verenigingsloket/*")
-    assert "De basisgegevens zijn bewaard." in page.locator("main > .alert-success").inner_text()
+    # back at the part edited, the confirmation there
+    assert page.url.endswith("#basis")
+    saved = page.locator("section[aria-labelledby=basis] .alert-success")
+    assert "De basisgegevens zijn bewaard." in saved.inner_text()
     page.page_log.assert_clean()
 
 

@@ -13,7 +13,7 @@ from loket.register import changes, invitations, service
 from loket.register.changes import Actor
 from loket.register.pages.common import VIA, acting_for, bp, page, signed_in
 from loket.register.pages.forms import AnswerForm, ConfirmForm, InviteForm
-from loket.register.pages.overview import submit
+from loket.register.pages.overview import back_to, submit
 
 
 @bp.route("/mijn-verenigingsloket/<vcode>/uitnodigen", methods=["GET", "POST"])
@@ -27,7 +27,7 @@ def invite(vcode: str) -> BaseResponse:
             invitations.policy(current_app.config)), "VertegenwoordigerWerdUitgenodigd",
             "De uitnodiging is klaar. Zodra deze persoon zich aanmeldt, vindt die ze op Mijn "
             "Verenigingsloket; pas na het aanvaarden is die vertegenwoordiger.",
-            any_version=True)
+            any_version=True, part="vertegenwoordigers")
         if done is not None:
             return done
     else:
@@ -45,10 +45,12 @@ def withdraw(vcode: str, item_id: int) -> BaseResponse:
     found = invitations.find(acting.session, acting.assoc, item_id)
     done = submit(acting, form, lambda: invitations.withdraw(
         acting.session, acting.assoc, found, acting.actor, acting.rep),
-        "UitnodigingWerdIngetrokken", "De uitnodiging is ingetrokken.", any_version=True)
-    if done is None:  # refused: say why on the overview
-        flash("; ".join(form.form_errors) or "De uitnodiging kon niet ingetrokken worden.")
-        return redirect(url_for("register.overview", vcode=acting.assoc.vcode), 303)
+        "UitnodigingWerdIngetrokken", "De uitnodiging is ingetrokken.", any_version=True,
+        part="vertegenwoordigers")
+    if done is None:  # refused: say why, where the invitation is listed
+        return back_to(acting.assoc.vcode, "vertegenwoordigers",
+                       "; ".join(form.form_errors) or "De uitnodiging kon niet ingetrokken "
+                                                      "worden.")
     return done
 
 

@@ -37,6 +37,7 @@ class Kind:
     describe: Callable[[Any], str]
     hints: dict[str, str]
     part: service.Part
+    section: str               # the section of Onze gegevens that lists them
     personal: bool = False     # the items are people: reading or changing one is logged
 
     def may_add(self, acting: Acting) -> None:
@@ -65,19 +66,19 @@ CONTACTS = Kind(
     ContactForm, ContactForm, service.CONTACTS, lambda c: f"{c.type}: {c.waarde}",
     {"waarde": "Een e-mailadres, een telefoonnummer of een webadres dat begint met https://.",
      "beschrijving": "Bijvoorbeeld 'secretariaat' of 'jeugdwerking'."},
-    service.CONTACT,
+    service.CONTACT, "contact",
 )
 LOCATIONS = Kind(
     "locaties", "locatie", "de locatie", lambda a: a.assoc.locations, LocationForm, LocationForm,
     service.LOCATIONS, lambda loc: f"{loc.type}: {views.address_line(loc)}",
     {"postcode": "Vier cijfers, bijvoorbeeld 9000.", "naam": "Bijvoorbeeld 'Sporthal De Linde'.",
      "gemeente": "Leeg laten mag: het register vult de gemeente van de postcode in."},
-    service.LOCATION,
+    service.LOCATION, "locaties",
 )
 REPRESENTATIVES = Kind(
     "vertegenwoordigers", "vertegenwoordiger", "de vertegenwoordiger", lambda a: a.assoc.representatives,
     RepresentativeForm, RepresentativeForm, service.REPRESENTATIVES, _rep_name,
-    {}, service.REPRESENTATIVE, personal=True,
+    {}, service.REPRESENTATIVE, "vertegenwoordigers", personal=True,
 )
 KINDS = {kind.slug: kind for kind in (CONTACTS, LOCATIONS, REPRESENTATIVES)}
 
@@ -107,7 +108,7 @@ def item_new(vcode: str, slug: str) -> BaseResponse:
     if form.validate_on_submit():
         done = submit(acting, form, lambda: kind.changes.add(acting, form.to_api()),
                       f"{kind.one} toegevoegd", f"{kind.the.capitalize()} is toegevoegd.",
-                      subject_of=kind.subject, any_version=True)
+                      subject_of=kind.subject, any_version=True, part=kind.section)
         if done is not None:
             return done
         return _form_page(kind, acting, form, None, 200, new=True)
@@ -133,7 +134,8 @@ def item_edit(vcode: str, slug: str, item_id: int) -> BaseResponse:
     if form.validate_on_submit():
         done = submit_edit(acting, form, kind.part, item.id,
                            form.to_api(),  # type: ignore[attr-defined]
-                           "De wijziging is bewaard.", subject_of=kind.subject)
+                           "De wijziging is bewaard.", subject_of=kind.subject,
+                           section=kind.section)
         if done is not None:
             return done
         return _form_page(kind, acting, form, item, 200)
@@ -157,7 +159,7 @@ def item_remove(vcode: str, slug: str, item_id: int) -> BaseResponse:
         subject = kind.subject(item)
         done = submit(acting, form, lambda: kind.changes.remove(acting, item.id),
                       f"{kind.one} verwijderd", f"'{kind.describe(item)}' is verwijderd.",
-                      subject_of=lambda _result: subject)
+                      subject_of=lambda _result: subject, part=kind.section)
         if done is not None:
             return done
     else:

@@ -50,7 +50,8 @@ def show_refusal(form: VersionedForm, refused: Exception) -> None:
 
 def submit(acting: Acting, form: VersionedForm, change: Callable[[], object], event: str,
            done: str, subject_of: Callable[[object], str | None] | None = None, *,
-           any_version: bool = False, inactive_too: bool = False) -> BaseResponse | None:
+           any_version: bool = False, inactive_too: bool = False,
+           part: str | None = None) -> BaseResponse | None:
     """Apply a submitted form that adds or removes something (see :mod:`service`).
 
     Returns the redirect after the change, or None when the form must be shown again: with
@@ -66,8 +67,14 @@ def submit(acting: Acting, form: VersionedForm, change: Callable[[], object], ev
     except REFUSALS as refused:
         show_refusal(form, refused)
         return None
-    flash(done)
-    return redirect(url_for("register.overview", vcode=acting.assoc.vcode), 303)
+    return back_to(acting.assoc.vcode, part, done)
+
+
+def back_to(vcode: str, part: str | None, done: str) -> BaseResponse:
+    """After a save: Onze gegevens at the part that was edited (its section's id), with the
+    confirmation shown there (a flash message whose category names the part)."""
+    flash(done, part or "message")
+    return redirect(url_for("register.overview", vcode=vcode, _anchor=part), 303)
 
 
 def display(value: object) -> str:
@@ -92,8 +99,8 @@ def who_names(session: Session, actors: set[str]) -> dict[str, str]:
 
 def submit_edit(acting: Acting, form: VersionedForm, part: service.Part, item: int | None,
                 data: dict[str, Any], done: str,
-                subject_of: Callable[[object], str | None] | None = None
-                ) -> BaseResponse | None:
+                subject_of: Callable[[object], str | None] | None = None, *,
+                section: str | None = None) -> BaseResponse | None:
     """Apply an edit made against the version the form was filled in for, merged with what
     others changed since (:func:`service.edit`): fields only they changed stay theirs, fields
     only this person changed are saved. Where both changed a field, nothing is saved and the
@@ -123,8 +130,7 @@ def submit_edit(acting: Acting, form: VersionedForm, part: service.Part, item: i
         labels = ", ".join(dict.fromkeys(form.label_of(name) for name in merged.kept))
         done += (f" Intussen had iemand anders ook iets gewijzigd ({labels}); die wijziging "
                  "is behouden.")
-    flash(done)
-    return redirect(url_for("register.overview", vcode=acting.assoc.vcode), 303)
+    return back_to(acting.assoc.vcode, section, done)
 
 
 def _choices(form: VersionedForm) -> tuple[dict[str, str], list[str]]:
@@ -216,7 +222,7 @@ def basics(vcode: str) -> BaseResponse:
     form = BasicsForm()
     if form.validate_on_submit():
         done = submit_edit(acting, form, service.BASICS, None, form.to_api(acting.assoc),
-                           "De basisgegevens zijn bewaard.")
+                           "De basisgegevens zijn bewaard.", section="basis")
         if done is not None:
             return done
         return page("register/basics.html", acting=acting, form=form)
@@ -247,7 +253,7 @@ def activities(vcode: str) -> BaseResponse:
             done = submit_edit(acting, form, service.BASICS, None, {
                 "hoofdactiviteiten": form.hoofdactiviteiten.data or [],
                 "werkingsgebieden": list(dict.fromkeys(kept + added))},
-                "De activiteiten en werkingsgebieden zijn bewaard.")
+                "De activiteiten en werkingsgebieden zijn bewaard.", section="activiteiten")
             if done is not None:
                 return done
         return page("register/activities.html", acting=acting, form=form)

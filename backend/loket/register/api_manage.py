@@ -190,7 +190,8 @@ def _item_id(raw: str) -> int:
 @audited("association-change")
 def add_contact(vcode: str) -> Response:
     done = changing(vcode, "ContactgegevenWerdToegevoegd",
-                    lambda a: service.CONTACTS.add(a, json_object()), adds=True)
+                    lambda a: changes.add_contact(a.session, a.assoc, json_object(), a.actor),
+                    adds=True)
     return _created(done, views.contact_view, ".update_contact")
 
 
@@ -214,7 +215,8 @@ def remove_contact(vcode: str, item: str) -> Response:
 @audited("association-change")
 def add_location(vcode: str) -> Response:
     done = changing(vcode, "LocatieWerdToegevoegd",
-                    lambda a: service.LOCATIONS.add(a, json_object()), adds=True)
+                    lambda a: changes.add_location(a.session, a.assoc, json_object(), a.actor),
+                    adds=True)
     return _created(done, views.location_view, ".update_location")
 
 

@@ -205,25 +205,26 @@ def log_representatives_read(acting: Acting, why: str,
 
 @dataclass(frozen=True)
 class Items:
-    """The changes to one of an association's lists, made by a person acting for it."""
+    """The changes to one of an association's lists, made by a person acting for it (no
+    ``add`` for representatives: nobody is added without consent, see
+    :mod:`loket.register.invitations`)."""
 
-    add: Callable[[Acting, dict[str, Any]], Any]
     update: Callable[[Acting, int, dict[str, Any]], Any]
     remove: Callable[[Acting, int], Any]
+    add: Callable[[Acting, dict[str, Any]], Any] | None = None
 
 
 CONTACTS = Items(
-    lambda a, data: changes.add_contact(a.session, a.assoc, data, a.actor),
     lambda a, item, data: changes.update_contact(a.session, a.assoc, item, data, a.actor),
     lambda a, item: changes.remove_contact(a.session, a.assoc, item, a.actor),
+    lambda a, data: changes.add_contact(a.session, a.assoc, data, a.actor),
 )
 LOCATIONS = Items(
-    lambda a, data: changes.add_location(a.session, a.assoc, data, a.actor),
     lambda a, item, data: changes.update_location(a.session, a.assoc, item, data, a.actor),
     lambda a, item: changes.remove_location(a.session, a.assoc, item, a.actor),
+    lambda a, data: changes.add_location(a.session, a.assoc, data, a.actor),
 )
 REPRESENTATIVES = Items(
-    lambda a, data: representatives.add_representative(a.session, a.assoc, data, a.actor, a.rep),
     lambda a, item, data: representatives.update_representative(a.session, a.assoc, item, data,
                                                                 a.actor, a.rep),
     lambda a, item: representatives.remove_representative(a.session, a.assoc, item, a.actor,

@@ -102,11 +102,12 @@ def item_new(vcode: str, slug: str) -> BaseResponse:
     kind = _kind(slug)
     acting = acting_for(vcode, lock=request.method == "POST")
     kind.may_add(acting)
-    if kind.personal:  # nobody becomes a representative without their consent: an invitation
+    add = kind.changes.add
+    if add is None:  # nobody becomes a representative without their consent: an invitation
         return redirect(url_for("register.invite", vcode=acting.assoc.vcode), 303)
     form = kind.new_form()
     if form.validate_on_submit():
-        done = submit(acting, form, lambda: kind.changes.add(acting, form.to_api()),
+        done = submit(acting, form, lambda: add(acting, form.to_api()),
                       f"{kind.one} toegevoegd", f"{kind.the.capitalize()} is toegevoegd.",
                       subject_of=kind.subject, any_version=True, part=kind.section)
         if done is not None:

@@ -20,22 +20,27 @@ import hashlib
 import json
 import os
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
-from flask import has_request_context, request
+from flask import Flask, current_app, has_app_context, has_request_context, request
 from sqlalchemy import bindparam, event, insert, select, update
 from sqlalchemy.orm import Session
 
+from loket import audit_checkpoints as checkpoints
 from loket.models import AuditEntry, AuditHead
 from loket.models.base import table_of
 
 GENESIS = "0" * 64
 LANES = 16  # head rows 1..16 are created by the first migration
 _PENDING = "loket_audit_pending"
-_FIELDS = ("lane", "lane_seq", "at", "ip", "actor", "capacity", "client_id", "resource",
+_FLUSHED = "loket_audit_flushed"
+CHECKPOINTS = "loket.audit.checkpoints"
+HASHED_FIELDS = ("lane", "lane_seq", "at", "ip", "actor", "capacity", "client_id", "resource",
            "operation", "outcome", "reason", "subject", "detail")
 
 
@@ -86,7 +91,7 @@ def record(
 
 
 def entry_hash(prev_hash: str, fields: dict[str, Any]) -> str:
-    canonical = json.dumps({k: fields.get(k) for k in _FIELDS}, sort_keys=True,
+    canonical = json.dumps({k: fields.get(k) for k in HASHED_FIELDS}, sort_keys=True,
                            separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(f"{prev_hash}\n{canonical}".encode()).hexdigest()
 
@@ -129,6 +134,7 @@ def _flush_pending(session: Session) -> None:
         fields["hash"] = prev = entry_hash(prev, fields)
     conn.execute(_INSERT, pending)
     conn.execute(_SET_HEAD_HASH, {"last_hash": prev, "lane": lane})
+    session.info[_FLUSHED] = session.info.get(_FLUSHED, 0) + len(pending)
 
 
 @event.listens_for(Session, "before_commit")
@@ -140,6 +146,58 @@ def _before_commit(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _after_rollback(session: Session) -> None:
     session.info.pop(_PENDING, None)
+    session.info.pop(_FLUSHED, None)
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    appended = session.info.pop(_FLUSHED, 0)
+    if not appended or not has_app_context():
+        return
+    writer: CheckpointWriter | None = current_app.extensions.get(CHECKPOINTS)
+    if writer is not None and writer.schedule.due(appended, time.monotonic()):
+        writer.write_now(session.get_bind())
+
+
+@dataclass
+class CheckpointWriter:
+    """This process's checkpoints (see :mod:`loket.audit_checkpoints`): the keys, the file,
+    and when the next one is due."""
+
+    keys: checkpoints.Keys
+    path: Path | None
+    schedule: checkpoints.Schedule
+
+    def write_now(self, bind: Any) -> dict[str, Any] | None:
+        """Take and write a checkpoint on a connection of its own; a failure is logged, never
+        the request's (its work is committed already)."""
+        try:
+            with Session(bind) as own:
+                checkpoint = checkpoints.take(own, self.keys)
+            checkpoints.write(checkpoint, self.path)
+            return checkpoint
+        except Exception:  # noqa: BLE001 - the log says it; the next one is tried as due
+            checkpoints.LOG.exception("audit checkpoint could not be written to %s", self.path)
+            return None
+
+
+def checkpoint_writer(config: dict[str, Any]) -> CheckpointWriter | None:
+    """The writer of an app's configuration; None without LOKET_AUDIT_CHECKPOINT_KEY."""
+    key = config.get("AUDIT_CHECKPOINT_KEY") or ""
+    if not key:
+        return None
+    keys = checkpoints.Keys.of(key, config.get("AUDIT_CHECKPOINT_OLD_KEYS") or "")
+    path = config.get("AUDIT_CHECKPOINT_FILE") or ""
+    return CheckpointWriter(keys, Path(path) if path else None, checkpoints.Schedule(
+        int(config.get("AUDIT_CHECKPOINT_EVERY", 1000)),
+        float(config.get("AUDIT_CHECKPOINT_MINUTES", 10))))
+
+
+def init_app(app: Flask) -> None:
+    """Checkpoints as the log grows, when a checkpoint key is configured."""
+    writer = checkpoint_writer(app.config)
+    if writer is not None:
+        app.extensions[CHECKPOINTS] = writer
 
 
 @dataclass(frozen=True)
@@ -177,7 +235,7 @@ def verify(session: Session) -> VerifyResult:
             return VerifyResult(
                 False, count, f"lane {entry.lane}: entry #{seen + 1} is missing (the next one "
                 f"found is #{entry.lane_seq}, entry {entry.seq})", entry.seq)
-        fields = {k: getattr(entry, k) for k in _FIELDS}
+        fields = {k: getattr(entry, k) for k in HASHED_FIELDS}
         if entry.prev_hash != prev:
             return VerifyResult(False, count, f"entry {entry.seq} does not follow the entry "
                                 f"before it in lane {entry.lane}", entry.seq)

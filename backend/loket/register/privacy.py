@@ -39,6 +39,7 @@ OPERATIONS = {
     "association-change": "gegevens gewijzigd",
     "association-read": "gegevens gelezen",
     "privacy-export": "al je gegevens gedownload",
+    "audit-search": "het toegangslogboek over jou geraadpleegd",
 }
 
 
@@ -137,7 +138,9 @@ def access_report(session: Session, person: Person, *, before: int | None = None
     for entry in entries:
         if entry.actor == person.sub:
             who = "jijzelf"
-        elif entry.actor in ("cli", "system"):
+        elif entry.operation == "audit-search":
+            who = "de veiligheidsconsulent"
+        elif entry.actor in ("cli", "system") or (entry.actor or "").startswith("cli:"):
             who = "de beheerder van Loket"
         else:
             who = names.get(entry.actor or "", entry.actor or "onbekend")

@@ -50,7 +50,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     logs.configure(values["LOG_LEVEL"], values["LOG_FORMAT"])
 
-    from loket import api, audit, db, http_errors, security, sso, widgets
+    from loket import api, audit, db, http_errors, officer_desk, security, sso, widgets
     from loket.home import bp as home_bp
     from loket.register.pages import bp as register_pages
     from loket.shared import make_state
@@ -72,4 +72,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     widgets.init_app(app)
     app.register_blueprint(home_bp)
     app.register_blueprint(register_pages)
+    app.register_blueprint(officer_desk.bp)
     return app

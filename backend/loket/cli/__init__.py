@@ -7,7 +7,18 @@ from __future__ import annotations
 
 import click
 
-from loket.cli import audit, catalog, clients, db, keys, reference, seed, serve, themes
+from loket.cli import (
+    audit,
+    catalog,
+    clients,
+    db,
+    keys,
+    officer,
+    reference,
+    seed,
+    serve,
+    themes,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -26,5 +37,6 @@ main.add_command(clients.group)
 main.add_command(themes.group)
 main.add_command(keys.group)
 main.add_command(audit.group)
+main.add_command(officer.group)
 main.add_command(catalog.group)
 main.add_command(reference.group)

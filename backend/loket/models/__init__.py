@@ -1,6 +1,6 @@
 """Every table of the service; import from here."""
 
-from loket.models.audit import AuditEntry, AuditHead
+from loket.models.audit import AuditEntry, AuditHead, SecurityOfficer
 from loket.models.base import Base
 from loket.models.catalog import CatalogProduct, CatalogProductCode
 from loket.models.clients import Client
@@ -57,6 +57,7 @@ __all__ = [
     "Person",
     "Postcode",
     "RegisterHead",
+    "SecurityOfficer",
     "Representative",
     "SessionClient",
     "SigningKey",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from loket.models.base import Base
@@ -45,3 +45,15 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_seq: Mapped[int] = mapped_column(BigInteger)
     last_hash: Mapped[str] = mapped_column(String(64))
+
+
+class SecurityOfficer(Base):
+    """A person who may consult the audit log (the security officer's desk); granted and
+    revoked with ``loket officer``."""
+
+    __tablename__ = "security_officers"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    granted_at: Mapped[int] = mapped_column(BigInteger)
+    granted_by: Mapped[str] = mapped_column(String(200))

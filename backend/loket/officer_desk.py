@@ -1,0 +1,116 @@
+"""The security officer's desk on the provider (``/veiligheidsconsulent``): search the audit log
+by what the officer knows, page through it, export it — every search logged with its reason.
+
+Only a person granted with ``loket officer grant`` and signed in through the provider gets in;
+anyone else gets 403 and the attempt is logged. In production the test login cannot open it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, current_app, render_template, request
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+
+from loket import audit, audit_search, db, officers
+from loket.errors import Forbidden
+
+bp = Blueprint("officer", __name__)
+TEST_LOGIN = "urn:loket:acr:test-login"
+FILTERS = ("person", "association", "company", "client", "ip", "operation", "outcome",
+           "since", "until")
+
+
+class SearchForm(FlaskForm):
+    person = StringField("Rijksregisternummer van de persoon (niet verplicht)")
+    association = StringField("vCode van de vereniging (niet verplicht)")
+    company = StringField("Ondernemingsnummer (niet verplicht)")
+    client = StringField("Client (niet verplicht)")
+    ip = StringField("IP-adres of netwerk (niet verplicht)")
+    operation = StringField("Handeling (niet verplicht)")
+    outcome = SelectField("Resultaat", choices=[("", "alle"), ("ok", "ok"),
+                                                ("refused", "geweigerd")],
+                          validate_choice=False)
+    since = StringField("Vanaf (UTC, niet verplicht)")
+    until = StringField("Tot (UTC, niet verplicht)")
+    reason = TextAreaField("Reden van deze opzoeking")
+    after = HiddenField()
+    shape = HiddenField()
+
+    def filters(self) -> audit_search.Filters:
+        given = {name: (self[name].data or "").strip() or None for name in FILTERS}
+        after = self.after.data or ""
+        return audit_search.Filters(**given, after=int(after) if after.isdigit() else 0,
+                                    limit=50)
+
+
+def _officer() -> Any:
+    """The signed-in security officer, or a page asking to sign in (401) or refusing (403)."""
+    from loket.register.pages.common import signed_in
+    from loket.sso.web import current_sign_in
+
+    person = signed_in()
+    who = current_sign_in()
+    session = db.session()
+    production = current_app.config.get("ENV") == "production"
+    if not officers.is_officer(session, person) or (
+            production and who is not None and who.session.acr == TEST_LOGIN):
+        audit.record(session, "audit-desk", "audit-log", actor=person.sub, outcome="refused",
+                     reason="geen veiligheidsconsulent", detail={"path": request.path})
+        session.commit()
+        raise Forbidden("not_officer", "Alleen een veiligheidsconsulent kan het auditlogboek "
+                                       "raadplegen; de beheerder van Loket kent die rol toe.")
+    return person
+
+
+def _page(form: SearchForm, **context: Any) -> Response:
+    response = Response(render_template("officer/desk.html", form=form, **context))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/veiligheidsconsulent", methods=["GET", "POST"])
+def desk() -> Response:
+    from loket.register.pages.common import SignInRequired
+
+    try:
+        person = _officer()
+    except SignInRequired:
+        response = Response(render_template("register/signin.html"), status=401)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    form = SearchForm()
+    if request.method == "GET" or not form.validate_on_submit():
+        return _page(form, rows=None, problem=None)
+    reason = (form.reason.data or "").strip()
+    if not reason:
+        form.reason.errors = ["Geef de reden van deze opzoeking: ze wordt mee gelogd."]
+        return _page(form, rows=None, problem=None)
+    filters = form.filters()
+    session = db.session()
+    try:
+        if form.shape.data in ("csv", "jsonl"):
+            return _export(session, person, filters, reason, form.shape.data)
+        page = audit_search.search(session, filters)
+        audit_search.record_search(session, filters, officer=person.sub, reason=reason,
+                                   found=len(page.entries), via="desk")
+        rows = [audit_search.row(e) for e in page.entries]
+        session.commit()
+    except audit_search.SearchProblem as exc:
+        session.rollback()
+        return _page(form, rows=None, problem=str(exc))
+    return _page(form, rows=rows, problem=None, next_after=page.next_after)
+
+
+def _export(session: Any, person: Any, filters: audit_search.Filters, reason: str,
+            shape: str) -> Response:
+    rows = [audit_search.row(e) for e in audit_search.every(session, filters)]
+    audit_search.record_search(session, filters, officer=person.sub, reason=reason,
+                               found=len(rows), via=f"desk-export-{shape}")
+    session.commit()
+    body = "".join(audit_search.as_csv(rows) if shape == "csv" else audit_search.as_jsonl(rows))
+    response = Response(body, mimetype="text/csv" if shape == "csv" else "application/jsonl")
+    response.headers["Content-Disposition"] = f'attachment; filename="auditlog.{shape}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

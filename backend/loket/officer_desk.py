@@ -13,7 +13,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 
-from loket import audit, audit_search, db, officers
+from loket import audit, audit_search, audit_signals, db, officers
 from loket.errors import Forbidden
 
 bp = Blueprint("officer", __name__)
@@ -64,6 +64,16 @@ def _officer() -> Any:
     return person
 
 
+def _signals(person: Any) -> list[audit_signals.Signal]:
+    """The irregularities of the last days; showing them is logged (counts only)."""
+    session = db.session()
+    found = audit_signals.signals(session, days=int(current_app.config.get("SIGNAL_DAYS", 14)))
+    audit.record(session, "audit-desk", "audit-log/signals", actor=person.sub,
+                 detail={"signals": audit_signals.summary(found)})
+    session.commit()
+    return found
+
+
 def _page(form: SearchForm, **context: Any) -> Response:
     response = Response(render_template("officer/desk.html", form=form, **context))
     response.headers["Cache-Control"] = "no-store"
@@ -82,7 +92,10 @@ def desk() -> Response:
         return response
     form = SearchForm()
     if request.method == "GET" or not form.validate_on_submit():
-        return _page(form, rows=None, problem=None)
+        for name in FILTERS:  # a signal's "toon de regels" fills the filters in, not the reason
+            if request.args.get(name):
+                form[name].data = request.args[name][:200]
+        return _page(form, rows=None, problem=None, signals=_signals(person))
     reason = (form.reason.data or "").strip()
     if not reason:
         form.reason.errors = ["Geef de reden van deze opzoeking: ze wordt mee gelogd."]

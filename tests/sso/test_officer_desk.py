@@ -53,6 +53,10 @@ def test_only_a_granted_officer_gets_in_and_refusals_are_logged(provider) -> Non
 def test_a_search_needs_a_reason_and_is_logged(provider, officer) -> None:
     page = officer.get(DESK)
     assert page.status_code == 200 and "Auditlogboek raadplegen" in page.text
+    assert "Signalen van de laatste dagen" in page.text and "Mislukte aanmeldingen" in page.text
+    # a signal's link fills the filters in; the reason stays the officer's to give
+    prefilled = officer.get(f"{DESK}?client=gemeente-y&outcome=refused&since=2026-11-29")
+    assert 'value="gemeente-y"' in prefilled.text and 'value="2026-11-29"' in prefilled.text
     no_reason = officer.post(DESK, data={"csrf_token": _csrf(page.text), "person": JAN})
     assert no_reason.status_code == 200 and "Geef de reden" in no_reason.text
     assert 'href="#reason"' in no_reason.text

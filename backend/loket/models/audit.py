@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from loket.models.base import Base
@@ -16,7 +16,15 @@ class AuditEntry(Base):
     """
 
     __tablename__ = "audit_log"
-    __table_args__ = (UniqueConstraint("lane", "lane_seq"),)
+    __table_args__ = (
+        UniqueConstraint("lane", "lane_seq"),
+        # the officer's searches page in seq order under a filter (migration 0008)
+        Index("ix_audit_log_subject_seq", "subject", "seq"),
+        Index("ix_audit_log_actor_seq", "actor", "seq"),
+        Index("ix_audit_log_client_seq", "client_id", "seq"),
+        Index("ix_audit_log_ip_seq", "ip", "seq"),
+        Index("ix_audit_log_at", "at"),
+    )
 
     seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
                                      autoincrement=True)
@@ -24,14 +32,14 @@ class AuditEntry(Base):
     lane_seq: Mapped[int] = mapped_column(BigInteger)
     at: Mapped[str] = mapped_column(String(32))
     ip: Mapped[str | None] = mapped_column(String(64))
-    actor: Mapped[str | None] = mapped_column(String(200), index=True)
+    actor: Mapped[str | None] = mapped_column(String(200))
     capacity: Mapped[str | None] = mapped_column(String(40))
     client_id: Mapped[str | None] = mapped_column(String(64))
     resource: Mapped[str] = mapped_column(String(300))
     operation: Mapped[str] = mapped_column(String(60))
     outcome: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(String(500))
-    subject: Mapped[str | None] = mapped_column(String(200), index=True)
+    subject: Mapped[str | None] = mapped_column(String(200))
     detail: Mapped[dict] = mapped_column(default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))

@@ -148,3 +148,13 @@ def test_keys_rotate_keeps_the_old_key_published(cli) -> None:
     cli.cli("keys", "rotate")
     listing = cli.cli("keys", "list").stdout
     assert listing.count("active") == 1 and "retired, published" in listing
+
+
+def test_a_command_on_an_unprepared_database_says_what_to_run(tmp_path: Path) -> None:
+    for args in (("audit", "verify"), ("officer", "list"), ("client", "list")):
+        result = run(base_env(tmp_path), *args)
+        assert result.returncode == 1, args
+        assert "loket db upgrade" in result.stderr and "Traceback" not in result.stderr, args
+    unreachable = run(base_env(tmp_path, LOKET_DATABASE_URL="postgresql://x@127.0.0.1:1/x"),
+                      "audit", "verify")
+    assert unreachable.returncode == 1 and "LOKET_DATABASE_URL" in unreachable.stderr

@@ -9,6 +9,7 @@ import click
 
 from loket.cli import (
     audit,
+    bootstrap,
     catalog,
     clients,
     db,
@@ -21,7 +22,20 @@ from loket.cli import (
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LoketGroup(click.Group):
+    """A database that is not there or not migrated is a one-line error naming the command to
+    run, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        from sqlalchemy.exc import OperationalError, ProgrammingError
+
+        try:
+            return super().invoke(ctx)
+        except (OperationalError, ProgrammingError) as exc:
+            raise click.ClickException(bootstrap.database_problem(exc)) from exc
+
+
+@click.group(cls=LoketGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="loket")
 def main() -> None:
     """Loket: single sign-on with identity switching and the association desk's building blocks.

@@ -46,6 +46,17 @@ def prepare(app: Flask, *, upgrade: bool) -> None:
         firstparty.ensure_client(session, app.config["ISSUER"])
 
 
+def database_problem(error: Exception) -> str:
+    """What a database error at the start of a command means, and what to run."""
+    text = str(getattr(error, "orig", error)).strip().splitlines()[0][:200]
+    missing = ("no such table", "does not exist", "undefinedtable")
+    if any(word in text.lower() for word in missing):
+        return (f"The database has no Loket schema yet, or an older one ({text}). Run "
+                "`loket db upgrade` first (it creates or updates it), then try again.")
+    return (f"The database cannot be used ({text}). Check LOKET_DATABASE_URL and that the "
+            "database server answers, then try again.")
+
+
 def fail(message: str) -> NoReturn:
     """``Error: message`` on standard error, exit status 1."""
     click.echo(f"Error: {message}", err=True)

@@ -417,3 +417,26 @@ def test_a_non_primary_representative_sees_the_others_insz_masked(provider, club
     primary = club["primary"].get(f"{BASE}/{vcode}")
     assert ordinary.text.count("••.••.••-•••.") == 1   # the primary's; their own in full
     assert "••.••.••-•••." not in primary.text
+
+
+def test_a_stale_location_edit_is_cleaned_as_a_fresh_one(provider, club) -> None:
+    """The merge sees what the change would save: an emptied municipality is filled from the
+    postcode there too, not refused."""
+    vcode = club["vcode"]
+    new = f"{BASE}/{vcode}/locaties/nieuw"
+    post_form(club["primary"], new, club["primary"].get(new), {
+        "type": "Activiteiten", "straatnaam": "Dorpsstraat", "huisnummer": "1",
+        "postcode": "9999", "gemeente": "Groenbeek", "land": "België"})
+    item = _detail(provider, vcode)["locaties"][0]["id"]
+    edit = f"{BASE}/{vcode}/locaties/{item}"
+    mine, theirs = club["ordinary"].get(edit), club["primary"].get(edit)
+    post_form(club["primary"], edit, theirs, {
+        "type": "Activiteiten", "naam": "Sporthal", "straatnaam": "Dorpsstraat",
+        "huisnummer": "1", "postcode": "9999", "gemeente": "Groenbeek", "land": "België"})
+    saved = post_form(club["ordinary"], edit, mine, {
+        "type": "Activiteiten", "straatnaam": "Dorpsstraat", "huisnummer": "2",
+        "postcode": "9999", "gemeente": "", "land": "België"})
+    assert saved.status_code == 303, saved.text[:300]
+    location = _detail(provider, vcode)["locaties"][0]
+    assert (location["naam"], location["adres"]["huisnummer"],
+            location["adres"]["gemeente"]) == ("Sporthal", "2", "Groenbeek")

@@ -361,11 +361,16 @@ def add_contact(session: Session, assoc: Association, data: dict[str, Any],
     return item
 
 
+def cleaned_contact_update(item: Contactgegeven, data: dict[str, Any]) -> dict[str, Any]:
+    """What ``data`` (any of its fields) makes of a contact, cleaned, before any rule."""
+    return checks.check_contact({**contact_fields(item), **data})
+
+
 def update_contact(session: Session, assoc: Association, item_id: int, data: dict[str, Any],
                    actor: Actor) -> Contactgegeven:
     item = find_item(assoc.contacts, item_id, "contactgegeven")
     before = contact_fields(item)
-    cleaned = checks.check_contact({**before, **data})
+    cleaned = cleaned_contact_update(item, data)
     _check_contact_rules(assoc, cleaned, item.id)
     for key, value in cleaned.items():
         setattr(item, key, value)
@@ -445,14 +450,22 @@ def add_location(session: Session, assoc: Association, data: dict[str, Any],
     return item
 
 
-def update_location(session: Session, assoc: Association, item_id: int, data: dict[str, Any],
-                    actor: Actor) -> Locatie:
-    item = find_item(assoc.locations, item_id, "locatie")
+def cleaned_location_update(session: Session, item: Locatie,
+                            data: dict[str, Any]) -> dict[str, Any]:
+    """What ``data`` (any of its fields, part of ``adres`` too) makes of a location, cleaned,
+    its municipality filled from the postcode when left empty, before any rule."""
     before = location_fields(item)
     merged = {**before, **data}
     if isinstance(data.get("adres"), dict):
         merged["adres"] = {**before["adres"], **data["adres"]}
-    cleaned = checks.check_location(with_municipality(session, merged))
+    return checks.check_location(with_municipality(session, merged))
+
+
+def update_location(session: Session, assoc: Association, item_id: int, data: dict[str, Any],
+                    actor: Actor) -> Locatie:
+    item = find_item(assoc.locations, item_id, "locatie")
+    before = location_fields(item)
+    cleaned = cleaned_location_update(session, item, data)
     _check_location_rules(assoc, cleaned, item.id)
     for key, value in cleaned.items():
         setattr(item, key, value)

@@ -84,6 +84,14 @@ def add_representative(session: Session, assoc: Association, data: dict[str, Any
     return rep
 
 
+def cleaned_representative_update(rep: Representative, data: dict[str, Any]) -> dict[str, Any]:
+    """What ``data`` (any of the editable fields) makes of a representative, cleaned, before
+    any rule."""
+    current = {"roepnaam": rep.roepnaam, "rol": rep.rol, "isPrimair": rep.is_primair,
+               "email": rep.email, "telefoon": rep.telefoon}
+    return checks.check_representative({**current, **data}, new=False)
+
+
 def update_representative(session: Session, assoc: Association, rep_id: int,
                           data: dict[str, Any], actor: Actor,
                           by: Representative | None) -> Representative:
@@ -91,9 +99,7 @@ def update_representative(session: Session, assoc: Association, rep_id: int,
     if by is not None and by.id != rep.id:
         require_primary(by, "de gegevens van een andere vertegenwoordiger wijzigen")
     before = representative_fields(rep)
-    current = {"roepnaam": rep.roepnaam, "rol": rep.rol, "isPrimair": rep.is_primair,
-               "email": rep.email, "telefoon": rep.telefoon}
-    cleaned = checks.check_representative({**current, **data}, new=False)
+    cleaned = cleaned_representative_update(rep, data)
     if cleaned["is_primair"] != rep.is_primair:
         require_primary(by, "bepalen wie primair vertegenwoordiger is")
         if rep.is_primair and len(_primaries(assoc)) == 1:

@@ -331,17 +331,15 @@ _ITEM_NAMES = {"is_primair": "isPrimair",
 
 def _item_part(event: str, key: str, items: Items, what: str,
                fields: Callable[[Any], dict[str, Any]],
-               check: Callable[[dict[str, Any]], dict[str, Any]],
+               cleaned: Callable[[Acting, Any, dict[str, Any]], dict[str, Any]],
                listed: Callable[[Acting], list[Any]]) -> Part:
+    """A list's item as a merge sees it; ``cleaned`` is what its update makes of the data."""
     def current(a: Acting, item: int | None) -> dict[str, Any]:
         return merge.flatten(fields(changes.find_item(listed(a), item or 0, what)))
 
     def proposed(a: Acting, item: int | None, data: dict[str, Any]) -> dict[str, Any]:
-        now = fields(changes.find_item(listed(a), item or 0, what))
-        merged = {**now, **data}
-        if isinstance(data.get("adres"), dict):
-            merged["adres"] = {**now["adres"], **data["adres"]}
-        return _api(check(merged), _ITEM_NAMES)
+        found = changes.find_item(listed(a), item or 0, what)
+        return _api(cleaned(a, found, data), _ITEM_NAMES)
 
     return Part(event, current, proposed, lambda a, item, data: items.update(a, item or 0, data),
                 item_key=key)
@@ -353,12 +351,16 @@ def _rep_fields(rep: Representative) -> dict[str, Any]:
 
 
 CONTACT = _item_part("ContactgegevenWerdGewijzigd", "contactgegevenId", CONTACTS,
-                     "contactgegeven", changes.contact_fields, checks.check_contact,
+                     "contactgegeven", changes.contact_fields,
+                     lambda _a, item, data: changes.cleaned_contact_update(item, data),
                      lambda a: a.assoc.contacts)
 LOCATION = _item_part("LocatieWerdGewijzigd", "locatieId", LOCATIONS, "locatie",
-                      changes.location_fields, checks.check_location,
+                      changes.location_fields,
+                      lambda a, item, data: changes.cleaned_location_update(a.session, item,
+                                                                            data),
                       lambda a: a.assoc.locations)
 REPRESENTATIVE = _item_part("VertegenwoordigerWerdGewijzigd", "vertegenwoordigerId",
                             REPRESENTATIVES, "vertegenwoordiger", _rep_fields,
-                            lambda d: checks.check_representative(d, new=False),
+                            lambda _a, rep, data: representatives.cleaned_representative_update(
+                                rep, data),
                             lambda a: a.assoc.representatives)

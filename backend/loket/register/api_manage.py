@@ -136,10 +136,6 @@ def register_association() -> Response:
         assoc = registration.register_new(
             session, who.person, json_object(), secret=registration.key(current_app.secret_key),
             confirmation=request.headers.get(CONFIRMATION_HEADER), actor=actor)
-        audit.record(session, "association-change", f"association/{assoc.vcode}",
-                     actor=actor.actor, capacity=actor.capacity, client_id=actor.client_id,
-                     subject=who.person.sub, detail={"event": "VerenigingWerdGeregistreerd",
-                                                     "version": assoc.version})
         session.commit()
     except BaseException:
         session.rollback()
@@ -334,16 +330,10 @@ def decline_invitation(item: str) -> Response:
 def _answer(item: str, *, accept: bool) -> Response:
     """The invited person's answer; accepting makes them a representative (not primary)."""
     who = apibase.caller(SCOPE, person=True)
-    person = who.person
-    assert person is not None
-    session = db.session()
-    found = invitations.invitation_of(session, person, _item_id(item))
-    assoc = changes.find(session, found.association.vcode, lock=True)
-    actor = Actor(person.sub, audit.capacity_label(who.capacity), who.client_id)
-    event = "UitnodigingWerdAanvaard" if accept else "UitnodigingWerdGeweigerd"
-    service.commit_change(session, assoc, actor, None,
-                          lambda: invitations.answer(session, found, person, accept, actor),
-                          event, subject=lambda _r: person.sub)
+    assert who.person is not None
+    found, assoc = service.answer_invitation(
+        db.session(), who.person, _item_id(item), accept,
+        Actor(who.person.sub, audit.capacity_label(who.capacity), who.client_id))
     return with_etag(invitation_view(found), assoc.version)
 
 

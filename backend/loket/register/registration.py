@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from loket import audit
 from loket.errors import Conflict
 from loket.models import Association, AssociationArea, Locatie, Person, Postcode
 from loket.register import changes, postcodes, representatives
@@ -152,10 +153,12 @@ def _list(data: dict[str, Any], field: str, problems: list[Problem]) -> list[dic
 
 
 def register_new(session: Session, person: Person, data: dict[str, Any], *, secret: bytes,
-                 confirmation: str | None, actor: Actor) -> Association:
+                 confirmation: str | None, actor: Actor, via: str | None = None
+                 ) -> Association:
     """Register ``data`` as a new association with ``person`` as its primary representative,
-    in the caller's transaction (it commits). :class:`PossibleDuplicate` unless no similar
-    association exists or ``confirmation`` is the token for exactly this request."""
+    with its audit entry, in the caller's transaction (the caller commits; ``via`` names the
+    door). :class:`PossibleDuplicate` unless no similar association exists or
+    ``confirmation`` is the token for exactly this request."""
     problems = [Problem(str(k)[:60], "dit veld bestaat niet.") for k in data if k not in FIELDS]
     kind = data.get("verenigingstype", "FV")
     if kind not in REGISTRABLE:
@@ -205,4 +208,10 @@ def register_new(session: Session, person: Person, data: dict[str, Any], *, secr
         changes.add_contact(session, assoc, contact, actor)
     representatives.add_representative(session, assoc, {"insz": person.insz, "isPrimair": True},
                                        actor, None)
+    detail: dict[str, Any] = {"event": "VerenigingWerdGeregistreerd", "version": assoc.version}
+    if via:
+        detail["via"] = via
+    audit.record(session, "association-change", f"association/{assoc.vcode}", actor=actor.actor,
+                 capacity=actor.capacity, client_id=actor.client_id, subject=person.sub,
+                 detail=detail)
     return assoc

@@ -25,8 +25,8 @@ from sqlalchemy.orm import Session
 
 from loket import audit
 from loket.errors import Conflict, Forbidden, LoketError
-from loket.models import Association, AssociationEvent, Person, Representative
-from loket.register import changes, merge, representatives
+from loket.models import Association, AssociationEvent, Invitation, Person, Representative
+from loket.register import changes, invitations, merge, representatives
 from loket.register import validation as checks
 from loket.register.changes import Actor, StaleVersion
 from loket.sso import capacities
@@ -166,6 +166,21 @@ def commit_change(session: Session, assoc: Association, actor: Actor,
         session.rollback()
         raise
     return result
+
+
+def answer_invitation(session: Session, person: Person, invitation_id: int, accept: bool,
+                      actor: Actor, *, via: str | None = None
+                      ) -> tuple[Invitation, Association]:
+    """The invited person's answer, whichever door it comes in by: the invitation addressed to
+    them (404 for anyone else's), its association locked, the answer applied, audited and
+    committed (``not_active`` when the association stopped meanwhile)."""
+    found = invitations.invitation_of(session, person, invitation_id)
+    assoc = changes.find(session, found.association.vcode, lock=True)
+    commit_change(session, assoc, actor, None,
+                  lambda: invitations.answer(session, found, person, accept, actor),
+                  "UitnodigingWerdAanvaard" if accept else "UitnodigingWerdGeweigerd",
+                  subject=lambda _r: person.sub, via=via)
+    return found, assoc
 
 
 def since(acting: Acting, version: int) -> list[AssociationEvent]:

@@ -63,16 +63,10 @@ def answer(item_id: int, choice: str) -> BaseResponse:
     if not form.validate_on_submit():
         raise LoketError("csrf", "Het formulier is verlopen; probeer opnieuw.", 400)
     session = db.session()
-    found = invitations.invitation_of(session, person, item_id)
-    assoc = changes.find(session, found.association.vcode, lock=True)
-    actor = Actor(person.sub, "BUR", None)
     accept = choice == "aanvaarden"
     try:
-        service.commit_change(
-            session, assoc, actor, None,
-            lambda: invitations.answer(session, found, person, accept, actor),
-            "UitnodigingWerdAanvaard" if accept else "UitnodigingWerdGeweigerd",
-            subject=lambda _r: person.sub, via=VIA)
+        _found, assoc = service.answer_invitation(session, person, item_id, accept,
+                                                  Actor(person.sub, "BUR", None), via=VIA)
     except changes.RecordConflict as refused:
         session.rollback()
         flash(refused.detail)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Response, current_app, flash, redirect, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from loket import audit, db
+from loket import db
 from loket.register import registration, search, views
 from loket.register.changes import Actor
 from loket.register.pages.common import VIA, bp, page, signed_in
@@ -39,7 +39,7 @@ def register() -> BaseResponse:
     try:
         assoc = registration.register_new(
             session, person, form.to_api(areas), secret=registration.key(current_app.secret_key),
-            confirmation=confirmation, actor=actor)
+            confirmation=confirmation, actor=actor, via=VIA)
     except registration.PossibleDuplicate as duplicate:
         session.rollback()
         candidates = duplicate.candidates
@@ -52,10 +52,6 @@ def register() -> BaseResponse:
         session.rollback()
         form.show_problems(exc.problems)
         return _page(form, candidates)
-    audit.record(session, "association-change", f"association/{assoc.vcode}", actor=actor.actor,
-                 capacity=actor.capacity, subject=person.sub,
-                 detail={"event": "VerenigingWerdGeregistreerd", "version": assoc.version,
-                         "via": VIA})
     session.commit()
     flash(f"{assoc.naam} is geregistreerd met vCode {assoc.vcode}. Je bent er de primaire "
           "vertegenwoordiger van en handelt nu namens de vereniging.")

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, g, render_template, request
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 
 from loket import audit, audit_search, audit_signals, db, officers
 from loket.errors import Forbidden
+from loket.sso.decisions import TEST_LOGIN_ACR
 
 bp = Blueprint("officer", __name__)
-TEST_LOGIN = "urn:loket:acr:test-login"
 FILTERS = ("person", "association", "company", "client", "ip", "operation", "outcome",
            "since", "until")
 
@@ -46,16 +46,19 @@ class SearchForm(FlaskForm):
 
 
 def _officer() -> Any:
-    """The signed-in security officer, or a page asking to sign in (401) or refusing (403)."""
-    from loket.register.pages.common import signed_in
+    """The signed-in security officer; :class:`SignInRequired` (a page asking to sign in, 401)
+    or :class:`Forbidden` (403, the attempt logged) for anyone else."""
+    from loket.register.pages.common import SignInRequired
     from loket.sso.web import current_sign_in
 
-    person = signed_in()
     who = current_sign_in()
+    if who is None:
+        raise SignInRequired()
+    person = g.loket_person = who.person  # the page's header shows who is signed in
     session = db.session()
     production = current_app.config.get("ENV") == "production"
     if not officers.is_officer(session, person) or (
-            production and who is not None and who.session.acr == TEST_LOGIN):
+            production and who.session.acr == TEST_LOGIN_ACR):
         audit.record(session, "audit-desk", "audit-log", actor=person.sub, outcome="refused",
                      reason="geen veiligheidsconsulent", detail={"path": request.path})
         session.commit()

@@ -25,7 +25,14 @@ from sqlalchemy.orm import Session
 
 from loket import audit
 from loket.errors import Conflict
-from loket.models import Association, AssociationArea, Locatie, Person, Postcode
+from loket.models import (
+    Association,
+    AssociationArea,
+    Locatie,
+    Person,
+    Postcode,
+    Werkingsgebied,
+)
 from loket.register import changes, postcodes, representatives
 from loket.register import validation as checks
 from loket.register.changes import Actor
@@ -93,10 +100,10 @@ def municipalities(session: Session, data: dict[str, Any]) -> list[str]:
         postcode = str((address or {}).get("postcode") or "").strip()
         if postcode:
             codes.update(postcodes.municipalities_for(session, postcode))
-    areas = [c for c in data.get("werkingsgebieden") or [] if isinstance(c, str)]
+    areas = {c.strip().upper() for c in data.get("werkingsgebieden") or [] if isinstance(c, str)}
     if areas:
-        known = set(postcodes.municipality_index(session).values())
-        codes.update(c.strip().upper() for c in areas if c.strip().upper() in known)
+        codes.update(session.scalars(select(Werkingsgebied.code).where(
+            Werkingsgebied.niveau == "municipality", Werkingsgebied.code.in_(areas))))
     return sorted(codes)
 
 

@@ -16,6 +16,7 @@ from loket.sso.capacities import Capacity, decode_hint, find, select_named
 from loket.sso.protocol import AuthorizationParams, OAuthError, add_query
 
 MAX_LOGOUT_PARAM = 4096
+TEST_LOGIN_ACR = "urn:loket:acr:test-login"  # the acr of a sign-in by the built-in test login
 
 
 # ---- facts the views gather -----------------------------------------------------------------

@@ -17,6 +17,7 @@ from loket.errors import LoketError
 from loket.identifiers import InvalidIdentifier, parse_insz
 from loket.models import AuthorizationRequest, Client, Person
 from loket.sso import backchannel
+from loket.sso.decisions import TEST_LOGIN_ACR
 from loket.sso.forms import TestLoginForm
 from loket.sso.protocol import AuthorizationParams, pkce_challenge
 from loket.sso.upstream import Upstream, UpstreamError
@@ -30,7 +31,6 @@ from loket.sso.web import (
     set_session_cookie,
 )
 
-TEST_LOGIN_ACR = "urn:loket:acr:test-login"
 PENDING_KEY = "upstream_logins"
 LOGOUT_KEY = "upstream_logouts"
 MAX_PENDING = 5

@@ -32,9 +32,6 @@ from loket.sso.web import (  # noqa: F401 - current_session is part of this modu
     provider,
 )
 
-TEST_LOGIN_ACR = "urn:loket:acr:test-login"
-
-
 # ---- discovery and keys -----------------------------------------------------------------
 
 @bp.get("/.well-known/openid-configuration")
@@ -62,7 +59,8 @@ def discovery() -> ResponseReturnValue:
                              "amr", "azp", "at_hash", "sid", "given_name", "family_name", "name",
                              "rrn", "capacity", "capacities"],
         "prompt_values_supported": ["none", "login", "select_account", "consent"],
-        "acr_values_supported": [TEST_LOGIN_ACR] if current_app.config["TEST_LOGIN"] else [],
+        "acr_values_supported": ([decisions.TEST_LOGIN_ACR] if current_app.config["TEST_LOGIN"]
+                                 else []),
         "authorization_response_iss_parameter_supported": True,
         "backchannel_logout_supported": True,
         "backchannel_logout_session_supported": True,

@@ -61,7 +61,7 @@ class VersionedForm(FlaskForm):
     def form_field(self, api_name: str) -> str | None:
         """The form field of an API field (``adres.postcode`` → ``postcode``), or None."""
         name = self.renamed.get(api_name, api_name.split(".")[-1])
-        return name if name in self._fields and name not in ("csrf_token", "version") else None
+        return name if name in self and name not in ("csrf_token", "version") else None
 
     def label_of(self, api_name: str) -> str:
         name = self.form_field(api_name)

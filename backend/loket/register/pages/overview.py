@@ -136,7 +136,7 @@ def submit_edit(acting: Acting, form: VersionedForm, part: service.Part, item: i
 def _choices(form: VersionedForm) -> tuple[dict[str, str], list[str]]:
     """The person's choice per clashing field of the last round, and the fields without one."""
     listed = [n for n in (request.form.get("botsingen") or "").split(",")[:40]
-              if n and n in form._fields]
+              if n and n in form]
     chosen = {n: request.form.get(f"kies-{n}", "") for n in listed}
     missing = [n for n, choice in chosen.items() if choice not in ("hun", "mijn")]
     return chosen, missing

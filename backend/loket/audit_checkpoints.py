@@ -23,9 +23,10 @@ import hmac
 import json
 import logging
 import os
+import threading
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -195,19 +196,21 @@ def _seq_at(session: Session, lane: int, lane_seq: int) -> int | None:
 @dataclass
 class Schedule:
     """Take a checkpoint after ``every`` entries or ``minutes`` minutes in this process,
-    whichever comes first (0 turns either off)."""
+    whichever comes first (0 turns either off). Threads of one process share it."""
 
     every: int
     minutes: float
     written: int = 0
     since: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def due(self, appended: int, now: float) -> bool:
-        self.written += appended
-        if not self.since:
-            self.since = now
-        if (self.every and self.written >= self.every) or (
-                self.minutes and now - self.since >= self.minutes * 60):
-            self.written, self.since = 0, now
-            return True
-        return False
+        with self.lock:
+            self.written += appended
+            if not self.since:
+                self.since = now
+            if (self.every and self.written >= self.every) or (
+                    self.minutes and now - self.since >= self.minutes * 60):
+                self.written, self.since = 0, now
+                return True
+            return False

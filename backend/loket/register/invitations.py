@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from loket.errors import NotFound
@@ -180,14 +180,13 @@ def prune(session: Session, policy: Policy, now: int | None = None) -> dict[str,
     before = now - policy.retention_days * DAY
     invitations = 0
     for invitation in session.scalars(select(Invitation).where(
-            Invitation.anonymised_at.is_(None))):
-        ended = invitation.answered_at if invitation.status != WAITING else \
-            invitation.expires_at
-        if ended is not None and ended <= before:
-            invitation.insz = invitation.voornaam = invitation.achternaam = None
-            invitation.email = invitation.rol = None
-            invitation.anonymised_at = now
-            invitations += 1
+            Invitation.anonymised_at.is_(None),
+            or_(and_(Invitation.status != WAITING, Invitation.answered_at <= before),
+                and_(Invitation.status == WAITING, Invitation.expires_at <= before)))):
+        invitation.insz = invitation.voornaam = invitation.achternaam = None
+        invitation.email = invitation.rol = None
+        invitation.anonymised_at = now
+        invitations += 1
     cutoff = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(before))
     removed = {(e.association_id, (e.data or {}).get("vertegenwoordigerId"))
                for e in session.scalars(select(AssociationEvent).where(

@@ -3,8 +3,9 @@ personal data.
 
 Entries are written in the same transaction as the work they describe: :func:`record` queues
 an entry on the session and the commit chains and inserts it (taking the chain's head row lock
-at the very end of the transaction, so it is held briefly). A read of personal data commits its
-entry before the data leaves the server: no entry, no data.
+at the very end of the transaction, so it is held briefly); an entry's time is when it is
+chained. A read of personal data commits its entry before the data leaves the server: no entry,
+no data.
 
 Each entry's hash covers its fields and the previous entry's hash *in its lane*: the log is
 woven from a fixed number of chains (lanes), each with a head row holding its last sequence
@@ -17,7 +18,6 @@ thread keeps to one lane. Editing, deleting, inserting or truncating anything is
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import threading
 import time
@@ -32,16 +32,15 @@ from sqlalchemy import bindparam, event, insert, select, update
 from sqlalchemy.orm import Session
 
 from loket import audit_checkpoints as checkpoints
-from loket.models import AuditEntry, AuditHead
+from loket.audit_chain import GENESIS, HASHED_FIELDS, entry_hash
+from loket.audit_retention import check_emptied
+from loket.models import AuditCut, AuditEntry, AuditHead
 from loket.models.base import table_of
 
-GENESIS = "0" * 64
 LANES = 16  # head rows 1..16 are created by the first migration
 _PENDING = "loket_audit_pending"
 _FLUSHED = "loket_audit_flushed"
 CHECKPOINTS = "loket.audit.checkpoints"
-HASHED_FIELDS = ("lane", "lane_seq", "at", "ip", "actor", "capacity", "client_id", "resource",
-           "operation", "outcome", "reason", "subject", "detail")
 
 
 def _now_iso() -> str:
@@ -75,7 +74,6 @@ def record(
     if session.info.get("readonly"):
         raise RuntimeError("audit entries need a session that may write")
     entry = {
-        "at": _now_iso(),
         "ip": client_ip(),
         "actor": actor,
         "capacity": capacity,
@@ -88,12 +86,6 @@ def record(
         "detail": detail or {},
     }
     session.info.setdefault(_PENDING, []).append(entry)
-
-
-def entry_hash(prev_hash: str, fields: dict[str, Any]) -> str:
-    canonical = json.dumps({k: fields.get(k) for k in HASHED_FIELDS}, sort_keys=True,
-                           separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(f"{prev_hash}\n{canonical}".encode()).hexdigest()
 
 
 # Built once (they run on every audited request).
@@ -126,8 +118,13 @@ def _flush_pending(session: Session) -> None:
     row = conn.execute(_TAKE_HEAD, {"n": len(pending), "lane": lane}).one()
     lane_seq = row.last_seq - len(pending)
     prev = row.last_hash
+    # The time is taken with the head row held, right before the insert: so ``at`` and
+    # ``seq`` never disagree by more than a moment, and a time range bounds ``seq``
+    # (audit_search.SLACK).
+    at = _now_iso()
     for fields in pending:
         lane_seq += 1
+        fields["at"] = at
         fields["lane"] = lane
         fields["lane_seq"] = lane_seq
         fields["prev_hash"] = prev
@@ -206,6 +203,7 @@ class VerifyResult:
     entries: int
     problem: str = ""
     seq: int | None = None
+    emptied: int = 0   # entries emptied under retention (their places kept)
 
 
 def _entries(session: Session) -> Iterator[AuditEntry]:
@@ -220,8 +218,14 @@ def _entries(session: Session) -> Iterator[AuditEntry]:
 
 
 def verify(session: Session) -> VerifyResult:
-    """Walk every lane from its start; report the first entry edited, removed or added."""
+    """Walk every lane from its start; report the first entry edited, removed or added.
+
+    An entry emptied under retention (:mod:`loket.audit_retention`) cannot be rehashed: it
+    must link to the entry before it, the next must link to it, and a recorded cut must have
+    been allowed to empty it."""
     heads = {head.id: head for head in session.scalars(select(AuditHead))}
+    cuts = {cut.id: cut for cut in session.scalars(select(AuditCut))}
+    emptied = 0
     if set(heads) != set(range(1, LANES + 1)):
         return VerifyResult(False, 0, "the chain's head rows are missing or extra")
     last: dict[int, tuple[int, str]] = {lane: (0, GENESIS) for lane in heads}
@@ -239,7 +243,12 @@ def verify(session: Session) -> VerifyResult:
         if entry.prev_hash != prev:
             return VerifyResult(False, count, f"entry {entry.seq} does not follow the entry "
                                 f"before it in lane {entry.lane}", entry.seq)
-        if entry_hash(prev, fields) != entry.hash:
+        if entry.pruned is not None:
+            problem = check_emptied(entry, cuts)
+            if problem:
+                return VerifyResult(False, count, problem, entry.seq)
+            emptied += 1
+        elif entry_hash(prev, fields) != entry.hash:
             return VerifyResult(False, count, f"entry {entry.seq} was changed after it was "
                                 "written", entry.seq)
         last[entry.lane] = (entry.lane_seq, entry.hash)
@@ -250,7 +259,7 @@ def verify(session: Session) -> VerifyResult:
             return VerifyResult(
                 False, count, f"lane {lane}: the log ends at #{seen} but {head.last_seq} "
                 "entries were written (entries were removed from its end)")
-    return VerifyResult(True, count)
+    return VerifyResult(True, count, emptied=emptied)
 
 
 def capacity_label(capacity: dict[str, Any] | None) -> str | None:

@@ -74,13 +74,16 @@ def sign(body: dict[str, Any], key: str) -> str:
     return hmac.new(key.encode(), _canonical(body), hashlib.sha256).hexdigest()
 
 
-def take(session: Session, keys: Keys) -> dict[str, Any]:
-    """A signed checkpoint of every lane's head as the database holds it now."""
+def take(session: Session, keys: Keys, cut: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A signed checkpoint of every lane's head as the database holds it now; with ``cut``, it
+    also marks a pruning (:mod:`loket.audit_retention`)."""
     heads = {str(h.id): [int(h.last_seq), h.last_hash]
              for h in session.scalars(select(AuditHead).order_by(AuditHead.id))}
     last = session.scalar(select(func.max(AuditEntry.seq))) or 0
     body = {"at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "seq": int(last),
             "lanes": heads, "kid": key_id(keys.current)}
+    if cut is not None:
+        body["cut"] = cut
     return {**body, "sig": sign(body, keys.current)}
 
 

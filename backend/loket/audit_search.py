@@ -15,16 +15,21 @@ import ipaddress
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, false, or_, select
 from sqlalchemy.orm import Session
 
 from loket.identifiers import InvalidIdentifier, parse_insz, parse_kbo, parse_vcode
 from loket.models import AuditEntry, Person
 
 MAX_PAGE = 1000
+# An entry's time is taken right before it is inserted (audit._flush_pending), so its ``seq``
+# and its ``at`` agree to within a moment; a time range is turned into a ``seq`` range with this
+# much to spare, and the exact time condition is applied on top.
+SLACK = timedelta(minutes=10)
+_ISO = "%Y-%m-%dT%H:%M:%S.%fZ"
 COLUMNS = ("seq", "at", "ip", "actor", "capacity", "client_id", "resource", "operation",
            "outcome", "reason", "subject")
 
@@ -77,7 +82,29 @@ def _moment(value: str, what: str) -> str:
     except ValueError as exc:
         raise SearchProblem(f"{what}: give a date or time such as 2026-12-01 or "
                             f"2026-12-01T14:00 (UTC), not {value[:40]!r}") from exc
-    return parsed.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return parsed.strftime(_ISO)
+
+
+def _first_seq_from(session: Session, moment: str, slack: timedelta) -> int | None:
+    """The ``seq`` of the first entry (by time) at or after ``moment`` shifted by ``slack``:
+    one step down the time index."""
+    shifted = (datetime.strptime(moment, _ISO) + slack).strftime(_ISO)
+    return session.scalar(select(AuditEntry.seq).where(AuditEntry.at >= shifted)
+                          .order_by(AuditEntry.at).limit(1))
+
+
+def _time_as_seq(session: Session, filters: Filters) -> list[Any]:
+    """Conditions on ``seq`` implied by ``since``/``until``, so that a time range is a range of
+    the ``(…, seq)`` indexes rather than a walk of the log from its start."""
+    conditions: list[Any] = []
+    if filters.since:
+        first = _first_seq_from(session, _moment(filters.since, "--since"), -SLACK)
+        conditions.append(AuditEntry.seq >= first if first is not None else false())
+    if filters.until:
+        beyond = _first_seq_from(session, _moment(filters.until, "--until"), SLACK)
+        if beyond is not None:
+            conditions.append(AuditEntry.seq < beyond)
+    return conditions
 
 
 def _sub_of(session: Session, insz: str, what: str) -> str:
@@ -99,7 +126,8 @@ def subjects(session: Session, filters: Filters) -> list[str]:
 
 def build(session: Session, filters: Filters) -> Select[tuple[AuditEntry]]:
     """The query for ``filters`` (without paging); :class:`SearchProblem` for a bad filter."""
-    query = select(AuditEntry).where(AuditEntry.seq > filters.after)
+    # entries emptied under retention have nothing left to find
+    query = select(AuditEntry).where(AuditEntry.seq > filters.after, AuditEntry.pruned.is_(None))
     if filters.person:
         query = query.where(AuditEntry.subject == _sub_of(session, filters.person, "--person"))
     if filters.by_person:
@@ -135,7 +163,7 @@ def build(session: Session, filters: Filters) -> Select[tuple[AuditEntry]]:
         query = query.where(AuditEntry.at >= _moment(filters.since, "--since"))
     if filters.until:
         query = query.where(AuditEntry.at < _moment(filters.until, "--until"))
-    return query.order_by(AuditEntry.seq)
+    return query.where(*_time_as_seq(session, filters)).order_by(AuditEntry.seq)
 
 
 def _ip_condition(value: str) -> list[Any]:
@@ -159,12 +187,16 @@ def _text_prefix(network: ipaddress.IPv4Network | ipaddress.IPv6Network) -> str:
     return ""
 
 
+def _checked_here(filters: Filters) -> bool:
+    return bool(filters.ip and "/" in filters.ip)
+
+
 def matches(filters: Filters, entry: AuditEntry) -> bool:
     """What the database could not check: membership of a network."""
-    if not filters.ip or "/" not in filters.ip:
+    if not _checked_here(filters):
         return True
     try:
-        return ipaddress.ip_address(entry.ip or "") in ipaddress.ip_network(filters.ip,
+        return ipaddress.ip_address(entry.ip or "") in ipaddress.ip_network(filters.ip or "",
                                                                             strict=False)
     except ValueError:
         return False
@@ -173,7 +205,11 @@ def matches(filters: Filters, entry: AuditEntry) -> bool:
 def search(session: Session, filters: Filters) -> Page:
     """One page of entries matching ``filters``, oldest first."""
     limit = max(1, min(filters.limit, MAX_PAGE))
-    query = build(session, filters).execution_options(yield_per=500)
+    query = build(session, filters)
+    if _checked_here(filters):  # the database cannot check everything: read on in batches
+        query = query.execution_options(yield_per=500)
+    else:
+        query = query.limit(limit + 1)
     page = Page()
     result = session.scalars(query)
     try:

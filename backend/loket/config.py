@@ -49,6 +49,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("AUDIT_CHECKPOINT_FILE", "", str, "file the checkpoints are appended to"),
     Setting("AUDIT_CHECKPOINT_EVERY", 1000, int, "a checkpoint after this many entries"),
     Setting("AUDIT_CHECKPOINT_MINUTES", 10, int, "and at least this often while entries come"),
+    Setting("AUDIT_RETENTION", "", str,
+            "days each operation's audit entries are kept: sign-in=400,…,*=1830 (see docs)"),
     Setting("LOG_LEVEL", "INFO", str, "logging level"),
     Setting("LOG_FORMAT", "json", str, "json (one object per line) or text"),
     Setting("REDIS_PREFIX", "loket:", str, "prefix of every Redis key (several Lokets, one Redis)"),

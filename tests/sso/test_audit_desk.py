@@ -113,7 +113,7 @@ def checkpointed(request, tmp_path: Path) -> Iterator[Provider]:
 def _rewrite_lane_from(provider: Provider, seq: int) -> None:
     """What a database administrator could do: change an entry and rehash the rest of its
     lane and its head row, so that the hash chain holds again."""
-    from loket.audit import HASHED_FIELDS, entry_hash
+    from loket.audit_chain import HASHED_FIELDS, entry_hash
 
     lane, lane_seq = provider.sql("SELECT lane, lane_seq FROM audit_log WHERE seq = :s",
                                   {"s": seq})[0]
@@ -180,16 +180,113 @@ def test_the_service_takes_checkpoints_as_the_log_grows(tmp_path: Path) -> None:
         "LOKET_AUDIT_CHECKPOINT_KEY": KEY, "LOKET_AUDIT_CHECKPOINT_FILE": str(path),
         "LOKET_AUDIT_CHECKPOINT_EVERY": "3"})
     try:
-        for _ in range(4):   # each sign-in writes its entries
+        # each sign-in writes its entries in one of the server's processes, each of which
+        # counts its own: sign in until one of them has written three (bounded)
+        deadline = time.time() + 20
+        while time.time() < deadline and not path.exists():
             agent = Agent(provider.url)
             agent.submit_login(agent.get("/aanmelden"), JAN)
             agent.http.close()
-        deadline = time.time() + 10
-        while time.time() < deadline and not path.exists():
-            time.sleep(0.2)
+            time.sleep(0.1)
+        assert path.exists(), "no checkpoint written"
         lines = path.read_text().splitlines()
         assert lines, "no checkpoint written"
         proven = provider.cli("audit", "verify", "--checkpoints")
         assert f"matches all {len(lines)} checkpoints" in proven.stdout
     finally:
         provider.stop()
+
+
+# ---- retention: pruning that keeps the chain verifiable -------------------------------------
+
+OLD = "2020-01-01T10:00:00.000000Z"
+
+
+@pytest.fixture()
+def aged(checkpointed, monkeypatch) -> Provider:
+    """Two clients added and one removed in 2020 (their entries long past retention), beside
+    the three of today; old client removals are kept forever."""
+    checkpointed.env["LOKET_AUDIT_RETENTION"] = "client-remove=forever,*=1000"
+    with monkeypatch.context() as then:
+        then.setattr("loket.audit._now_iso", lambda: OLD)
+        checkpointed.add_client("site-old-0", "--redirect-uri", "https://old0.example/cb")
+        checkpointed.add_client("site-old-1", "--redirect-uri", "https://old1.example/cb")
+        checkpointed.cli("client", "remove", "site-old-1")
+    return checkpointed
+
+
+def _whole(provider: Provider) -> list[Any]:
+    return provider.sql("SELECT seq, operation, actor, resource, pruned FROM audit_log "
+                        "ORDER BY seq")
+
+
+def test_pruning_empties_what_is_past_retention_and_the_log_still_proves(aged) -> None:
+    before = _whole(aged)
+    dry = aged.cli("audit", "prune", "--dry-run")
+    assert "client-add" in dry.stdout and "2 entries would be due" in dry.stdout
+    assert _whole(aged) == before                                   # a dry run changes nothing
+    done = aged.cli("audit", "prune")
+    assert "Cut 1: emptied 2 entries" in done.stdout and "Checkpoint marking cut 1" in done.stdout
+    emptied = aged.sql("SELECT operation, at, actor, ip, resource, subject, pruned FROM "
+                       "audit_log WHERE pruned IS NOT NULL")
+    assert [(e[0], e[1]) for e in emptied] == [("client-add", OLD)] * 2
+    assert all(e[2] is None and e[3] is None and e[4] == "" and e[5] is None and e[6] == 1
+               for e in emptied)
+    kept = aged.sql("SELECT operation, resource FROM audit_log WHERE pruned IS NULL AND at = :o",
+                    {"o": OLD})
+    assert kept == [("client-remove", "client/site-old-1")]         # kept forever
+    assert len(aged.sql("SELECT seq FROM audit_log WHERE operation = 'client-add' AND pruned "
+                        "IS NULL")) == 3                            # today's are whole
+    chain = aged.cli("audit", "verify")
+    assert "2 of them emptied under retention" in chain.stdout
+    proven = aged.cli("audit", "verify", "--checkpoints")
+    assert "exactly those their checkpoints signed" in proven.stdout
+    found = search(aged, "--operation", "client-add", "--all", "--format", "jsonl",
+                   "--reason", "retentiecontrole")
+    assert len(found.stdout.splitlines()) == 3                      # nothing left to find
+    again = aged.cli("audit", "prune")
+    assert "0 entries are due" in again.stdout and "Cut 2" not in again.stdout
+
+
+def test_an_entry_emptied_by_anyone_but_the_pruning_is_named(aged) -> None:
+    aged.cli("audit", "prune")
+    victim = int(aged.sql("SELECT MAX(seq) FROM audit_log WHERE operation = 'client-add' AND "
+                          "pruned IS NULL")[0][0])
+    # emptied as the pruning would have, but today's entry: the database's own record says no
+    aged.sql("UPDATE audit_log SET actor = NULL, ip = NULL, resource = '', pruned = 1 "
+             "WHERE seq = :s", {"s": victim})
+    sloppy = aged.cli("audit", "verify", check=False)
+    assert sloppy.returncode == 1 and f"entry {victim}" in sloppy.stderr
+    assert "kept such entries" in sloppy.stderr
+    # with its time moved back too, the chain alone is satisfied; the signed cut is not
+    aged.sql("UPDATE audit_log SET at = :o WHERE seq = :s", {"o": OLD, "s": victim})
+    assert aged.cli("audit", "verify").returncode == 0
+    caught = aged.cli("audit", "verify", "--checkpoints", check=False)
+    assert caught.returncode == 1, caught.stdout
+    assert f"the first entry that may have been emptied or changed since is entry {victim}" \
+        in caught.stderr
+    # a cut of one's own, recorded in the database but signed by no checkpoint
+    aged.sql("INSERT INTO audit_cuts (id, at, before, entries) VALUES "
+             "(2, :o, '{\"*\": \"2030-01-01T00:00:00.000000Z\"}', 1)", {"o": OLD})
+    aged.sql("UPDATE audit_log SET pruned = 2 WHERE seq = :s", {"s": victim})
+    assert aged.cli("audit", "verify").returncode == 0
+    unsigned = aged.cli("audit", "verify", "--checkpoints", check=False)
+    assert unsigned.returncode == 1 and "cut 2 was never signed" in unsigned.stderr
+    assert f"entry {victim}" in unsigned.stderr
+
+
+def test_pruning_never_hides_an_edit(aged) -> None:
+    old = int(aged.sql("SELECT MIN(seq) FROM audit_log WHERE at = :o", {"o": OLD})[0][0])
+    aged.sql("UPDATE audit_log SET resource = 'client/iets-anders' WHERE seq = :s", {"s": old})
+    refused = aged.cli("audit", "prune", check=False)
+    assert refused.returncode != 0 and f"entry {old} no longer carries its hash" in refused.stderr
+    assert aged.sql("SELECT COUNT(*) FROM audit_log WHERE pruned IS NOT NULL")[0][0] == 0
+    assert aged.sql("SELECT COUNT(*) FROM audit_cuts")[0][0] == 0
+
+
+def test_retention_rules_say_what_is_wrong(aged) -> None:
+    for rules, says in (("sign-in", "not operation=days"), ("sign-in=0", "at least 1"),
+                        ("sign-in=²", "whole number of days"), ("*=ooit", "whole number")):
+        aged.env["LOKET_AUDIT_RETENTION"] = rules
+        refused = aged.cli("audit", "prune", "--dry-run", check=False)
+        assert refused.returncode != 0 and says in refused.stderr, (rules, refused.stderr)

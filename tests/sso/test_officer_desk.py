@@ -51,6 +51,12 @@ def test_only_a_granted_officer_gets_in_and_refusals_are_logged(provider) -> Non
 
 
 def test_a_search_needs_a_reason_and_is_logged(provider, officer) -> None:
+    jan = Agent(provider.url)   # something about Jan to find, whatever ran before
+    try:
+        jan.submit_login(jan.get("/aanmelden"), JAN)
+        assert jan.get("/mijn-gegevens").status_code == 200
+    finally:
+        jan.http.close()
     page = officer.get(DESK)
     assert page.status_code == 200 and "Auditlogboek raadplegen" in page.text
     assert "Signalen van de laatste dagen" in page.text and "Mislukte aanmeldingen" in page.text

@@ -10,6 +10,7 @@ import click
 from flask import Flask
 
 from loket import audit_checkpoints as checkpoints
+from loket import audit_retention as retention
 from loket import audit_search
 from loket.cli import bootstrap
 
@@ -37,19 +38,31 @@ def verify(with_checkpoints: bool, checkpoint_file: Path | None) -> None:
             click.echo(f"Audit log broken: {result.problem} ({result.entries} entries checked "
                        "before it were intact).", err=True)
             sys.exit(1)
-        click.echo(f"Hash chain intact: {result.entries} entries.")
+        emptied = (f" ({result.emptied} of them emptied under retention, their places kept)"
+                   if result.emptied else "")
+        click.echo(f"Hash chain intact: {result.entries} entries{emptied}.")
         if not with_checkpoints:
             return
         keys, path = _checkpoint_settings(app, checkpoint_file)
         try:
-            proof = checkpoints.verify(session, checkpoints.read(path), keys)
+            taken = checkpoints.read(path)
+            proof = checkpoints.verify(session, taken, keys)
         except checkpoints.CheckpointError as exc:
             raise click.ClickException(str(exc)) from exc
+        if proof.ok:
+            proof = _and(proof, retention.prove_cuts(session, taken))
     if proof.ok:
         click.echo(f"Checkpoints: {proof.message}.")
         return
     click.echo(f"Audit log not proven: {proof.message}.", err=True)
     sys.exit(1)
+
+
+def _and(first: checkpoints.Proof, then: checkpoints.Proof) -> checkpoints.Proof:
+    if not then.ok:
+        return then
+    return checkpoints.Proof(True, f"{first.message}; {then.message}", first.checkpoints,
+                             first.last_good)
 
 
 def _checkpoint_settings(app: Flask, given: Path | None) -> tuple[checkpoints.Keys, Path]:
@@ -86,6 +99,74 @@ def checkpoint() -> None:
         raise click.ClickException(f"cannot append to {path}: {exc.strerror}") from exc
     click.echo(f"Checkpoint of {taken['at']} written to {path}: up to entry {taken['seq']}, "
                f"{len(taken['lanes'])} lanes, key {taken['kid']}.")
+
+
+@group.command("prune")
+@click.option("--dry-run", is_flag=True, help="Say what would be emptied; change nothing.")
+def prune(dry_run: bool) -> None:
+    """Empty the entries older than their retention (LOKET_AUDIT_RETENTION): who, from where,
+    about whom and the details go; each entry's place in the chain, its time, operation and
+    outcome stay, so `loket audit verify` still proves the log. The run is a cut, signed as a
+    checkpoint (LOKET_AUDIT_CHECKPOINT_KEY/_FILE) so that no one else can empty entries unseen."""
+    from datetime import UTC, datetime
+
+    from loket import db as dbm
+
+    app = bootstrap.app()
+    try:
+        rules = retention.Rules.parse(app.config.get("AUDIT_RETENTION") or "")
+    except retention.RetentionProblem as exc:
+        raise click.ClickException(str(exc)) from exc
+    signing = None
+    if app.config.get("AUDIT_CHECKPOINT_KEY"):
+        signing = _checkpoint_settings(app, None)
+    elif app.config.get("ENV") == "production" and not dry_run:
+        raise click.ClickException(
+            "set LOKET_AUDIT_CHECKPOINT_KEY and LOKET_AUDIT_CHECKPOINT_FILE first: in "
+            "production a pruning is signed as a checkpoint, or whoever can write the database "
+            "could empty entries unseen")
+    now = datetime.now(UTC)
+    database = dbm.database(app)
+    before = rules.before(now)
+    with database.read_sessions() as session:
+        due = retention.plan(session, rules, now)
+    for operation, count in due.items():
+        kept = rules.days.get(operation, rules.days[retention.REST])
+        until = before.get(operation, before[retention.REST]) or ""
+        click.echo(f"  {operation:<24} kept {kept} days: {count:>9,} entries before "
+                   f"{until[:10]}")
+    total = sum(due.values())
+    if dry_run or not total:
+        click.echo(f"{total:,} entries {'would be' if dry_run else 'are'} due for emptying"
+                   f"{'; nothing changed' if dry_run else ''}.")
+        return
+
+    def progress(done: int, of: int) -> None:
+        click.echo(f"\r  emptied {done:,} of {of:,}", nl=False, err=True)
+
+    with database.transaction() as session:
+        try:
+            cut = retention.prune(session, rules, now, progress)
+        except retention.RetentionProblem as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo("", err=True)
+    click.echo(f"Cut {cut.id}: emptied {cut.emptied:,} entries in "
+               f"{len(cut.lanes)} lanes.")
+    if signing is None:
+        click.echo("No checkpoint key: the cut is recorded in the database only. Set "
+                   "LOKET_AUDIT_CHECKPOINT_KEY so that a pruning is signed outside it.", err=True)
+        return
+    keys, path = signing
+    with database.read_sessions() as session:
+        taken = checkpoints.take(session, keys, cut=cut.signed_part())
+    try:
+        checkpoints.write(taken, path)
+    except OSError as exc:
+        raise click.ClickException(
+            f"the entries are emptied, but the cut's checkpoint could not be appended to {path} "
+            f"({exc.strerror}): until it is, `loket audit verify --checkpoints` reports cut "
+            f"{cut.id} as tampering. Fix the file and tell the security officer") from exc
+    click.echo(f"Checkpoint marking cut {cut.id} written to {path}.")
 
 
 @group.command("search")

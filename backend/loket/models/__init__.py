@@ -1,6 +1,6 @@
 """Every table of the service; import from here."""
 
-from loket.models.audit import AuditEntry, AuditHead, SecurityOfficer
+from loket.models.audit import AuditCut, AuditEntry, AuditHead, SecurityOfficer
 from loket.models.base import Base
 from loket.models.catalog import CatalogProduct, CatalogProductCode
 from loket.models.clients import Client
@@ -37,6 +37,7 @@ __all__ = [
     "AssociationActivity",
     "AssociationArea",
     "AssociationEvent",
+    "AuditCut",
     "AuditEntry",
     "AuditHead",
     "AuthorizationCode",

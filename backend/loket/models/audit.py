@@ -24,6 +24,11 @@ class AuditEntry(Base):
         Index("ix_audit_log_client_seq", "client_id", "seq"),
         Index("ix_audit_log_ip_seq", "ip", "seq"),
         Index("ix_audit_log_at", "at"),
+        # a rare outcome within a client or an operation (migration 0009)
+        Index("ix_audit_log_client_outcome_seq", "client_id", "outcome", "seq"),
+        Index("ix_audit_log_operation_outcome_seq", "operation", "outcome", "seq"),
+        # the entries each cut emptied, lane by lane (migration 0010)
+        Index("ix_audit_log_pruned", "pruned", "lane", "lane_seq"),
     )
 
     seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
@@ -43,6 +48,21 @@ class AuditEntry(Base):
     detail: Mapped[dict] = mapped_column(default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # the cut (loket audit prune) that emptied the entry under retention; None while it is whole
+    pruned: Mapped[int | None] = mapped_column(Integer)
+
+
+class AuditCut(Base):
+    """One run of the pruning: when, and up to which time it emptied each operation's entries
+    (``before``: operation → ISO time; ``*`` for the rest). Its signed copy, with a digest of the
+    entries it emptied, is a checkpoint outside the database (:mod:`loket.audit_retention`)."""
+
+    __tablename__ = "audit_cuts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[str] = mapped_column(String(32))
+    before: Mapped[dict] = mapped_column()
+    entries: Mapped[int] = mapped_column(BigInteger, server_default="0")
 
 
 class AuditHead(Base):

@@ -1,5 +1,11 @@
 """One demo municipal website: a confidential OIDC relying party of the Loket provider.
 
+Single sign-on is felt without a click: the first page a browser asks for in a browser session,
+while nobody is signed in here, makes one top-level round trip to the provider with
+``prompt=none``. A person signed in at the provider comes back signed in (in the capacity they
+last acted in); anyone else comes back to the same page, and the site does not ask again until
+the browser session ends (a flag in its own session cookie: no third-party cookie involved).
+
 Endpoints the header uses: ``/auth/login``, ``/auth/logout`` (RP-initiated logout, then home),
 ``/auth/switch`` (targeted re-login with a ``login_hint``, or the chooser), and
 ``/auth/backchannel-logout`` (the provider ends this site's session). ``/auth/api-token`` hands
@@ -31,6 +37,10 @@ log = logging.getLogger(__name__)
 SCOPES = "openid profile capacity dossiers catalog associations"
 # A page with a panel renews an access token that has less than this left (seconds).
 TOKEN_MARGIN = 60
+# What a silent sign-in (prompt=none) answers when the person has to do something first: the
+# site then simply shows the page to a visitor who is not signed in.
+SILENT_REFUSALS = ("login_required", "account_selection_required", "interaction_required",
+                   "consent_required")
 BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout"
 
 
@@ -121,6 +131,21 @@ def create_site(site: Site, *, issuer: str, client_id: str, client_secret: str, 
 
     # ---- pages --------------------------------------------------------------------------------
 
+    @app.before_request
+    def _sso_check() -> Response | None:
+        """Once per browser session: is the visitor signed in at the provider already?"""
+        if (request.method != "GET" or request.endpoint not in ("home", *PAGES)
+                or request.args.get("sso") == "0" or session.get("sso_checked")
+                or current() is not None
+                # a browser's own navigation to a page (not a script, a frame or a crawler)
+                or request.headers.get("Sec-Fetch-Mode") != "navigate"
+                or request.headers.get("Sec-Fetch-Dest") != "document"):
+            return None
+        session["sso_checked"] = True
+        session["silent"] = True
+        here = request.full_path.rstrip("?") if request.query_string else request.path
+        return _authorize(here, prompt="none")
+
     @app.get("/")
     def home() -> str:
         return render_template("home.html", page="home")
@@ -179,11 +204,21 @@ def create_site(site: Site, *, issuer: str, client_id: str, client_secret: str, 
         if request.args.get("iss") not in (None, app.config["ISSUER"]):
             return render_template("error.html", message="Het antwoord kwam niet van onze "
                                    "aanmeldprovider."), 400
+        silent = session.pop("silent", False)
+        if request.args.get("error") in SILENT_REFUSALS and "code" not in request.args:
+            # The answer to the silent check (or to a sign-in the person did not finish): the
+            # page, as a visitor who is not signed in. Without this site's cookie (a browser
+            # that refuses cookies), ``sso=0`` keeps the next page from asking again.
+            provider.framework.clear_state_data(session, request.args.get("state"))
+            target = session.pop("next", None) or url_for("home")
+            if not session.get("sso_checked"):
+                target += ("&" if "?" in target else "?") + "sso=0"
+            return redirect(target)
         try:
             token = provider.authorize_access_token()
             info = provider.userinfo(token=token)
         except OAuthError as exc:
-            log.info("sign-in failed: %s", exc)
+            log.info("sign-in failed: %s%s", exc, " (silent check)" if silent else "")
             message = ("Aanmelden is niet gelukt." if exc.error != "access_denied"
                        else "Je hebt het aanmelden afgebroken.")
             return render_template("error.html", message=message), 400
@@ -228,6 +263,7 @@ def create_site(site: Site, *, issuer: str, client_id: str, client_secret: str, 
         if session.get("sid"):
             store.delete(session["sid"])
         session.clear()
+        session["sso_checked"] = True  # signed out: not signed in again behind their back
         if not user:
             return redirect(url_for("home"))
         metadata = provider.load_server_metadata()

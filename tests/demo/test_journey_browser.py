@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from support.browser import assert_no_axe_violations
+from support.browser import assert_no_axe_violations, sign_in_at_provider
 from support.demo import Demo
 from support.oidc import AN, ELS, JAN
 
@@ -88,14 +88,20 @@ def test_sign_in_switch_sso_and_logout_across_sites(browser, demo: Demo) -> None
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/groenbeek-fc-groenbeek.png")
 
-    # and back to citizen
-    open_account_menu(page).get_by_role("link", name="als burger").click()
-    page.wait_for_url(f"{demo.sites['groenbeek'].url}/**")
-    assert site_session(page, demo, "groenbeek")["idpData"]["activeIdentity"]["onBehalfOf"][
-        "code"] == "BUR"
+    # Rivierstede, new to him in this browser session: signed in as FC Groenbeek, no click
+    page.goto(demo.url("rivierstede"))
+    check_page(page)
+    assert "FC Groenbeek" in header_text(page)
+    active = site_session(page, demo, "rivierstede")["idpData"]["activeIdentity"]["onBehalfOf"]
+    assert (active["code"], active["identifier"]) == ("VER", "V0001001")
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/rivierstede-signed-in-without-a-click.png")
 
-    # Rivierstede: "Aanmelden" signs him in without typing anything (SSO; he picks a capacity)
-    sign_in_at(page, demo, "rivierstede", None, "Als burger")
+    # and back to citizen there
+    open_account_menu(page).get_by_role("link", name="als burger").click()
+    page.wait_for_url(f"{demo.sites['rivierstede'].url}/**")
+    assert site_session(page, demo, "rivierstede")["idpData"]["activeIdentity"]["onBehalfOf"][
+        "code"] == "BUR"
     assert "Jan Peeters" in header_text(page)
 
     # the provider's cookie never reaches the sites' hosts; each site's cookie stays home
@@ -122,6 +128,35 @@ def test_sign_in_switch_sso_and_logout_across_sites(browser, demo: Demo) -> None
         page.goto(demo.url("groenbeek", f"/{page_name}"))
         check_page(page)
     assert not errors, errors
+    context.close()
+
+
+def test_the_silent_check_is_one_round_trip_per_browser_session(browser, demo: Demo) -> None:
+    """Signed in nowhere: the first page asks the provider once (prompt=none) and shows the
+    page; the next pages do not ask again. Signed in at the provider as An (one capacity): the
+    first page of a site comes signed in."""
+    context = browser.new_context(locale="nl-BE")
+    page = context.new_page()
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "/oidc/authorize" in r.url else None)
+    page.goto(demo.url("rivierstede", "/verenigingen-zoeken?q=voetbal"))
+    check_page(page)
+    assert page.url == demo.url("rivierstede", "/verenigingen-zoeken?q=voetbal")
+    assert header(page).get_by_role("link", name="Aanmelden").is_visible()
+    assert len(asked) == 1 and "prompt=none" in asked[0]
+    page.goto(demo.url("rivierstede", "/mijn-dossiers"))
+    page.goto(demo.url("rivierstede"))
+    check_page(page)
+    assert len(asked) == 1                        # once per browser session, not per page
+    context.close()
+
+    context = browser.new_context(locale="nl-BE")
+    page = context.new_page()
+    sign_in_at_provider(page, demo.provider.url, AN)
+    page.goto(demo.url("groenbeek", "/producten-en-diensten"))
+    check_page(page)
+    assert page.url == demo.url("groenbeek", "/producten-en-diensten")
+    assert "An Janssens" in header_text(page)
     context.close()
 
 

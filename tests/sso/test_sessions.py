@@ -71,3 +71,63 @@ def test_logout_ends_the_session_for_every_client(provider, rp, other_rp, agent)
     agent.get("/oidc/logout", params={"id_token_hint": first["tokens"]["id_token"]})
     assert userinfo(provider, first["tokens"]["access_token"]).status_code == 401
     assert userinfo(provider, second["access_token"]).status_code == 401
+
+
+def test_the_next_site_gets_the_capacity_last_acted_in(provider, rp, agent) -> None:
+    """Jan signs in at one site for FC Groenbeek; a silent request (prompt=none) of the next
+    site gets FC Groenbeek, and its chooser preselects it."""
+    import uuid
+
+    from support.oidc import JAN, RelyingParty
+
+    client_id = f"next-site-{uuid.uuid4().hex[:8]}"
+    secret = provider.add_client(client_id, "--redirect-uri", rp.redirect_uri, "--scope",
+                                 "openid", "--scope", "profile", "--scope", "capacity")
+    other_rp = RelyingParty(client_id, secret, rp.redirect_uri, rp.post_logout_uri)
+    full_flow(provider, rp, agent, JAN, capacity="VER:V0001001")
+    params = auth_params(other_rp, prompt="none")
+    cb = callback_params(authorize(agent, params))
+    assert "code" in cb, cb
+    answer = token(provider, other_rp, cb["code"], params["_verifier"])
+    claims = userinfo(provider, answer.json()["access_token"]).json()
+    assert claims["capacity"]["identifier"] == "V0001001"
+    chooser = authorize(agent, auth_params(other_rp, prompt="select_account"))
+    assert 'value="VER:V0001001" checked' in chooser.text.replace("\n", " ")
+
+
+def test_back_after_signing_in_leads_back_to_the_site(provider, rp) -> None:
+    browser = Agent(provider.url)
+    try:
+        params = auth_params(rp)
+        login_page = authorize(browser, params)
+        assert browser.is_login_page(login_page)
+        cb = callback_params(browser.submit_login(login_page, AN))
+        assert "code" in cb
+        back = browser.get(login_page.url)                       # the browser's Back
+        assert back.status_code == 200 and "Je bent aangemeld" in back.text
+        origin = rp.redirect_uri.split("/callback")[0] + "/"
+        assert f'href="{origin}"' in back.text and "request_expired" in back.text
+        unknown = browser.get("/aanmelden?request=nooit-gezien")
+        assert unknown.status_code == 400 and "verlopen" in unknown.text
+        assert 'href="/"' in unknown.text                        # still a way on
+    finally:
+        browser.http.close()
+
+
+def test_signing_in_on_a_provider_page_comes_back_to_it(provider) -> None:
+    browser = Agent(provider.url)
+    try:
+        asked = browser.get("/mijn-verenigingsloket")
+        assert asked.status_code == 401
+        link = "/aanmelden?next=/mijn-verenigingsloket"
+        assert f'href="{link}"' in asked.text
+        landed = browser.submit_login(browser.get(link), AN)
+        assert landed.status_code == 200 and landed.url.endswith("/mijn-verenigingsloket")
+        for elsewhere in ("https://evil.example/", "//evil.example/", "/\t/evil.example"):
+            other = Agent(provider.url)
+            page = other.get("/aanmelden", params={"next": elsewhere})
+            done = other.post(page.url, data={**forms(page.text)[0].fields, "insz": AN})
+            assert done.headers["Location"] in ("/", f"{provider.url}/"), elsewhere
+            other.http.close()
+    finally:
+        browser.http.close()

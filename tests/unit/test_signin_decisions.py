@@ -158,6 +158,32 @@ CAPACITY_CASES = [
      {"code": "VER", "identifier": "V0001003"}, ChooseCapacity()),
 ]
 
+# (case, request, capacities, the session's last capacity, decision)
+LAST_CASES = [
+    ("silent: the capacity last acted in", params("none"), JAN_CAPS, FC.claim(),
+     IssueCode(FC, "session")),
+    ("silent: last capacity no longer held", params("none"), JAN_CAPS,
+     {"code": "VER", "identifier": "V0001003"},
+     Refuse("account_selection_required", "The person must choose a capacity.")),
+    ("silent: a hint beats the last capacity", params("none", login_hint=vhint("EA")), JAN_CAPS,
+     FC.claim(), IssueCode(BOUW, "login_hint")),
+    ("silent: a refused hint is not replaced by the last capacity",
+     params("none", login_hint=vhint("VER", "V0001003")), JAN_CAPS, FC.claim(),
+     Refuse("account_selection_required", "The person must choose a capacity.")),
+    ("not silent: the chooser (it preselects the last one)", params(), JAN_CAPS, FC.claim(),
+     ChooseCapacity()),
+    ("silent, the client does not ask for capacity: the citizen",
+     params("none", scope="openid profile"), JAN_CAPS, FC.claim(), IssueCode(BUR, "only")),
+]
+
+
+@pytest.mark.parametrize(("request_", "caps", "last", "expected"),
+                         [row[1:] for row in LAST_CASES], ids=[row[0] for row in LAST_CASES])
+def test_decide_capacity_remembers_the_last_one(request_: AuthorizationParams,
+                                                caps: list[Capacity], last: dict | None,
+                                                expected: object) -> None:
+    assert decide_capacity(request_, caps, None, last) == expected
+
 
 @pytest.mark.parametrize(("request_", "caps", "chosen", "expected"),
                          [row[1:] for row in CAPACITY_CASES],

@@ -42,6 +42,8 @@ class SsoSession(Base):
     expires_at: Mapped[int] = mapped_column(BigInteger, index=True)
     ended_at: Mapped[int | None] = mapped_column(BigInteger)
     upstream: Mapped[dict] = mapped_column(default=dict)
+    # {"code", "identifier"} of the capacity the session last signed in to a site with
+    capacity: Mapped[dict | None] = mapped_column(nullable=True)
 
 
 class SessionClient(Base):

@@ -183,12 +183,16 @@ def decide_sign_in(params: AuthorizationParams, session: SessionFacts | None,
 
 
 def decide_capacity(params: AuthorizationParams, caps: Sequence[Capacity],
-                    chosen: Mapping[str, Any] | None) -> IssueCode | ChooseCapacity | Refuse:
+                    chosen: Mapping[str, Any] | None,
+                    last: Mapping[str, Any] | None = None) -> IssueCode | ChooseCapacity | Refuse:
     """Which capacity the code is for, or whether the person must choose one.
 
     ``caps`` are the person's capacities, the citizen first; ``chosen`` is what they picked
-    in the chooser for this request. A login_hint selects a capacity only if the person holds
-    it; otherwise they see the chooser, never a silent grant.
+    in the chooser for this request; ``last`` the capacity this SSO session last signed in to a
+    site with. A login_hint selects a capacity only if the person holds it; otherwise they see
+    the chooser, never a silent grant. A silent request (``prompt=none``) without a hint gets
+    the capacity the person last acted in, if they still hold it: moving from one site to the
+    next, they stay who they were.
     """
     picked = None
     how = "chooser" if chosen else "only"
@@ -203,6 +207,9 @@ def decide_capacity(params: AuthorizationParams, caps: Sequence[Capacity],
             hint_refused = picked is None
         elif len(caps) == 1 or "capacity" not in params.scope:
             picked = caps[0]  # the citizen: nothing to choose, or the client does not ask
+        elif "none" in params.prompt and last:
+            picked = find(caps, last.get("code"), last.get("identifier"))
+            how = "session"
     if picked is not None:
         return IssueCode(picked, how)
     if "none" in params.prompt:

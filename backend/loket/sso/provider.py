@@ -223,9 +223,15 @@ class Provider:
         if not isinstance(request_id, str) or len(request_id) > 64:
             return None
         row = db.get(AuthorizationRequest, request_id)
-        if row is None or row.expires_at <= int(time.time()):
+        if row is None or row.expires_at <= int(time.time()) or row.params.get("done"):
             return None
         return row
+
+    def finish_request(self, row: AuthorizationRequest) -> None:
+        """The request was answered: it can no longer be used, but until it expires its page
+        (the browser's Back) still knows which site it came from."""
+        row.params = {"client_id": row.params.get("client_id"),
+                      "redirect_uri": row.params.get("redirect_uri"), "done": True}
 
     def issue_code(self, db: Session, params: AuthorizationParams, sess: SsoSession,
                    capacity: Capacity) -> str:
@@ -249,6 +255,9 @@ class Provider:
         ))
         if db.get(SessionClient, (sess.id, params.client_id)) is None:
             db.add(SessionClient(session_id=sess.id, client_id=params.client_id, first_at=now))
+        last = {"code": capacity.code, "identifier": capacity.identifier}
+        if sess.capacity != last:
+            sess.capacity = last
         return code
 
     def exchange_code(self, read: Session, db: Session, client: Client, code: str | None,

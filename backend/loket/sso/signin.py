@@ -26,6 +26,7 @@ from loket.sso.web import (
     current_session,
     expired_request,
     issuer,
+    local_path,
     no_store,
     provider,
     set_session_cookie,
@@ -47,20 +48,22 @@ def login() -> ResponseReturnValue:
     request_id = request.values.get("request") or request.form.get("request_id") or ""
     row = provider().load_request(session, request_id) if request_id else None
     if request_id and row is None:
-        return expired_request()
+        return expired_request(request_id)
+    # signing in from one of the provider's own pages comes back to it
+    back = None if row else local_path(request.args.get("next"))
     federated = upstream()
     if federated is not None:
         session.commit()  # end the transaction: no lock held while we talk to the upstream
-        return _to_upstream(federated, row)
+        return _to_upstream(federated, row, back)
     if not current_app.config["TEST_LOGIN"]:
         raise LoketError("login_unavailable", "Aanmelden is hier niet ingesteld: de beheerder "
                          "moet een identiteitsprovider koppelen.", 503)
-    return _test_login(row)
+    return _test_login(row, back)
 
 
 # ---- the built-in test login -------------------------------------------------------------
 
-def _test_login(row: AuthorizationRequest | None) -> ResponseReturnValue:
+def _test_login(row: AuthorizationRequest | None, back: str | None) -> ResponseReturnValue:
     session = db.session()
     client = session.get(Client, row.client_id) if row else None
     form = TestLoginForm()
@@ -78,14 +81,15 @@ def _test_login(row: AuthorizationRequest | None) -> ResponseReturnValue:
             error = exc.message
         if person is not None:
             return complete_sign_in(person, row, acr=TEST_LOGIN_ACR, amr=["test"],
-                                    auth_time=int(time.time()), method="test-login")
+                                    auth_time=int(time.time()), method="test-login", back=back)
         audit.record(session, "sign-in", "test-login", outcome="refused",
                      client_id=row.client_id if row else None, detail={"reason": error})
         session.commit()
     elif form.is_submitted():
         error = "; ".join(e for errs in form.errors.values() for e in errs)
     form.request_id.data = row.id if row else ""
-    return Response(render_template("sso/login.html", form=form, error=error, client=client))
+    return Response(render_template("sso/login.html", form=form, error=error, client=client,
+                                    back=back))
 
 
 # ---- federation to the upstream provider ---------------------------------------------------
@@ -94,14 +98,15 @@ def _callback_url() -> str:
     return f"{issuer()}/aanmelden/terug"
 
 
-def _to_upstream(federated: Upstream, row: AuthorizationRequest | None) -> ResponseReturnValue:
+def _to_upstream(federated: Upstream, row: AuthorizationRequest | None,
+                 back: str | None) -> ResponseReturnValue:
     auth = AuthorizationParams.from_dict(row.params) if row else None
     state, nonce = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
     verifier = secrets.token_urlsafe(48)
     pending = {k: v for k, v in (cookie_session.get(PENDING_KEY) or {}).items()
                if v.get("at", 0) > time.time() - PENDING_SECONDS}
     pending[state] = {"nonce": nonce, "verifier": verifier, "request": row.id if row else "",
-                      "at": int(time.time())}
+                      "at": int(time.time()), "back": back or ""}
     cookie_session[PENDING_KEY] = dict(list(pending.items())[-MAX_PENDING:])
     try:
         url = federated.authorization_url(
@@ -134,7 +139,7 @@ def upstream_callback() -> ResponseReturnValue:
     session = db.session()
     row = provider().load_request(session, pending["request"]) if pending["request"] else None
     if pending["request"] and row is None:
-        return expired_request()
+        return expired_request(pending["request"])
     client_id = row.client_id if row else None
     session.commit()  # end the transaction: no lock held while we talk to the upstream
     returned_iss = request.args.get("iss")
@@ -166,7 +171,8 @@ def upstream_callback() -> ResponseReturnValue:
     session.flush()
     return complete_sign_in(person, row, acr=who.acr, amr=who.amr, auth_time=who.auth_time,
                             method="upstream",
-                            upstream={"id_token": who.id_token, "sid": who.sid})
+                            upstream={"id_token": who.id_token, "sid": who.sid},
+                            back=local_path(pending.get("back")))
 
 
 def upstream_logout_redirect(id_token: str | None, destination: str | None,
@@ -199,8 +205,10 @@ def after_upstream_logout() -> ResponseReturnValue:
 
 def complete_sign_in(person: Person, row: AuthorizationRequest | None, *, acr: str,
                      amr: list[str], auth_time: int, method: str,
-                     upstream: dict[str, Any] | None = None) -> ResponseReturnValue:
-    """Start (or renew) the SSO session and go on with the authorization request."""
+                     upstream: dict[str, Any] | None = None,
+                     back: str | None = None) -> ResponseReturnValue:
+    """Start (or renew) the SSO session and go on with the authorization request (or, signing
+    in at the provider itself, back to the provider's page ``back``)."""
     session = db.session()
     existing = current_session(touch=False)
     notices: list[tuple[Client, str]] = []
@@ -218,7 +226,7 @@ def complete_sign_in(person: Person, row: AuthorizationRequest | None, *, acr: s
                  client_id=row.client_id if row else None, detail={"acr": acr})
     session.commit()
     backchannel.send_all(notices)
-    target = url_for("sso.resume", request=row.id) if row else url_for("home.index")
+    target = url_for("sso.resume", request=row.id) if row else (back or url_for("home.index"))
     response = no_store(redirect(target, 303))
     set_session_cookie(response, cookie)
     return response

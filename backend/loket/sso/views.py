@@ -111,7 +111,7 @@ def authorize() -> ResponseReturnValue:
 def resume() -> ResponseReturnValue:
     row = provider().load_request(db.session(), request.args.get("request"))
     if row is None:
-        return expired_request()
+        return expired_request(request.args.get("request"))
     auth = AuthorizationParams.from_dict(row.params)
     try:
         return _proceed(auth, row)
@@ -131,7 +131,8 @@ def _proceed(auth: AuthorizationParams, row: AuthorizationRequest | None) -> Res
     if decision is None:
         assert who is not None
         decision = decisions.decide_capacity(auth, capacities.for_person(session, who.person),
-                                             row.params.get("chosen") if row else None)
+                                             row.params.get("chosen") if row else None,
+                                             who.session.capacity)
     if isinstance(decision, decisions.Refuse):
         raise decision.as_error()
     if isinstance(decision, decisions.SignIn):
@@ -156,7 +157,7 @@ def _proceed(auth: AuthorizationParams, row: AuthorizationRequest | None) -> Res
                  capacity=audit.capacity_label(chosen.claim()), subject=person.sub,
                  detail={"selected_by": decision.selected_by, "scope": " ".join(auth.scope)})
     if row is not None:
-        session.delete(row)
+        provider().finish_request(row)
     session.commit()
     return no_store(redirect(add_query(auth.redirect_uri, {
         "code": code, "state": auth.state, "iss": issuer(),
@@ -168,10 +169,10 @@ def _proceed(auth: AuthorizationParams, row: AuthorizationRequest | None) -> Res
 @bp.route("/hoedanigheid", methods=["GET", "POST"])
 def choose() -> ResponseReturnValue:
     session = db.session()
-    row = provider().load_request(session, request.values.get("request")
-                                  or request.form.get("request_id"))
+    request_id = request.values.get("request") or request.form.get("request_id")
+    row = provider().load_request(session, request_id)
     if row is None:
-        return expired_request()
+        return expired_request(request_id)
     who = current_sign_in()
     if who is None:
         return no_store(redirect(url_for("sso.login", request=row.id)))
@@ -194,7 +195,9 @@ def choose() -> ResponseReturnValue:
     if form.is_submitted():
         error = "Kies een van de hoedanigheden hieronder."
     client = session.get(Client, row.client_id)
+    last = who.session.capacity or {}
+    preselected = capacities.find(caps, last.get("code"), last.get("identifier")) or caps[0]
     return Response(render_template(
         "sso/choose.html", form=form, caps=caps, person=person, client=client, error=error,
-        hint_refused=request.args.get("hint") == "refused",
+        hint_refused=request.args.get("hint") == "refused", preselected=preselected,
     ))

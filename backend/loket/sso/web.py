@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.wrappers import Response as BaseResponse
 
 from loket import db
-from loket.errors import LoketError
-from loket.models import Client, Person, SsoSession
+from loket.models import AuthorizationRequest, Client, Person, SsoSession
 from loket.sso import jose
 from loket.sso.decisions import HintCheck, SessionFacts
 from loket.sso.provider import Provider
@@ -95,13 +95,42 @@ def no_store(response: R) -> R:
     return response
 
 
-def expired_request() -> Response:
-    raise LoketError(
-        "request_expired",
-        "Deze aanmelding is verlopen of onbekend. Ga terug naar de website waar je wilde "
-        "aanmelden en probeer opnieuw.",
-        400,
-    )
+def expired_request(request_id: object = None) -> Response:
+    """The page for a sign-in step whose request is used up, expired or unknown — typically
+    the browser's Back after signing in. It says so and leads back to the site the request
+    came from (when the provider still knows it), never a dead end."""
+    session = db.session()
+    row = (session.get(AuthorizationRequest, request_id)
+           if isinstance(request_id, str) and 0 < len(request_id) <= 64 else None)
+    client = session.get(Client, row.client_id) if row is not None else None
+    back = site_home(client, row.params.get("redirect_uri") if row is not None else None)
+    signed_in = current_session(touch=False) is not None
+    return no_store(Response(render_template(
+        "sso/request_done.html", client=client, back=back, signed_in=signed_in,
+        done=row is not None and bool(row.params.get("done")), code="request_expired",
+    ), status=200 if signed_in and row is not None else 400))
+
+
+def site_home(client: Client | None, redirect_uri: str | None) -> str | None:
+    """Where a person goes back to on a client's site: the origin of the redirect URI the
+    request used (registered, so never a stranger's address)."""
+    if client is None or not redirect_uri or redirect_uri not in (client.redirect_uris or []):
+        return None
+    parts = urlsplit(redirect_uri)
+    if parts.scheme not in ("https", "http") or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}/"
+
+
+def local_path(value: object) -> str | None:
+    """A path on this provider to come back to after signing in; anything else is None (no
+    other origin, no scheme-relative ``//``, no control characters or backslashes)."""
+    if not isinstance(value, str) or not value.startswith("/") or len(value) > 500:
+        return None
+    if value.startswith("//") or any(ord(ch) < 0x21 or ch == "\\" for ch in value):
+        return None
+    parts = urlsplit(value)
+    return value if not parts.scheme and not parts.netloc else None
 
 
 def lookup_client(session: Any, client_id: str) -> Client | None:

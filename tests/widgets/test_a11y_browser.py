@@ -7,6 +7,7 @@ import json
 
 import pytest
 import requests
+from playwright.sync_api import expect
 
 from loket.widgets.examples import examples
 from support.browser import assert_no_axe_violations, axe_violations
@@ -170,7 +171,16 @@ def test_preview_page_shows_every_state_at_both_widths(page, sites, theme) -> No
     assert page.locator(".slot.desktop loket-header").count() == count
     assert page.locator("loket-footer").count() == 2 * len(EXAMPLES["footer"])
     mobile = page.locator(".slot.mobile loket-header").first.bounding_box()
-    assert mobile is not None and mobile["width"] <= 375
+    assert mobile is not None and mobile["width"] <= 320
+    # every panel has loaded its example, yet the page is where it opened: at the top, nothing
+    # focused, no skip link showing
+    expect(page.locator("loket-associations .status--invalid").first).to_be_visible()
+    assert page.evaluate("window.scrollY") == 0
+    assert page.evaluate("document.activeElement === document.body")
+    skips = page.locator("loket-header").evaluate_all(
+        "els => els.map(el => el.shadowRoot.querySelector('.skip').getBoundingClientRect())"
+        ".filter(r => r.right > 0).length")
+    assert skips == 0
     assert "namens FC Groenbeek" in page.locator(".slot.desktop loket-header").nth(2).evaluate(
         "el => el.shadowRoot.textContent")
     # The preview repeats the same header on purpose, so its landmarks repeat their names.

@@ -155,7 +155,9 @@ class LoketAssociations extends LoketPanel {
 
   _failed(error, params) {
     if (error.status === 400 && error.field === "werkingsgebied") {
-      this._focus = "area";
+      // Back to the field for someone who searched here; a page that merely loads with a bad
+      // area keeps its scroll position and focus.
+      if (this.shadowRoot.activeElement) this._focus = "area";
       // Of several places, the one the API names ("Postcode 1234 is niet gekend …").
       var postcode = error.code === "unknown_postcode" && /\b[0-9]{4}\b/.exec(error.detail);
       this._set({ state: "invalid", fieldError: { code: error.code, value: postcode ? postcode[0] : params.area } });

@@ -10,10 +10,14 @@ PYTEST := $(BIN)/python -m pytest $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PY
 
 .PHONY: demo test test-postgres lint check-chromium bench clean
 
-$(STAMP): pyproject.toml
+# The install is quiet when it works (setuptools' notes about editable installs, a pip
+# configuration's warnings) and shows its whole log when it does not.
+$(STAMP): pyproject.toml setup.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,dev,demo]'
+	@echo "Installing Loket and its dependencies into $(VENV) (log: $(VENV)/install.log)"
+	@{ $(BIN)/python -m pip install --quiet --upgrade pip && \
+	   $(BIN)/python -m pip install --quiet -e '.[test,dev,demo]'; } > $(VENV)/install.log 2>&1 \
+	  || { cat $(VENV)/install.log; echo "Installing failed: see the log above"; exit 1; }
 	@touch $(STAMP)
 
 ## demo: migrate and seed an embedded SQLite database, start everything, print URLs and persons

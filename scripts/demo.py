@@ -1,5 +1,9 @@
 """`make demo`: migrate and seed the embedded database, start the provider (and the demo sites
-when they are there), print where everything is and who can sign in. Ctrl-C stops it all."""
+when they are there), print where everything is and who can sign in. Ctrl-C stops it all.
+
+The servers write their logs to files (``instance/logs/``), so the console ends with what a
+person needs: the addresses and the demo persons. A server that fails to start shows the end of
+its log."""
 
 from __future__ import annotations
 
@@ -26,37 +30,69 @@ PERSONS = [
 ]
 
 
-def wait(url: str, proc: subprocess.Popen, seconds: float = 30) -> None:
+def wait(url: str, proc: subprocess.Popen, log: Path, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise SystemExit(f"{url} stopped with exit code {proc.returncode}; see the output above.")
+            _show_tail(log)
+            raise SystemExit(f"{url} stopped with exit code {proc.returncode}; its log is above "
+                             f"({log}).")
         try:
             with urlopen(url, timeout=1):  # noqa: S310 - our own loopback URL
                 return
         except (URLError, OSError):
             time.sleep(0.2)
-    raise SystemExit(f"{url} did not answer within {seconds:.0f} s.")
+    _show_tail(log)
+    raise SystemExit(f"{url} did not answer within {seconds:.0f} s; its log is above ({log}).")
+
+
+def _show_tail(log: Path, lines: int = 30) -> None:
+    if log.exists():
+        print("\n".join(log.read_text(errors="replace").splitlines()[-lines:]), file=sys.stderr)
+
+
+def _run(args: list[str], env: dict[str, str]) -> str:
+    """A ``loket`` command whose output matters only when it fails."""
+    done = subprocess.run(args, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.stderr.write(done.stdout + done.stderr)
+        raise SystemExit(f"`{' '.join(Path(a).name if i == 0 else a for i, a in enumerate(args))}`"
+                         f" failed (exit code {done.returncode}); see above.")
+    return done.stdout
 
 
 def main() -> None:
     env = {**os.environ, "LOKET_ISSUER": ISSUER, "LOKET_ENV": "development"}
     loket = str(BIN / "loket")
-    subprocess.run([loket, "db", "upgrade"], env=env, check=True)
-    sites = json.loads(subprocess.run([loket, "seed-demo", "--json"], env=env, check=True,
-                                      capture_output=True, text=True).stdout)
+    instance = Path(env.get("LOKET_INSTANCE_PATH", "instance")).resolve()
+    logs = instance / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    print("Preparing the demo database …", flush=True)
+    _run([loket, "db", "upgrade"], env)
+    sites = json.loads(_run([loket, "seed-demo", "--json"], env))
     host, port = ISSUER.split("//", 1)[1].rsplit(":", 1)
-    procs = [subprocess.Popen([loket, "serve", "--host", host, "--port", port], env=env)]
-    wait(f"{ISSUER}/healthz", procs[0])
-    site_runner = ROOT / "demo_site" / "run.py"
-    if site_runner.exists():
-        creds = str(Path(env.get("LOKET_INSTANCE_PATH", "instance")).resolve()
-                    / "demo-clients.json")
-        for site in sites.values():
-            proc = subprocess.Popen([sys.executable, str(site_runner), site["client_id"]],
-                                    env={**env, "DEMO_CLIENTS_FILE": creds})
-            procs.append(proc)
-            wait(f"{site['url']}/healthz", proc)
+    print("Starting the provider and the demo sites …", flush=True)
+    procs: list[subprocess.Popen] = []
+
+    def start(args: list[str], name: str, url: str, extra: dict[str, str] | None = None) -> None:
+        log = logs / f"{name}.log"
+        with log.open("a") as out:
+            proc = subprocess.Popen(args, env={**env, **(extra or {})}, stdout=out,
+                                    stderr=subprocess.STDOUT)
+        procs.append(proc)
+        wait(url, proc, log)
+
+    try:
+        start([loket, "serve", "--host", host, "--port", port], "provider", f"{ISSUER}/healthz")
+        site_runner = ROOT / "demo_site" / "run.py"
+        if site_runner.exists():
+            creds = str(instance / "demo-clients.json")
+            for site in sites.values():
+                start([sys.executable, str(site_runner), site["client_id"]], site["client_id"],
+                      f"{site['url']}/healthz", {"DEMO_CLIENTS_FILE": creds})
+    except BaseException:
+        _stop_all(procs)
+        raise
 
     print("\nLoket demo is running (Ctrl-C stops everything):\n")
     print(f"  Provider (sign-in, Mijn Verenigingsloket)  {ISSUER}/")
@@ -66,7 +102,7 @@ def main() -> None:
     print("\nDemo persons (test login with the rijksregisternummer):\n")
     for name, insz, story in PERSONS:
         print(f"  {name:<12} {insz}  {story}")
-    print()
+    print(f"\nServer logs: {logs}/\n")
 
     def _stop(_signum: int, _frame: object) -> None:
         raise KeyboardInterrupt
@@ -77,13 +113,21 @@ def main() -> None:
     except KeyboardInterrupt:
         pass
     finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        _stop_all(procs)
+        print("Demo stopped.")
+
+
+def _stop_all(procs: list[subprocess.Popen]) -> None:
+    # a second Ctrl-C (or the terminal's SIGTERM) while stopping must not leave servers behind
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
 
 
 if __name__ == "__main__":

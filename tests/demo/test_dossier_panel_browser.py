@@ -114,7 +114,7 @@ def test_pushed_dossier_shows_for_fc_groenbeek_and_not_for_jan_as_citizen(browse
     assert "item--action" in str(first.get_attribute("class"))
     assert first.locator(".action").inner_text() == "Actie nodig: Bezorg het budget van het zomerkamp."
     assert first.locator(".name a").get_attribute("href") == link
-    assert first.locator("[aria-current=step]").inner_text().startswith("Samenstelling")
+    assert first.locator(".step--current").inner_text().startswith("Samenstelling")
     assert "Gemeente Groenbeek" in first.locator(".meta").inner_text()
     assert "actie nodig" in page.locator("loket-dossiers .status").inner_text()
     assert_no_axe_violations(page)
@@ -207,7 +207,7 @@ def test_states_keyboard_and_languages(browser, demo: Demo) -> None:
         assert page.locator("loket-dossiers .title").inner_text() == title
         assert page.locator("loket-dossiers legend").inner_text() == legend
     page.evaluate("document.documentElement.lang = 'fr'")
-    assert "Traitement" in page.locator("loket-dossiers [aria-current=step]").inner_text()
+    assert "Traitement" in page.locator("loket-dossiers .step--current").inner_text()
     assert "Dernière modification" in page.locator("loket-dossiers .meta").inner_text()
     page.evaluate("document.documentElement.lang = 'nl'")
     assert seen["errors"] == [] and seen["console"] == []

@@ -157,3 +157,18 @@ def test_token_stays_in_a_closure_and_a_401_asks_for_a_fresh_one(page, sites, cl
     # Chromium notes each 401 in the console; nothing else may be there.
     assert all("401" in line for line in page.page_log.console_errors)
     assert page.page_log.page_errors == []
+
+
+def test_an_appeal_is_a_phase_only_of_a_dossier_in_appeal(page, sites) -> None:
+    """A finished or refused dossier is not said to have passed through an appeal (Beroep); the
+    one in appeal shows it as its current phase. The current phase is said in words, once."""
+    long = next(ex for ex in EXAMPLES if ex["name"] == "08-long")
+    page.goto(panel_page(sites, "phases", example_script(sites, long)))
+    assert settled(page) == "loaded"
+    lists = page.locator("loket-dossiers .phases").evaluate_all(
+        "ols => ols.map(ol => [...ol.children].map(li => li.textContent))")
+    with_appeal = [steps for steps in lists if any("Beroep" in s for s in steps)]
+    assert len(with_appeal) == 1 and "Beroep (huidige fase)" in with_appeal[0]
+    others = [steps for steps in lists if steps not in with_appeal]
+    assert others and all(len(steps) == 5 for steps in others)
+    assert page.locator("loket-dossiers [aria-current]").count() == 0

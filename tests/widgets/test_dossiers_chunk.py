@@ -9,6 +9,8 @@ import hashlib
 import json
 import re
 
+import pytest
+
 from loket.dossiers.validation import PHASES, STATUS_CODES
 from loket.themes import LANGS, bundled_dir
 
@@ -54,3 +56,16 @@ def test_labels_cover_every_language_phase_and_status_code() -> None:
     asked = set(re.findall(r'\bt\("([A-Za-z]+)"', source))
     shared = set(json.loads((bundled_dir("widgets") / "shared" / "strings.json").read_text())["nl"])
     assert asked and asked <= keys | shared, asked - keys - shared
+
+
+@pytest.mark.parametrize("panel", ["dossiers", "catalog", "associations"])
+def test_no_panel_label_is_shadowed_by_a_shared_one(panel: str) -> None:
+    """A panel's label under a key the shared strings also have is never shown (the shared one
+    wins): the dossier progress once said "huidige keuze" (the header's "current choice") for
+    its current phase. Such a key must mean the same in every language."""
+    shared = json.loads((bundled_dir("widgets") / "shared" / "strings.json").read_text())
+    own = json.loads((bundled_dir("widgets") / panel / "strings.json").read_text())
+    for lang in LANGS:
+        clash = {k: (own[lang][k], shared[lang][k]) for k in set(own[lang]) & set(shared[lang])
+                 if own[lang][k] != shared[lang][k]}
+        assert clash == {}, (lang, clash)

@@ -243,18 +243,23 @@ class LoketDossiers extends LoketPanel {
     return [this.t("contact"), h("span", { class: "contact" }, parts)];
   }
 
-  /** The six phases as an ordered list: the current one marked in words, not by colour alone. */
+  /** The phases as an ordered list: the current one marked in words, not by colour alone (and
+      not also by aria-current, which screen readers would announce a second time, in their own
+      words). An appeal (Beroep) is a phase only of the dossiers that are in it: no other dossier
+      is said to have passed through one. */
   _phases(phase) {
     var self = this;
-    var at = PHASES.indexOf(phase);
+    var phases = phase === "Beroep" ? PHASES : PHASES.filter(function (p) { return p !== "Beroep"; });
+    var at = phases.indexOf(phase);
     if (at < 0) return phase ? h("p", { text: String(phase) }) : null;
     return h("div", { class: "progress" }, [
       h("ol", { class: "phases", part: "phases", "aria-label": this.t("progress") },
-        PHASES.map(function (name, i) {
+        phases.map(function (name, i) {
           var kind = i < at ? "passed" : i === at ? "current" : "todo";
-          return h("li", { class: "step step--" + kind, "aria-current": kind === "current" ? "step" : null }, [
+          return h("li", { class: "step step--" + kind }, [
             h("span", { class: "step-label", text: self.t("phase." + name) }),
-            kind !== "todo" ? h("span", { class: "vh", text: " (" + self.t(kind) + ")" }) : null
+            kind !== "todo" ? h("span", { class: "vh",
+              text: " (" + self.t(kind === "passed" ? "phase-done" : "phase-current") + ")" }) : null
           ]);
         })),
       // Narrow panels show only the dots and, here, the current phase (the list says it all).

@@ -81,7 +81,7 @@ def test_onze_gegevens_shows_everything_and_logs_the_read(provider, agents) -> N
     for text in ("FC Groenbeek", "De Groene Leeuwen", "secretariaat@fcgroenbeek.example",
                  "Beekstraat 12, 9999 Groenbeek", "Sport", "Groenbeek", JAN,
                  "jan.peeters@example.org", "Vereniging geregistreerd",
-                 "Vertegenwoordiger uitnodigen"):
+                 "Vertegenwoordiger uitnodigen", "0456.789.133"):   # the KBO number as written
         assert text in page.text, text
     reads = audit_rows(provider, start, operation="read")
     assert {r["subject"] for r in reads} == {person_sub(provider, JAN)}

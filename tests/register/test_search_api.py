@@ -86,7 +86,8 @@ def test_facets_count_the_matches(provider) -> None:
 
 @pytest.mark.parametrize("area, found", [
     ("9999", True), ("BE23999001", True), ("groenbeek", True), ("BE23", True),
-    ("Provincie Oost-Vlaanderen", True), ("BE24", False), ("3999", False),
+    ("Provincie Oost-Vlaanderen", True), ("Oost-Vlaanderen", True), ("oost-vlaanderen", True),
+    ("provincie oost-vlaanderen", True), ("Vlaams-Brabant", False), ("BE24", False), ("3999", False),
 ])
 def test_a_place_widens_to_what_lies_within(provider, area: str, found: bool) -> None:
     marker = word()

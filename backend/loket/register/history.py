@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from loket.register.views import Names
+from loket.timefmt import brussels
 
 EVENT_LABELS = {
     "VerenigingWerdGeregistreerd": "Vereniging geregistreerd",
@@ -124,7 +125,7 @@ def line(event: Any, names: Mapping[str, str], codes: Names, *, masked: bool = F
     """An event (:class:`~loket.models.AssociationEvent`) as a line of the history."""
     client = names.get(event.client_id or "") if event.client_id else None
     return Line(
-        at=event.at[:16].replace("T", " ") + " UTC",
+        at=brussels(event.at),
         what=EVENT_LABELS.get(event.type, event.type),
         who=names.get(event.actor or "") or "het register",
         capacity=capacity_text(event.capacity, client if client != names.get(

@@ -105,6 +105,10 @@ def _values(args: Any, name: str) -> list[str]:
     return values
 
 
+def _without_provincie(name: str) -> str:
+    return re.sub(r"^provincie\s+", "", name.strip())
+
+
 def resolve_area(session: Session, value: str, names: Names) -> ResolvedArea:
     """A postcode, werkingsgebied code or area name → the places it names and all within."""
     value = value[:100]
@@ -120,7 +124,10 @@ def resolve_area(session: Session, value: str, names: Names) -> ResolvedArea:
         named = [value.upper()]
     else:
         wanted = normalise(value).strip()
-        matches = [a for a in names.areas.values() if normalise(a.naam) == wanted]
+        bare = _without_provincie(wanted)
+        # a province by its name, with or without "Provincie" ("Oost-Vlaanderen")
+        matches = [a for a in names.areas.values() if normalise(a.naam) == wanted
+                   or (a.niveau != "municipality" and _without_provincie(normalise(a.naam)) == bare)]
         # a municipality wins over a province of the same name ("Antwerpen")
         matches.sort(key=lambda a: a.niveau != "municipality")
         if not matches:

@@ -9,13 +9,26 @@ from flask import Blueprint, Response, g, render_template
 
 from loket import db
 from loket.errors import Forbidden
-from loket.identifiers import InvalidIdentifier, parse_vcode
+from loket.identifiers import InvalidIdentifier, format_kbo, parse_vcode
 from loket.models import Person
 from loket.register import service
 from loket.register.service import Acting
+from loket.timefmt import brussels
 
 bp = Blueprint("register", __name__)
 VIA = "self-service"  # how the audit log names changes made on these pages
+
+
+bp.add_app_template_filter(brussels, "brussels")
+
+
+@bp.app_template_filter("kbo")
+def kbo_filter(value: object) -> str:
+    """An ondernemingsnummer as people write it (``0412.345.614``); anything else as given."""
+    try:
+        return format_kbo(str(value))
+    except InvalidIdentifier:
+        return str(value or "")
 
 
 class SignInRequired(Exception):

@@ -1,0 +1,23 @@
+"""Times as people in Flanders read them: Belgian time (Europe/Brussels, summer time included),
+day-month-year. The log and the database keep UTC; only what a page shows is converted. No
+Flask here."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+
+
+def brussels(value: str | None) -> str:
+    """``2026-07-01T12:30:05.123Z`` (UTC) → ``01-07-2026 14:30``; what is no time, as given."""
+    if not value:
+        return ""
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return str(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(BRUSSELS).strftime("%d-%m-%Y %H:%M")

@@ -8,15 +8,21 @@ break out of a CSS declaration, and a logo SVG without scripts, handlers or exte
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
 import math
 import re
+import threading
+import time
 import tomllib
 import xml.etree.ElementTree as ET  # noqa: S405 - parses only; entities/DTDs are refused below
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+LOG = logging.getLogger(__name__)
 
 LANGS = ("nl", "fr", "de", "en")
 ROOT_THEME = "base"
@@ -107,6 +113,14 @@ class Theme:
     footer: dict[str, Any] = field(default_factory=dict)
     strings: dict[str, dict[str, str]] = field(default_factory=dict)
     logo_svg: str = ""
+
+    @property
+    def digest(self) -> str:
+        """Changes whenever anything a page would show of the theme changes."""
+        body = json.dumps([self.name, self.title, self.colors, self.fonts, self.shape,
+                           self.branding, self.footer, self.strings, self.logo_svg],
+                          sort_keys=True, default=str)
+        return hashlib.sha256(body.encode()).hexdigest()[:16]
 
     def css_declarations(self) -> str:
         """The tokens as ``--loket-*`` custom property declarations (no selector)."""
@@ -472,24 +486,70 @@ def contrast_problems(theme: Theme, label: str) -> list[str]:
     return problems
 
 
+CHECK_SECONDS = 2.0  # how often a worker looks whether a theme's files changed
+
+
+@dataclass
+class _Loaded:
+    theme: Theme
+    stamp: tuple[Any, ...]
+    checked: float
+
+
+def _stamp(folder: Path, chain: list[str], paths: list[Path]) -> tuple[Any, ...]:
+    """What the theme's files hold now: every file of its folder and its parents' (name and a
+    hash of its content: small files, and no clock or file system can fool it)."""
+    found: list[Any] = []
+    for name in chain:
+        where = folder if name == folder.name else find_folder(name, paths)
+        if where is None:
+            found.append((name, None))
+            continue
+        for path in sorted(where.iterdir()):
+            if path.is_file():
+                found.append((str(path), hashlib.sha256(path.read_bytes()).hexdigest()))
+    return tuple(found)
+
+
 class ThemeRegistry:
-    """Loaded themes by name, cached per process (themes change only with a deploy)."""
+    """Loaded themes by name, per process. A theme whose files change (a designer's edit under
+    ``LOKET_THEMES_PATH``, a deploy) is loaded again within :data:`CHECK_SECONDS` in every
+    worker; an edit that breaks it keeps the last good version serving (and logs why)."""
 
     def __init__(self, extra_paths: str | None = None) -> None:
         self.paths = search_path(extra_paths)
-        self._cache: dict[str, Theme] = {}
+        self._cache: dict[str, _Loaded] = {}
+        self._lock = threading.Lock()
 
     def get(self, name: str) -> Theme:
-        if name not in self._cache:
+        now = time.monotonic()
+        loaded = self._cache.get(name)
+        if loaded is not None and now - loaded.checked < CHECK_SECONDS:
+            return loaded.theme
+        with self._lock:
+            loaded = self._cache.get(name)
+            if loaded is not None and now - loaded.checked < CHECK_SECONDS:
+                return loaded.theme
             folder = find_folder(name, self.paths)
             if folder is None:
+                if loaded is not None:
+                    return loaded.theme
                 raise ThemeError([f"theme {name!r}: no such theme (known: "
                                   f"{', '.join(available(self.paths))})"])
+            stamp = _stamp(folder, loaded.theme.chain if loaded else [name], self.paths)
+            if loaded is not None and stamp == loaded.stamp:
+                loaded.checked = now
+                return loaded.theme
             theme, problems = load(folder, self.paths)
             if theme is None:
-                raise ThemeError(problems)
-            self._cache[name] = theme
-        return self._cache[name]
+                if loaded is None:
+                    raise ThemeError(problems)
+                LOG.warning("theme %r changed but does not load, still serving the last good "
+                            "one: %s", name, "; ".join(problems))
+                self._cache[name] = _Loaded(loaded.theme, stamp, now)
+                return loaded.theme
+            self._cache[name] = _Loaded(theme, _stamp(folder, theme.chain, self.paths), now)
+            return theme
 
     def names(self) -> list[str]:
         return available(self.paths)

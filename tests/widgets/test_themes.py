@@ -196,3 +196,26 @@ def test_the_provider_pages_focus_ring_is_seen_on_page_and_header() -> None:
     tokens = dict(re.findall(r"--([a-z-]+):\s*(#[0-9a-fA-F]{6})", css.split("}", 1)[0]))
     for surface in ("paper", "ink"):
         assert themes.contrast(tokens["focus"], tokens[surface]) >= 3.0, surface
+
+
+def test_an_edited_theme_reaches_every_worker_and_a_broken_edit_keeps_the_last_good(
+        tmp_path: Path, monkeypatch) -> None:
+    """A designer's edit under LOKET_THEMES_PATH is served within seconds, by every process
+    (each looks at the files' times at most every CHECK_SECONDS); one that does not pass the
+    checks leaves the last good version serving."""
+    monkeypatch.setattr(themes, "CHECK_SECONDS", 0.0)
+    folder = tmp_path / "dorp"
+    folder.mkdir()
+    (folder / "theme.toml").write_text('extends = "base"\n[colors]\naccent = "#6b2c91"\n')
+    registry = themes.ThemeRegistry(str(tmp_path))
+    first = registry.get("dorp")
+    assert first.colors["accent"] == "#6b2c91"
+    assert registry.get("dorp") is first                      # unchanged files: the same theme
+    (folder / "theme.toml").write_text('extends = "base"\n[colors]\naccent = "#0b6b35"\n')
+    second = registry.get("dorp")
+    assert second.colors["accent"] == "#0b6b35" and second.digest != first.digest
+    (folder / "theme.toml").write_text('extends = "base"\n[colors]\naccent = "#ffffff"\n')
+    assert registry.get("dorp") is second                     # 1.0:1 on white: not served
+    monkeypatch.setattr(themes, "CHECK_SECONDS", 3600.0)
+    (folder / "theme.toml").write_text('extends = "base"\n[colors]\naccent = "#123456"\n')
+    assert registry.get("dorp") is second                     # not looked at again yet

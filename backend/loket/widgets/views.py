@@ -20,7 +20,10 @@ bp = Blueprint("widgets", __name__)
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 # Short enough that a settings change reaches sites within minutes.
-STABLE = "public, max-age=300"
+# A stable URL is kept only briefly, so that a change of a site's settings or theme reaches its
+# visitors within seconds (a revalidation answers 304 when nothing changed); pin the hashed URL
+# (SRI) for no request at all.
+STABLE = "public, max-age=10"
 KINDS = ("entry", "embed")
 _HASHED = re.compile(r"^(entry|embed)\.([0-9a-f]{16})\.js$")
 
@@ -91,9 +94,10 @@ def _script(widget_id: str, kind: str) -> tuple[str, str] | None:
         body = per_site_script(bundle.code, config, embed=kind == "embed")
         return body, hashlib.sha256(body.encode()).hexdigest()[:16]
 
-    # A change of the site's settings or theme bumps updated_at (or the theme) and so the key.
-    key = (client.id, client.updated_at, client.theme, theme.name, kind, bundle.version,
-           _issuer())
+    # A change of the site's settings or theme bumps updated_at (or the theme's digest) and so
+    # the key.
+    key = (client.id, client.updated_at, client.theme, theme.name, theme.digest, kind,
+           bundle.version, _issuer())
     return widgets().cached_script(key, build)
 
 

@@ -210,11 +210,17 @@ def parse_authorization(params: Mapping[str, list[str]], client: Any,
 
 
 def parse_scope(raw: str | None, client: Any, *, user: bool) -> list[str]:
-    """Requested scopes, each known and allowed for the client; ``openid`` required for users."""
+    """Requested scopes, each allowed for the client; ``openid`` required for users.
+
+    A sign-in ignores scopes it does not know (OpenID Connect Core 3.1.2.1: ``email``, or a
+    library's default set, must not break it); the token answer's ``scope`` says what was
+    granted. A back office's unknown scope is refused: it is a configuration to correct."""
     if raw is not None and len(raw) > 1000:
         raise OAuthError("invalid_scope", "scope is too long.")
     scopes = list(dict.fromkeys((raw or "").split()))
     known = USER_SCOPES if user else SERVICE_SCOPES
+    if user:
+        scopes = [scope for scope in scopes if scope in known]
     for scope in scopes:
         if scope not in known:
             raise OAuthError("invalid_scope", f"Scope {scope!r} is not known here.")

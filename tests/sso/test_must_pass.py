@@ -176,6 +176,16 @@ def test_discovery_never_offers_none_or_symmetric_algorithms(discovery) -> None:
     assert discovery["authorization_response_iss_parameter_supported"] is True
 
 
+def test_oauth_server_metadata_is_the_same_document(provider, discovery) -> None:
+    """RFC 8414's well-known address answers what OpenID discovery answers (libraries that
+    speak plain OAuth look there)."""
+    import requests
+
+    answer = requests.get(f"{provider.url}/.well-known/oauth-authorization-server", timeout=10)
+    assert answer.status_code == 200 and answer.json() == discovery
+    assert answer.json()["issuer"] == provider.url
+
+
 # ---- prompt and max_age ---------------------------------------------------------------------
 
 def test_prompt_none_without_session_is_login_required(provider, rp, agent) -> None:

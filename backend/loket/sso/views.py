@@ -35,6 +35,7 @@ from loket.sso.web import (  # noqa: F401 - current_session is part of this modu
 # ---- discovery and keys -----------------------------------------------------------------
 
 @bp.get("/.well-known/openid-configuration")
+@bp.get("/.well-known/oauth-authorization-server")  # RFC 8414: the same document
 def discovery() -> ResponseReturnValue:
     issuer = current_app.config["ISSUER"]
     from loket.scopes import USER_SCOPES

@@ -16,7 +16,8 @@ in process and interleaved at random after a warm-up, it times ``--runs`` of eac
 
 It prints p50/p95 per kind with the p95 ratio to the lookup, then the append cost: audited
 transactions of one entry, in alternating blocks with a checkpoint every 100 entries and
-without checkpoints. Then it removes everything it made. Loopback only; bounded by its inputs.
+without checkpoints (after a warm-up block that is not counted). Then it removes everything it
+made. ``--explain`` prints the database's plan of the searches first. Loopback only; bounded by its inputs.
 
     .venv/bin/python bench/audit.py [--entries 10000000] [--runs 300] [--backend both]
 """
@@ -163,7 +164,25 @@ def timed(kinds: dict[str, Callable[[], object]], runs: int) -> dict[str, list[f
     return found
 
 
-def searches(url: str, made: list[tuple[str, str]], total: int, runs: int) -> None:
+def show_plans(session: Session, engine: Any, made: list[tuple[str, str]], week: str) -> None:
+    """The database's plan for each kind of search (``--explain``)."""
+    from loket import audit_search
+    from loket.audit_search import Filters
+
+    prefix = "EXPLAIN QUERY PLAN " if engine.dialect.name == "sqlite" else "EXPLAIN "
+    for kind, filters in (("person", Filters(person=made[0][0])),
+                          ("client refused", Filters(client="client-007", outcome="refused")),
+                          ("failed sign-ins", Filters(operation="sign-in", outcome="refused",
+                                                      since=week))):
+        query = audit_search.build(session, filters).limit(51)
+        sql = str(query.compile(engine, compile_kwargs={"literal_binds": True}))
+        plan = [" ".join(str(c) for c in row) for row in session.execute(text(prefix + sql))]
+        print(f"  plan of {kind}:\n    " + "\n    ".join(plan))
+    session.rollback()
+
+
+def searches(url: str, made: list[tuple[str, str]], total: int, runs: int,
+             explain: bool = False) -> None:
     from loket import audit_search
     from loket.audit_search import Filters
     from loket.models import AuditEntry
@@ -199,6 +218,8 @@ def searches(url: str, made: list[tuple[str, str]], total: int, runs: int) -> No
             "failed sign-ins": fresh(lambda: audit_search.search(session, Filters(
                 operation="sign-in", outcome="refused", since=week))),
         }
+        if explain:
+            show_plans(session, engine, made, week)
         found = timed(kinds, runs)
     engine.dispose()
     base = statistics.quantiles(found["lookup"], n=20)[18]
@@ -222,8 +243,12 @@ def appends(url: str, blocks: int) -> None:
         times: dict[str, list[float]] = {"checkpoints on": [], "checkpoints off": []}
         with app.app_context():
             database = dbm.database(app)
+            app.extensions.pop(audit.CHECKPOINTS, None)
+            for _ in range(100):  # warm-up, not counted: the first appends meet cold caches
+                with database.transaction() as session:
+                    audit.record(session, "bench", "bench/append", actor="bench")
             for block in range(blocks * 2):
-                mode = "checkpoints on" if block % 2 == 0 else "checkpoints off"
+                mode = "checkpoints on" if block % 2 == 1 else "checkpoints off"
                 if mode == "checkpoints on":
                     app.extensions[audit.CHECKPOINTS] = writer
                 else:
@@ -257,6 +282,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=300)
     parser.add_argument("--blocks", type=int, default=10, help="append blocks of 100 per mode")
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--explain", action="store_true", help="print each search's plan")
     args = parser.parse_args()
     os.environ.setdefault("LOKET_LOG_LEVEL", "WARNING")
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
@@ -267,7 +293,7 @@ def main() -> None:
         print(f"{backend}: {args.entries:,} entries")
         with (postgres_database() if backend == "postgresql" else sqlite_url()) as url:
             made = load(url, args.entries)
-            searches(url, made, args.entries, args.runs)
+            searches(url, made, args.entries, args.runs, args.explain)
             appends(url, args.blocks)
 
 

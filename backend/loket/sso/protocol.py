@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from loket import inputs
 from loket.errors import LoketError
 from loket.scopes import SERVICE_SCOPES, USER_SCOPES
 
@@ -181,9 +182,9 @@ def parse_authorization(params: Mapping[str, list[str]], client: Any,
     max_age_raw = _single(params, "max_age")
     max_age = None
     if max_age_raw is not None:
-        if not (max_age_raw.isascii() and max_age_raw.isdigit()) or len(max_age_raw) > 9:
+        max_age = inputs.whole_number_or_none(max_age_raw, max_digits=9)
+        if max_age is None:
             raise OAuthError("invalid_request", "max_age must be a whole number of seconds.")
-        max_age = int(max_age_raw)
     values = {}
     for name in ("login_hint", "id_token_hint", "acr_values", "ui_locales"):
         value = _single(params, name)

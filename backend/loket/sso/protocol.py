@@ -171,8 +171,9 @@ def parse_authorization(params: Mapping[str, list[str]], client: Any,
                              "(plain is not supported).")
         if not re.fullmatch(r"[A-Za-z0-9\-_]{43}", challenge):
             raise OAuthError("invalid_request", "code_challenge is not a base64url SHA-256 value.")
-    elif client.public:
-        raise OAuthError("invalid_request", "Public clients must use PKCE (code_challenge, S256).")
+    else:  # every client: a code without a verifier is worth stealing
+        raise OAuthError("invalid_request", "PKCE is required: send code_challenge with "
+                         "code_challenge_method=S256.")
     prompt = (_single(params, "prompt") or "").split()
     unknown = [p for p in prompt if p not in PROMPTS]
     if unknown:

@@ -50,7 +50,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     logs.configure(values["LOG_LEVEL"], values["LOG_FORMAT"])
 
-    from loket import api, audit, db, http_errors, officer_desk, security, sso, widgets
+    from loket import (
+        api,
+        audit,
+        db,
+        http_errors,
+        officer_desk,
+        request_checks,
+        security,
+        sso,
+        widgets,
+    )
     from loket.home import bp as home_bp
     from loket.register.pages import bp as register_pages
     from loket.shared import make_state
@@ -66,6 +76,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     http_errors.init_app(app)
     db.init_app(app)
     audit.init_app(app)
+    request_checks.init_app(app)  # before security: CSRF reads the form
     security.init_app(app)
     sso.init_app(app)
     api.init_app(app)

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from loket import inputs
+
 
 class ConfigError(RuntimeError):
     """A setting that makes it unsafe or impossible to start; the message says what to fix."""
@@ -68,10 +70,10 @@ SETTINGS: tuple[Setting, ...] = (
 def _parse(setting: Setting, raw: str) -> Any:
     if setting.kind is int:
         try:
-            value = int(raw)
-        except ValueError as exc:
+            value = inputs.whole_number(raw.strip())
+        except inputs.NotAWholeNumber as exc:
             raise ConfigError(f"LOKET_{setting.name} must be a whole number, got {raw!r}.") from exc
-        if value < 0 or (value == 0 and setting.default != 0):
+        if value == 0 and setting.default != 0:
             raise ConfigError(f"LOKET_{setting.name} must be positive, got {value}.")
         return value
     return raw.strip()

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from flask import current_app, request
 
+from loket import inputs
 from loket.errors import LoketError
 
 log = logging.getLogger(__name__)
@@ -50,9 +51,11 @@ def parse_limits(text: str) -> dict[str, Limit]:
         count, _, seconds = spec.partition("/")
         if name not in DEFAULT_LIMITS:
             raise ValueError(f"unknown rate limit {name!r}; known: {', '.join(DEFAULT_LIMITS)}")
-        if not (count.isdigit() and seconds.isdigit() and int(count) > 0 and int(seconds) > 0):
+        requests = inputs.whole_number_or_none(count, low=1)
+        per = inputs.whole_number_or_none(seconds, low=1)
+        if requests is None or per is None:
             raise ValueError(f"rate limit {part!r}: write it as name=requests/seconds")
-        limits[name] = Limit(name, int(count), int(seconds))
+        limits[name] = Limit(name, requests, per)
     return limits
 
 

@@ -440,3 +440,17 @@ def test_a_stale_location_edit_is_cleaned_as_a_fresh_one(provider, club) -> None
     location = _detail(provider, vcode)["locaties"][0]
     assert (location["naam"], location["adres"]["huisnummer"],
             location["adres"]["gemeente"]) == ("Sporthal", "2", "Groenbeek")
+
+
+@pytest.mark.parametrize("version", ["²", "٣", "-1"])
+def test_a_version_in_other_digits_is_a_stale_form_not_an_error(provider, club,
+                                                               version) -> None:
+    agent, vcode = club["ordinary"], club["vcode"]
+    url = f"{BASE}/{vcode}/basisgegevens"
+    response = post_form(agent, url, agent.get(url), {
+        "version": version, "naam": club["naam"], "roepnaam": "Nieuw",
+        "minimumleeftijd": "0", "maximumleeftijd": "150"})
+    assert response.status_code == 200, response.text[:300]
+    assert 'id="stale-notice"' in response.text
+    detail = requests.get(f"{provider.url}/api/v1/associations/{vcode}", timeout=15).json()
+    assert detail["roepnaam"] != "Nieuw"

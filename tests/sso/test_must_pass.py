@@ -87,8 +87,8 @@ def test_code_of_another_client_is_refused(provider, rp, other_rp, agent) -> Non
     response = token(provider, other_rp, cb["code"], params["_verifier"],
                      redirect_uri=rp.redirect_uri)
     assert response.json()["error"] == "invalid_grant"
-    # the rightful client can still use it: the wrong client did not burn it
-    assert token(provider, rp, cb["code"], params["_verifier"]).status_code == 200
+    # a code another client presented is burned: whoever holds it, it is out
+    assert token(provider, rp, cb["code"], params["_verifier"]).status_code == 400
 
 
 def test_other_redirect_uri_at_token_endpoint_is_refused(provider, rp, agent) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
-from loket import apibase, audit, db, preconditions, ratelimit
+from loket import apibase, audit, db, inputs, preconditions, ratelimit
 from loket.catalog import codes, openapi, relevance, search, store, validation
 from loket.catalog.areas import AreaCache, AreaTree
 from loket.errors import BadRequest, Forbidden, NotFound
@@ -42,8 +42,8 @@ def _int(name: str, default: int, low: int, high: int) -> int:
     if raw is None or raw == "":
         return default
     try:
-        value = int(raw)
-    except ValueError:
+        value = inputs.whole_number(raw, max_digits=9)
+    except inputs.NotAWholeNumber:
         raise BadRequest("invalid_parameter", f"{name}: give a whole number.") from None
     if not low <= value <= high:
         raise BadRequest("invalid_parameter", f"{name}: between {low} and {high}.")

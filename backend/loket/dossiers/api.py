@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from loket import apibase, audit, db
+from loket import apibase, audit, db, inputs
 from loket.apibase import OpenApiPart
 from loket.dossiers import store, validation
 from loket.dossiers.openapi import PATHS, SCHEMAS, TAG
@@ -208,8 +208,9 @@ def _list_params() -> tuple[str, int, str | None]:
     status = request.args.get("status", "all")
     if status not in store.STATUS_FILTERS:
         raise FieldError(InvalidField("status", "must be open, closed or all."))
-    raw_limit = request.args.get("limit", str(DEFAULT_LIMIT))
-    if not raw_limit.isascii() or not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_LIMIT:
+    limit = inputs.whole_number_or_none(request.args.get("limit", str(DEFAULT_LIMIT)),
+                                        low=1, high=MAX_LIMIT)
+    if limit is None:
         raise FieldError(InvalidField("limit", f"must be a whole number from 1 to {MAX_LIMIT}."))
     cursor = request.args.get("cursor") or None
     if cursor is not None:
@@ -217,7 +218,7 @@ def _list_params() -> tuple[str, int, str | None]:
             store.decode_cursor(cursor)
         except InvalidField as problem:
             raise FieldError(problem) from None
-    return status, int(raw_limit), cursor
+    return status, limit, cursor
 
 
 def _capacity_view(capacity: dict[str, Any]) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 from flask import Response, jsonify, request, url_for
 from sqlalchemy import select
 
-from loket import apibase, audit, db
+from loket import apibase, audit, db, inputs
 from loket.errors import BadRequest
 from loket.models import AssociationEvent
 from loket.register import changes, service, views
@@ -78,17 +78,18 @@ def exchange_association(vcode: str) -> Response:
 
 
 def _since() -> int:
-    raw = request.args.get("since", "0")
-    if not raw.isdigit() or len(raw) > 18:
+    since = inputs.whole_number_or_none(request.args.get("since", "0"))
+    if since is None:
         raise BadRequest("invalid_parameter", "since is een volgnummer (0 of groter).")
-    return int(raw)
+    return since
 
 
 def _limit() -> int:
-    raw = request.args.get("limit", str(DEFAULT_CHANGES))
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_CHANGES:
+    limit = inputs.whole_number_or_none(request.args.get("limit", str(DEFAULT_CHANGES)),
+                                        low=1, high=MAX_CHANGES)
+    if limit is None:
         raise BadRequest("invalid_parameter", f"limit ligt tussen 1 en {MAX_CHANGES}.")
-    return int(raw)
+    return limit
 
 
 @bp.get("/exchange/changes")

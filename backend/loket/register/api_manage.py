@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from flask import Response, current_app, g, jsonify, request, url_for
 from sqlalchemy import select
 
-from loket import apibase, audit, db
+from loket import apibase, audit, db, inputs
 from loket.errors import Conflict, Forbidden, NotFound
 from loket.identifiers import InvalidIdentifier, parse_vcode
 from loket.models import Invitation
@@ -177,9 +177,10 @@ def stop_association(vcode: str) -> Response:
 # ---- contact data and locations ----------------------------------------------------------
 
 def _item_id(raw: str) -> int:
-    if not raw.isdigit() or len(raw) > 12:
-        raise NotFound("not_found", f"Geen item met id {raw[:20]!r}.")
-    return int(raw)
+    try:
+        return inputs.whole_number(raw, max_digits=12)
+    except inputs.NotAWholeNumber:
+        raise NotFound("not_found", f"Geen item met id {raw[:20]!r}.") from None
 
 
 @bp.post("/associations/<vcode>/contactgegevens")

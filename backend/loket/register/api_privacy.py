@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Response, jsonify, request
 
-from loket import apibase, audit, db
+from loket import apibase, audit, db, inputs
 from loket.errors import BadRequest
 from loket.register import privacy
 from loket.register.web import bp
@@ -34,8 +34,8 @@ def access_log() -> Response:
     who = apibase.caller(SCOPE, person=True)
     assert who.person is not None
     raw = request.args.get("before")
-    if raw is not None and (not raw.isdigit() or len(raw) > 18):
+    before = inputs.whole_number_or_none(raw)
+    if raw is not None and before is None:
         raise BadRequest("invalid_parameter", "before is een volgnummer uit een vorige pagina.")
-    report = privacy.access_report(db.session(), who.person,
-                                   before=int(raw) if raw is not None else None)
+    report = privacy.access_report(db.session(), who.person, before=before)
     return jsonify(report)

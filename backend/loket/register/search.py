@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
+from loket import inputs
 from loket.errors import DEFAULT_LANGUAGE, BadRequest
 from loket.register import postcodes
 from loket.register.index import SearchIndex, Snapshot, positions
@@ -86,9 +87,10 @@ def _int(args: Mapping[str, str], name: str, default: int, low: int, high: int) 
     raw = args.get(name) or ""
     if not raw:
         return default
-    if not re.fullmatch(r"[0-9]{1,7}", raw):
-        raise SearchError("invalid_parameter", name, f"{name} moet een geheel getal zijn.")
-    value = int(raw)
+    try:
+        value = inputs.whole_number(raw, max_digits=7)
+    except inputs.NotAWholeNumber:
+        raise SearchError("invalid_parameter", name, f"{name} moet een geheel getal zijn.") from None
     if not low <= value <= high:
         raise SearchError("invalid_parameter", name,
                           f"{name} moet tussen {low} en {high} liggen (niet {value}).")

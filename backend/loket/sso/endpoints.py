@@ -96,7 +96,19 @@ def userinfo() -> ResponseReturnValue:
     scopes = token_row.scope.split()
     if person is None or "openid" not in scopes:
         raise BearerError("insufficient_scope", "This token is not for userinfo.", 403)
-    caps = capacities.for_person(read, person) if "capacity" in scopes else None
+    acting = token_row.capacity or {}
+    represents = acting.get("code") in ("VER", "EA")
+    caps = capacities.for_person(read, person) if "capacity" in scopes or represents else None
+    if represents and capacities.find(caps or [], acting.get("code"),
+                                      acting.get("identifier")) is None:
+        # Asked anew at every call: a representative removed from an association, or a
+        # mandate ended, no longer acts for it, even with a token issued before.
+        audit.record(session, "read", "userinfo", actor=person.sub, client_id=token_row.client_id,
+                     capacity=audit.capacity_label(token_row.capacity), subject=person.sub,
+                     outcome="refused", reason="capacity no longer held")
+        session.commit()
+        raise BearerError("invalid_token", "The capacity this token was issued for is no longer "
+                          "held; sign in again.")
     claims = {"sub": person.sub}
     claims.update(provider().person_claims(scopes, person, token_row.capacity, caps))
     audit.record(session, "read", "userinfo", actor=person.sub, client_id=token_row.client_id,

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from loket import inputs
 from loket.errors import LoketError
 from loket.scopes import SERVICE_SCOPES, USER_SCOPES
 
@@ -170,8 +171,9 @@ def parse_authorization(params: Mapping[str, list[str]], client: Any,
                              "(plain is not supported).")
         if not re.fullmatch(r"[A-Za-z0-9\-_]{43}", challenge):
             raise OAuthError("invalid_request", "code_challenge is not a base64url SHA-256 value.")
-    elif client.public:
-        raise OAuthError("invalid_request", "Public clients must use PKCE (code_challenge, S256).")
+    else:  # every client: a code without a verifier is worth stealing
+        raise OAuthError("invalid_request", "PKCE is required: send code_challenge with "
+                         "code_challenge_method=S256.")
     prompt = (_single(params, "prompt") or "").split()
     unknown = [p for p in prompt if p not in PROMPTS]
     if unknown:
@@ -181,9 +183,9 @@ def parse_authorization(params: Mapping[str, list[str]], client: Any,
     max_age_raw = _single(params, "max_age")
     max_age = None
     if max_age_raw is not None:
-        if not (max_age_raw.isascii() and max_age_raw.isdigit()) or len(max_age_raw) > 9:
+        max_age = inputs.whole_number_or_none(max_age_raw, max_digits=9)
+        if max_age is None:
             raise OAuthError("invalid_request", "max_age must be a whole number of seconds.")
-        max_age = int(max_age_raw)
     values = {}
     for name in ("login_hint", "id_token_hint", "acr_values", "ui_locales"):
         value = _single(params, name)

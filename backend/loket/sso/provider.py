@@ -9,7 +9,7 @@ import hashlib
 import secrets
 import time
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, NoReturn, cast
 
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.engine import CursorResult
@@ -59,6 +59,12 @@ _CLAIM_CODE = (
            .where(table_of(SsoSession).c.id == table_of(AuthorizationCode).c.session_id,
                   table_of(SsoSession).c.ended_at.is_not(None))
            .exists())
+    .values(used_at=bindparam("b_now"))
+)
+_BURN_CODE = (
+    update(table_of(AuthorizationCode))
+    .where(table_of(AuthorizationCode).c.code_hash == bindparam("b_code_hash"),
+           table_of(AuthorizationCode).c.used_at.is_(None))
     .values(used_at=bindparam("b_now"))
 )
 _INSERT_TOKEN = insert(table_of(AccessToken))
@@ -279,16 +285,21 @@ class Provider:
             raise OAuthError("invalid_grant", "The code is not valid.")
         row, session_ended, person = found
         if row.client_id != client.id:
-            raise OAuthError("invalid_grant", "The code was issued to another client.")
+            self._burn(db, client, row.code_hash, now, OAuthError(
+                "invalid_grant", "The code was issued to another client."))
         if row.used_at is not None:
             self._refuse_replay(db, client, row.code_hash, now)
-        if row.expires_at <= now:
-            raise OAuthError("invalid_grant", "The code has expired.")
-        if redirect_uri != row.redirect_uri:
-            raise OAuthError("invalid_grant", "redirect_uri differs from the authorization request.")
-        check_pkce(row.code_challenge, verifier)
-        if session_ended is not None:
-            raise OAuthError("invalid_grant", "The sign-in this code came from has ended.")
+        try:
+            if row.expires_at <= now:
+                raise OAuthError("invalid_grant", "The code has expired.")
+            if redirect_uri != row.redirect_uri:
+                raise OAuthError("invalid_grant",
+                                 "redirect_uri differs from the authorization request.")
+            check_pkce(row.code_challenge, verifier)
+            if session_ended is not None:
+                raise OAuthError("invalid_grant", "The sign-in this code came from has ended.")
+        except OAuthError as refused:
+            self._burn(db, client, row.code_hash, now, refused)
         access = new_secret("lat_")
         key = self.keys.active(read)
         claims: dict[str, Any] = {
@@ -326,7 +337,17 @@ class Provider:
                      detail={"grant": "authorization_code", "scope": row.scope})
         return IssuedTokens(access, id_token, self.life.access_token, row.scope)
 
-    def _refuse_replay(self, db: Session, client: Client, code_hash: str, now: int) -> None:
+    def _burn(self, db: Session, client: Client, code_hash: str, now: int,
+              refused: OAuthError) -> NoReturn:
+        """A failed redemption uses the code up (whoever tried, with whatever was wrong): a
+        second try, even with the right values, is a replay. Logged, committed, refused."""
+        db.connection().execute(_BURN_CODE, {"b_code_hash": code_hash, "b_now": now})
+        audit.record(db, "code-refused", "token", client_id=client.id, outcome="refused",
+                     reason=refused.description[:200], detail={"error": refused.code})
+        db.commit()
+        raise refused
+
+    def _refuse_replay(self, db: Session, client: Client, code_hash: str, now: int) -> NoReturn:
         """A code used twice: revoke what its first use issued, log it, refuse."""
         revoked = cast(CursorResult[Any], db.execute(
             update(AccessToken)

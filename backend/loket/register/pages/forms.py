@@ -18,6 +18,7 @@ from wtforms import (
     TextAreaField,
 )
 
+from loket import inputs
 from loket.models import Association, Contactgegeven, Locatie, Representative
 from loket.register.validation import CONTACT_TYPES, LOCATION_TYPES, Problem
 
@@ -55,8 +56,7 @@ class VersionedForm(FlaskForm):
         self.clashes: list[ClashView] = []
 
     def submitted_version(self) -> int | None:
-        raw = self.version.data or ""
-        return int(raw) if raw.isdigit() and len(raw) < 12 else None
+        return inputs.whole_number_or_none(self.version.data or "", max_digits=11)
 
     def form_field(self, api_name: str) -> str | None:
         """The form field of an API field (``adres.postcode`` → ``postcode``), or None."""

@@ -6,7 +6,7 @@ import json
 
 from flask import Response, request
 
-from loket import audit, db
+from loket import audit, db, inputs
 from loket.register import privacy
 from loket.register.pages.common import bp, page, signed_in
 from loket.register.pages.forms import ExportForm
@@ -15,8 +15,7 @@ from loket.register.pages.forms import ExportForm
 @bp.get("/mijn-gegevens")
 def my_data() -> Response:
     person = signed_in()
-    raw = request.args.get("voor", "")
-    before = int(raw) if raw.isdigit() and len(raw) < 18 else None
+    before = inputs.whole_number_or_none(request.args.get("voor", ""), max_digits=17)
     report = privacy.access_report(db.session(), person, before=before)
     return page("register/privacy.html", person=person, form=ExportForm(), report=report,
                 paged=before is not None)

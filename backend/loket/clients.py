@@ -38,6 +38,7 @@ class Registration:
     scopes: list[str] = field(default_factory=list)
     public: bool = False
     theme: str = "base"
+    pkce_required: bool = True
 
 
 def is_loopback(host: str | None) -> bool:
@@ -128,6 +129,7 @@ def validate(reg: Registration, *, allow_http_anywhere: bool,
         scopes=scopes,
         public=reg.public,
         theme=reg.theme,
+        pkce_required=reg.pkce_required or reg.public,
     )
 
 
@@ -169,6 +171,7 @@ def add(session: Session, reg: Registration, *, allow_http_anywhere: bool,
     client.grant_types = clean.grant_types
     client.scopes = clean.scopes
     client.public = clean.public
+    client.pkce_required = clean.pkce_required
     client.theme = clean.theme
     client.updated_at = now
     if clean.public:

@@ -255,7 +255,8 @@ def test_personalised_reads_are_audited(app: Flask, client: FlaskClient,
     client.get(URL)  # anonymous: not audited
     with db.database(app).read_sessions() as session:
         rows = session.scalars(select(AuditEntry).where(
-            AuditEntry.operation.in_(("catalog-search", "catalog-read")))).all()
+            AuditEntry.operation.in_(("catalog-search", "catalog-read")))
+            .order_by(AuditEntry.seq)).all()
     assert [(r.operation, r.capacity) for r in rows] == [
         ("catalog-search", "VER:V0001001"), ("catalog-read", "VER:V0001001")]
     assert rows[0].detail["filters"] == {"thema": ["CultuurSportVrijeTijd"]}

@@ -68,6 +68,29 @@ def test_a_confidential_client_without_pkce_gets_invalid_request(provider, rp, a
     assert "code" not in cb
 
 
+def test_a_client_registered_without_pkce_signs_in_without_it(provider, rp, agent) -> None:
+    """The one exception, registered on purpose: `loket client add --without-pkce` (never for a
+    public client, whose codes only PKCE binds)."""
+    import uuid
+
+    from support.oidc import RelyingParty
+
+    client_id = f"no-pkce-{uuid.uuid4().hex[:8]}"
+    added = provider.cli("client", "add", "--id", client_id, "--name", "Oude software",
+                         "--redirect-uri", rp.redirect_uri, "--without-pkce")
+    assert "PKCE:        not required" in added.stdout
+    secret = added.stdout.split("secret:", 1)[1].split()[0]
+    old = RelyingParty(client_id, secret, rp.redirect_uri, rp.post_logout_uri)
+    params = auth_params(old, scope="openid profile")
+    del params["code_challenge"], params["code_challenge_method"]
+    cb = sign_in(agent, params, "92021411256")
+    assert token(provider, old, cb["code"], None).status_code == 200
+    refused = provider.cli("client", "add", "--id", f"{client_id}-app", "--name", "App",
+                           "--redirect-uri", rp.redirect_uri, "--public", "--without-pkce",
+                           check=False)
+    assert refused.returncode != 0 and "--without-pkce" in refused.stderr
+
+
 def test_discovery_still_offers_only_s256(discovery) -> None:
     assert discovery["code_challenge_methods_supported"] == ["S256"]
 

@@ -28,23 +28,30 @@ def group() -> None:
               help="Grant types (default: authorization_code).")
 @click.option("--scope", multiple=True, help="Scopes the client may ask for (repeatable).")
 @click.option("--public", is_flag=True, help="No secret (PKCE required), e.g. a mobile app.")
+@click.option("--without-pkce", is_flag=True,
+              help="Accept this confidential client's sign-ins without PKCE (only for software "
+                   "that cannot send it; not with --public).")
 @click.option("--theme", default="base", show_default=True, help="Theme of its widgets.")
 @click.option("--json", "as_json", is_flag=True,
               help='Print {"client_id", "client_secret"} as JSON.')
 def add(client_id: str, name: str, redirect_uri: tuple[str, ...], origin: tuple[str, ...],
         post_logout_uri: tuple[str, ...], backchannel_logout_uri: str | None,
-        grant_type: tuple[str, ...], scope: tuple[str, ...], public: bool, theme: str,
-        as_json: bool) -> None:
+        grant_type: tuple[str, ...], scope: tuple[str, ...], public: bool, without_pkce: bool,
+        theme: str, as_json: bool) -> None:
     """Register a client and print its secret (shown once)."""
     from loket import audit, clients
     from loket import db as dbm
 
+    if public and without_pkce:
+        bootstrap.fail("a public client has no secret: only PKCE binds its codes to it, so "
+                       "--without-pkce cannot be combined with --public")
     app = bootstrap.app()
     bootstrap.prepare(app, upgrade=False)
     reg = clients.Registration(
         id=client_id, name=name, redirect_uris=list(redirect_uri), origins=list(origin),
         post_logout_uris=list(post_logout_uri), backchannel_logout_uri=backchannel_logout_uri,
         grant_types=list(grant_type), scopes=list(scope), public=public, theme=theme,
+        pkce_required=not without_pkce,
     )
     try:
         with dbm.database(app).transaction() as session:
@@ -61,6 +68,8 @@ def add(client_id: str, name: str, redirect_uri: tuple[str, ...], origin: tuple[
     click.echo(f"Registered client {added.id!r} ({added.name}).")
     click.echo(f"  grant types: {', '.join(added.grant_types)}")
     click.echo(f"  scopes:      {' '.join(added.scopes)}")
+    if not added.pkce_required:
+        click.echo("  PKCE:        not required (registered --without-pkce)")
     if secret:
         click.echo(f"  secret:      {secret}")
         click.echo("Store the secret now: it is not shown again.")

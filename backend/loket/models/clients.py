@@ -3,7 +3,7 @@ back offices and government clients using client credentials."""
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, String
+from sqlalchemy import BigInteger, Boolean, String, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from loket.models.base import Base
@@ -16,6 +16,8 @@ class Client(Base):
     name: Mapped[str] = mapped_column(String(200))
     secret_hash: Mapped[str | None] = mapped_column(String(128))
     public: Mapped[bool] = mapped_column(Boolean, default=False)
+    # sign-ins must send PKCE (S256); only a confidential client may be registered without
+    pkce_required: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     redirect_uris: Mapped[list] = mapped_column(default=list)
     origins: Mapped[list] = mapped_column(default=list)
     post_logout_uris: Mapped[list] = mapped_column(default=list)

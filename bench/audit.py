@@ -183,15 +183,27 @@ def show_plans(session: Session, engine: Any, made: list[tuple[str, str]], week:
 
 def searches(url: str, made: list[tuple[str, str]], total: int, runs: int,
              explain: bool = False) -> None:
+    from loket import create_app
+    from loket import db as dbm
+
+    # the service's own engine, with its connection settings (SQLite's memory map and cache)
+    with tempfile.TemporaryDirectory() as tmp:
+        app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": tmp, "SECRET_KEY": "b" * 40,
+                          "LOG_LEVEL": "WARNING"})
+        engine = dbm.database(app).engine
+        _searches(engine, made, total, runs, explain)
+
+
+def _searches(engine: Any, made: list[tuple[str, str]], total: int, runs: int,
+              explain: bool) -> None:
     from loket import audit_search
     from loket.audit_search import Filters
     from loket.models import AuditEntry
 
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
     rng = random.Random(5)
     now = datetime.now(UTC)
     week = (now - timedelta(days=7)).strftime("%Y-%m-%d")
-    with Session(engine) as session:
+    with Session(engine.execution_options(loket_readonly=True)) as session:
         def fresh(run: Callable[[], object]) -> Callable[[], object]:
             def call() -> object:
                 result = run()

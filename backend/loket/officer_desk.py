@@ -15,6 +15,7 @@ from wtforms import HiddenField, SelectField, StringField, TextAreaField
 
 from loket import audit, audit_search, audit_signals, db, officers
 from loket.errors import Forbidden
+from loket.inputs import whole_number_or_none
 from loket.sso.decisions import TEST_LOGIN_ACR
 
 bp = Blueprint("officer", __name__)
@@ -41,8 +42,7 @@ class SearchForm(FlaskForm):
     def filters(self) -> audit_search.Filters:
         given = {name: (self[name].data or "").strip() or None for name in FILTERS}
         after = self.after.data or ""
-        return audit_search.Filters(**given, after=int(after) if after.isdigit() else 0,
-                                    limit=50)
+        return audit_search.Filters(**given, after=whole_number_or_none(after) or 0, limit=50)
 
 
 def _officer() -> Any:

@@ -97,13 +97,18 @@ def _first_seq_from(session: Session, moment: str, slack: timedelta) -> int | No
                           .order_by(AuditEntry.at).limit(1))
 
 
-def _time_as_seq(session: Session, filters: Filters) -> list[Any]:
-    """Conditions on ``seq`` implied by ``since``/``until``, so that a time range is a range of
-    the ``(…, seq)`` indexes rather than a walk of the log from its start."""
-    conditions: list[Any] = []
+def _seq_range(session: Session, filters: Filters) -> list[Any]:
+    """The ``seq`` range the search covers: after the page before (``after``) and within the
+    time range, as *one* lower and one upper bound, so that the database scans the ``(…, seq)``
+    index from the right place (given two lower bounds, SQLite ranges on one and filters by the
+    other: a week of refused sign-ins would be found by reading the whole year's)."""
+    low = filters.after + 1
     if filters.since:
         first = _first_seq_from(session, _moment(filters.since, "--since"), -SLACK)
-        conditions.append(AuditEntry.seq >= first if first is not None else false())
+        if first is None:
+            return [false()]
+        low = max(low, first)
+    conditions: list[Any] = [AuditEntry.seq >= low]
     if filters.until:
         beyond = _first_seq_from(session, _moment(filters.until, "--until"), SLACK)
         if beyond is not None:
@@ -131,8 +136,7 @@ def subjects(session: Session, filters: Filters) -> list[str]:
 def build(session: Session, filters: Filters) -> Select[Any]:
     """The query for ``filters`` (without paging); :class:`SearchProblem` for a bad filter."""
     # entries emptied under retention have nothing left to find
-    query = select(table_of(AuditEntry)).where(AuditEntry.seq > filters.after,
-                                               AuditEntry.pruned.is_(None))
+    query = select(table_of(AuditEntry)).where(AuditEntry.pruned.is_(None))
     if filters.person:
         query = query.where(AuditEntry.subject == _sub_of(session, filters.person, "--person"))
     if filters.by_person:
@@ -168,7 +172,7 @@ def build(session: Session, filters: Filters) -> Select[Any]:
         query = query.where(AuditEntry.at >= _moment(filters.since, "--since"))
     if filters.until:
         query = query.where(AuditEntry.at < _moment(filters.until, "--until"))
-    return query.where(*_time_as_seq(session, filters)).order_by(AuditEntry.seq)
+    return query.where(*_seq_range(session, filters)).order_by(AuditEntry.seq)
 
 
 def _ip_condition(value: str) -> list[Any]:

@@ -119,7 +119,10 @@ def test_the_desk_in_chromium_by_keyboard_axe_clean_at_both_widths(page, provide
         page.get_by_label("Rijksregisternummer van de persoon").fill(JAN)
         page.get_by_label("Rijksregisternummer van de persoon").press("Enter")
         page.get_by_role("heading", name=re.compile("regel")).wait_for()
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        wider = page.evaluate("""() => [...document.querySelectorAll('body *')]
+            .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1)
+            .map(el => el.localName + '.' + el.className + ': ' + el.textContent.slice(0, 60))""")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), wider
         assert_no_axe_violations(page)
         page.page_log.assert_clean()
     finally:

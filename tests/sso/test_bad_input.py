@@ -137,19 +137,23 @@ def test_basic_auth_failure_asks_for_basic(provider) -> None:
     assert response.headers["WWW-Authenticate"].startswith("Basic")
 
 
-@pytest.mark.parametrize("header", [
-    "Bearer lat_tampered",
-    "Bearer " + "a" * 150,
-    "Basic abc",
-    "Bearer",
-    "",
-])
+@pytest.mark.parametrize("header", ["Bearer lat_tampered", "Bearer " + "a" * 150])
 def test_userinfo_with_bad_tokens(provider, header) -> None:
     response = requests.get(f"{provider.url}/oidc/userinfo", headers={"Authorization": header},
                             timeout=10)
     assert response.status_code == 401
     assert response.json()["error"] == "invalid_token"
     assert 'error="invalid_token"' in response.headers["WWW-Authenticate"]
+
+
+@pytest.mark.parametrize("header", ["Basic abc", "Bearer", ""])
+def test_userinfo_without_a_token_gets_the_bare_challenge(provider, header) -> None:
+    """RFC 6750 §3.1: a request without any bearer token hears no error code in the
+    challenge, only how to authenticate."""
+    response = requests.get(f"{provider.url}/oidc/userinfo", headers={"Authorization": header},
+                            timeout=10)
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"] == 'Bearer realm="loket"'
 
 
 def test_wrong_methods_and_unknown_paths(provider) -> None:

@@ -89,7 +89,11 @@ def userinfo() -> ResponseReturnValue:
     # On SQLite the reads happen outside the write transaction; only the audit entry is
     # written, and committed before the claims leave (no entry, no data).
     read, session = db.lookup_session(), db.session()
-    found = provider().access_token_and_person(read, bearer_token(in_form=True))
+    given = bearer_token(in_form=True)
+    if given is None:
+        raise BearerError("invalid_token", "Send an access token (Authorization: Bearer …).",
+                          challenge_only=True)
+    found = provider().access_token_and_person(read, given)
     if found is None:
         raise BearerError("invalid_token", "The access token is missing, expired or revoked.")
     token_row, person = found

@@ -69,10 +69,14 @@ class BearerError(OAuthError):
     """A protected resource refuses the access token (RFC 6750 §3): the answer says why in
     ``WWW-Authenticate`` as well."""
 
-    def __init__(self, error: str, description: str, status: int = 401) -> None:
-        super().__init__(error, description, redirect=False, status=status, headers={
-            "WWW-Authenticate": f'Bearer realm="loket", error="{error}", '
-                                f'error_description="{description}"'})
+    def __init__(self, error: str, description: str, status: int = 401, *,
+                 challenge_only: bool = False) -> None:
+        # A request without any token gets the bare challenge (RFC 6750 §3.1: no error code
+        # nor other error information in it); a refused token hears why.
+        challenge = ('Bearer realm="loket"' if challenge_only else
+                     f'Bearer realm="loket", error="{error}", error_description="{description}"')
+        super().__init__(error, description, redirect=False, status=status,
+                         headers={"WWW-Authenticate": challenge})
 
 
 @dataclass

@@ -194,5 +194,14 @@ def get(session: Session, client_id: object) -> Client | None:
     return session.get(Client, client_id)
 
 
+def public_origins(session: Session) -> set[str]:
+    """The origins registered for public clients (a browser app calling token and userinfo
+    itself): the only origins those endpoints answer cross-origin."""
+    found: set[str] = set()
+    for origins in session.scalars(select(Client.origins).where(Client.public.is_(True))):
+        found.update(origins or [])
+    return found
+
+
 def all_clients(session: Session) -> list[Client]:
     return list(session.scalars(select(Client).order_by(Client.id)))

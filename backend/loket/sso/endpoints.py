@@ -25,6 +25,30 @@ from loket.sso.web import (
 )
 
 MAX_FORM_BYTES = 64 * 1024
+CORS_ENDPOINTS = frozenset({"sso.token", "sso.userinfo"})
+
+
+@bp.after_request
+def _cors_for_public_clients(response: Response) -> Response:
+    """A registered public client's page (a browser app with PKCE and no secret) may call the
+    token and userinfo endpoints from its own origin; no cookie is involved, so no credentials
+    are allowed, and any other origin gets no CORS headers at all."""
+    origin = request.headers.get("Origin")
+    if request.endpoint not in CORS_ENDPOINTS or not origin:
+        return response
+    from loket import clients
+
+    if origin not in clients.public_origins(db.read_session()):
+        return response
+    response.headers["Access-Control-Allow-Origin"] = origin
+    response.vary.add("Origin")
+    if request.method == "OPTIONS":
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST"
+        response.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type"
+        response.headers["Access-Control-Max-Age"] = "600"
+    else:
+        response.headers["Access-Control-Expose-Headers"] = "WWW-Authenticate"
+    return response
 
 
 # ---- token endpoint --------------------------------------------------------------------

@@ -149,6 +149,10 @@ def test_the_avg_export_holds_everything_and_is_itself_logged(provider, register
                        timeout=15).json()
     assert log["toegangen"][0]["wat"] == "al je gegevens gedownload"
     assert log["toegangen"][0]["wie"] == "jijzelf"
+    # and that read of the overview is an entry about Jan the next read shows first
+    again = requests.get(f"{provider.url}/api/v1/me/access-log", headers=bearer(token),
+                         timeout=15).json()
+    assert again["toegangen"][0]["wat"] == "je toegangsoverzicht bekeken"
 
 
 def test_the_access_overview_is_only_the_persons_own(provider, register_rp) -> None:

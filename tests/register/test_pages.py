@@ -363,6 +363,10 @@ def test_mijn_gegevens_download_and_access_overview(provider, agents) -> None:
     assert audit_rows(provider, start, operation="privacy-export")[0]["subject"] == \
         person_sub(provider, JAN)
     assert "al je gegevens gedownload" in agent.get("/mijn-gegevens").text
+    # reading one's own overview is itself an entry about oneself, shown the next time
+    [own, *_] = audit_rows(provider, start, operation="access-overview-read")
+    assert own["subject"] == person_sub(provider, JAN) and own["capacity"] == "BUR"
+    assert "je toegangsoverzicht bekeken" in agent.get("/mijn-gegevens").text
     without_token = agent.post("/mijn-gegevens/download", data={})
     assert without_token.status_code == 400
 

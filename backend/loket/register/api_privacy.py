@@ -37,5 +37,10 @@ def access_log() -> Response:
     before = inputs.whole_number_or_none(raw)
     if raw is not None and before is None:
         raise BadRequest("invalid_parameter", "before is een volgnummer uit een vorige pagina.")
-    report = privacy.access_report(db.session(), who.person, before=before)
+    session = db.session()
+    report = privacy.access_report(session, who.person, before=before)
+    audit.record(session, "access-overview-read", "access-log", actor=who.actor,
+                 client_id=who.client_id, capacity=audit.capacity_label(who.capacity),
+                 subject=who.person.sub, reason=privacy.OWN_READ_REASON)
+    session.commit()
     return jsonify(report)

@@ -40,7 +40,9 @@ OPERATIONS = {
     "association-read": "gegevens gelezen",
     "privacy-export": "al je gegevens gedownload",
     "audit-search": "het toegangslogboek over jou geraadpleegd",
+    "access-overview-read": "je toegangsoverzicht bekeken",
 }
+OWN_READ_REASON = "inzage door de persoon zelf (toegangsoverzicht)"
 
 
 def _when(epoch: int | None) -> str | None:

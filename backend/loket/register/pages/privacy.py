@@ -16,7 +16,12 @@ from loket.register.pages.forms import ExportForm
 def my_data() -> Response:
     person = signed_in()
     before = inputs.whole_number_or_none(request.args.get("voor", ""), max_digits=17)
-    report = privacy.access_report(db.session(), person, before=before)
+    session = db.session()
+    report = privacy.access_report(session, person, before=before)
+    # reading one's own overview is a read of personal data too (it shows next time)
+    audit.record(session, "access-overview-read", "access-log", actor=person.sub,
+                 capacity="BUR", subject=person.sub, reason=privacy.OWN_READ_REASON)
+    session.commit()
     return page("register/privacy.html", person=person, form=ExportForm(), report=report,
                 paged=before is not None)
 

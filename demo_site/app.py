@@ -143,8 +143,7 @@ def create_site(site: Site, *, issuer: str, client_id: str, client_secret: str, 
             return None
         session["sso_checked"] = True
         session["silent"] = True
-        here = request.full_path.rstrip("?") if request.query_string else request.path
-        return _authorize(here, prompt="none")
+        return _authorize(request.full_path.rstrip("?"), prompt="none")
 
     @app.get("/")
     def home() -> str:

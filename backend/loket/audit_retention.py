@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy import and_, false, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from loket import inputs
 from loket.audit_chain import HASHED_FIELDS, entry_hash
 from loket.audit_checkpoints import Proof
 from loket.models import AuditCut, AuditEntry
@@ -41,12 +42,17 @@ ISO = "%Y-%m-%dT%H:%M:%S.%fZ"
 DEFAULT = ("authorize=400,sign-in=400,sign-out=400,token-issue=400,code-replay=400,"
            "capacity-switch=400,capacity-hint-refused=400,"
            "audit-search=3660,audit-desk=3660,officer-grant=3660,officer-revoke=3660,*=1830")
-EMPTIED: dict[str, Any] = {"ip": None, "actor": None, "capacity": None, "client_id": None, "resource": "",
-           "reason": None, "subject": None, "detail": {}}
+EMPTIED: dict[str, Any] = {"ip": None, "actor": None, "capacity": None, "client_id": None,
+                           "resource": "", "reason": None, "subject": None, "detail": {}}
 
 
 class RetentionProblem(ValueError):
     """Retention cannot be applied as asked; the message says what to do."""
+
+
+def for_operation(by_operation: dict[str, Any], operation: str) -> Any:
+    """What a table keyed by operation (with ``*`` for the rest) says for ``operation``."""
+    return by_operation[operation] if operation in by_operation else by_operation.get(REST)
 
 
 @dataclass(frozen=True)
@@ -68,12 +74,18 @@ class Rules:
             if value == FOREVER:
                 days[operation] = None
                 continue
-            if not value.isascii() or not value.isdigit() or int(value) < 1:
+            try:
+                days[operation] = inputs.whole_number(value, low=1)
+            except inputs.NotAWholeNumber:
                 raise RetentionProblem(f"LOKET_AUDIT_RETENTION: {operation} must be kept a whole "
-                                       f"number of days (at least 1) or {FOREVER}, not {value!r}")
-            days[operation] = int(value)
+                                       f"number of days (at least 1) or {FOREVER}, not "
+                                       f"{value!r}") from None
         days.setdefault(REST, None)
         return cls(days)
+
+    def kept(self, operation: str) -> int | None:
+        """The days ``operation``'s entries are kept (None: forever)."""
+        return for_operation(self.days, operation)
 
     def before(self, now: datetime) -> dict[str, str | None]:
         """Operation (or ``*``) → the time before which its entries go (None: kept forever)."""
@@ -121,7 +133,7 @@ def _line(lane_seq: int, at: str, operation: str, outcome: str, hash_: str) -> b
 
 def digests(session: Session, cut: int) -> dict[str, list[Any]]:
     """Lane → [count, digest] of the entries cut ``cut`` emptied, in lane order."""
-    found: dict[str, list[Any]] = {}
+    counts: dict[str, int] = {}
     hashers: dict[str, Any] = {}
     for row in session.execute(
             select(AuditEntry.lane, AuditEntry.lane_seq, AuditEntry.at, AuditEntry.operation,
@@ -130,20 +142,16 @@ def digests(session: Session, cut: int) -> dict[str, list[Any]]:
         lane = str(row.lane)
         hashers.setdefault(lane, hashlib.sha256()).update(
             _line(row.lane_seq, row.at, row.operation, row.outcome, row.hash))
-        found[lane] = [found.get(lane, [0])[0] + 1, ""]
-    for lane, hasher in hashers.items():
-        found[lane][1] = hasher.hexdigest()
-    return found
+        counts[lane] = counts.get(lane, 0) + 1
+    return {lane: [counts[lane], hasher.hexdigest()] for lane, hasher in hashers.items()}
 
 
 def prune(session: Session, rules: Rules, now: datetime,
-          progress: Callable[[int, int], None] | None = None) -> Cut:
+          progress: Callable[[int], None] | None = None) -> Cut:
     """Empty every entry past its retention, in one transaction (the caller commits); returns
-    the cut. :class:`RetentionProblem` (and nothing emptied) when an entry to empty no longer
-    carries its hash."""
+    the cut, telling ``progress`` how many are emptied so far. :class:`RetentionProblem` (and
+    nothing emptied) when an entry to empty no longer carries its hash."""
     before = rules.before(now)
-    total = int(session.scalar(select(func.count()).select_from(AuditEntry)
-                               .where(_due(before))) or 0)
     row = AuditCut(at=now.strftime(ISO), before=before, entries=0)
     session.add(row)
     session.flush()
@@ -171,7 +179,7 @@ def prune(session: Session, rules: Rules, now: datetime,
         cut.emptied += len(seqs)
         last = seqs[-1]
         if progress is not None:
-            progress(cut.emptied, total)
+            progress(cut.emptied)
     cut.lanes = digests(session, cut.id)
     row.entries = cut.emptied
     return cut
@@ -185,8 +193,7 @@ def check_emptied(entry: AuditEntry, cuts: dict[int, AuditCut]) -> str:
     cut = cuts.get(int(entry.pruned or 0))
     if cut is None:
         return f"entry {entry.seq} was emptied, but no pruning (cut {entry.pruned}) is recorded"
-    before = (cut.before[entry.operation] if entry.operation in cut.before
-              else cut.before.get(REST))
+    before = for_operation(cut.before, entry.operation)
     if before is None or entry.at >= before:
         return (f"entry {entry.seq} ({entry.operation} of {entry.at[:19]}) was emptied, but the "
                 f"pruning of {cut.at[:19]} kept such entries")

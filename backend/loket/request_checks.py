@@ -82,12 +82,14 @@ def _credentials() -> tuple[str | None, str | None]:
     """(actor, client id) that the request's Authorization header proves, else (None, None)."""
     from loket.sso import clientauth
     from loket.sso.protocol import OAuthError
+    from loket.sso.web import bearer_token
 
+    given = bearer_token()
     scheme, _, value = request.headers.get("Authorization", "").partition(" ")
     with db.database().read_sessions() as session:
-        if scheme.lower() == "bearer":
+        if given is not None:
             found = current_app.extensions["loket.provider"].access_token_and_person(
-                session, value.strip())
+                session, given)
             if found is not None:
                 token, person = found
                 return (person.sub if person else token.client_id), token.client_id

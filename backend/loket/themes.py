@@ -18,7 +18,7 @@ import time
 import tomllib
 import xml.etree.ElementTree as ET  # noqa: S405 - parses only; entities/DTDs are refused below
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -114,9 +114,10 @@ class Theme:
     strings: dict[str, dict[str, str]] = field(default_factory=dict)
     logo_svg: str = ""
 
-    @property
+    @cached_property
     def digest(self) -> str:
-        """Changes whenever anything a page would show of the theme changes."""
+        """Changes whenever anything a page would show of the theme changes (computed once: a
+        loaded theme is not changed afterwards, and every widget request asks for it)."""
         body = json.dumps([self.name, self.title, self.colors, self.fonts, self.shape,
                            self.branding, self.footer, self.strings, self.logo_svg],
                           sort_keys=True, default=str)
@@ -536,10 +537,11 @@ class ThemeRegistry:
                     return loaded.theme
                 raise ThemeError([f"theme {name!r}: no such theme (known: "
                                   f"{', '.join(available(self.paths))})"])
-            stamp = _stamp(folder, loaded.theme.chain if loaded else [name], self.paths)
-            if loaded is not None and stamp == loaded.stamp:
-                loaded.checked = now
-                return loaded.theme
+            if loaded is not None:
+                stamp = _stamp(folder, loaded.theme.chain, self.paths)
+                if stamp == loaded.stamp:
+                    loaded.checked = now
+                    return loaded.theme
             theme, problems = load(folder, self.paths)
             if theme is None:
                 if loaded is None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from support.oidc import JAN, full_flow, hint, userinfo
-from support.servers import Provider, make_provider, postgres_database, skip_without_postgres
+from support.servers import Provider, database_for, make_provider
 
 
 def entries(provider: Provider, since: int) -> list[dict]:
@@ -72,20 +72,12 @@ def test_verify_passes_on_the_live_log(provider) -> None:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def logged_db(request, tmp_path: Path) -> Iterator[Provider]:
     """A migrated database with a few audit entries made through the CLI (no server)."""
-    skip_without_postgres(request.param)
-
-    def build(url: str | None) -> Provider:
+    with database_for(request.param) as url:
         prov = make_provider(tmp_path, url, start=False, seed=False)
         for n in range(2):
             prov.add_client(f"site-{n}", "--redirect-uri", f"https://site{n}.example/cb")
         prov.cli("keys", "rotate")
-        return prov
-
-    if request.param == "postgresql":
-        with postgres_database() as url:
-            yield build(url)
-    else:
-        yield build(None)
+        yield prov
 
 
 def test_verify_detects_an_edited_entry(logged_db) -> None:

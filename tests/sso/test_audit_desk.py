@@ -15,13 +15,7 @@ import pytest
 
 from support.agent import Agent
 from support.oidc import JAN, full_flow, userinfo
-from support.servers import (
-    Provider,
-    make_provider,
-    postgres_database,
-    run_cli,
-    skip_without_postgres,
-)
+from support.servers import Provider, database_for, make_provider, run_cli
 
 KEY = "k" * 40
 
@@ -93,21 +87,13 @@ def test_search_filters_and_formats(provider, rp) -> None:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def checkpointed(request, tmp_path: Path) -> Iterator[Provider]:
     """A migrated database with a checkpoint key and file, and entries in the log."""
-    skip_without_postgres(request.param)
     env = {"LOKET_AUDIT_CHECKPOINT_KEY": KEY,
            "LOKET_AUDIT_CHECKPOINT_FILE": str(tmp_path / "checkpoints.jsonl")}
-
-    def build(url: str | None) -> Provider:
+    with database_for(request.param) as url:
         prov = make_provider(tmp_path, url, start=False, seed=False, extra_env=env)
         for n in range(3):
             prov.add_client(f"site-{n}", "--redirect-uri", f"https://site{n}.example/cb")
-        return prov
-
-    if request.param == "postgresql":
-        with postgres_database() as url:
-            yield build(url)
-    else:
-        yield build(None)
+        yield prov
 
 
 def _rewrite_lane_from(provider: Provider, seq: int) -> None:

@@ -243,6 +243,18 @@ def copytree(src: Path, dst: Path) -> None:
     shutil.copytree(src, dst, dirs_exist_ok=True)
 
 
+@contextmanager
+def database_for(backend: str) -> Iterator[str | None]:
+    """The database URL for a test parametrised by backend: None for SQLite (the provider's
+    own file), a fresh PostgreSQL database otherwise (the test is skipped when none answers)."""
+    skip_without_postgres(backend)
+    if backend == "postgresql":
+        with postgres_database() as url:
+            yield url
+    else:
+        yield None
+
+
 def skip_without_postgres(backend: str) -> None:
     if backend == "postgresql" and not postgres_available():
         import pytest

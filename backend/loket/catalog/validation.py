@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from loket import inputs
 from loket.catalog import codes
 from loket.errors import DEFAULT_LANGUAGE, BadRequest
 
@@ -22,7 +23,6 @@ PUBLISHER_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}$")
 _PHONE = re.compile(r"^\+?[0-9 ()./-]{3,30}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 TITLE_MAX = 200
 TEXT_MAX = 10_000
@@ -84,7 +84,7 @@ class _Checker:
         if len(value) > limit:
             self.fail(field, f"is {len(value)} characters long; at most {limit}")
             return None
-        if _CONTROL.search(value):
+        if inputs.has_control(value, multiline=True):
             self.fail(field, "contains control characters")
             return None
         return value

@@ -131,18 +131,17 @@ def prune(dry_run: bool) -> None:
     with database.read_sessions() as session:
         due = retention.plan(session, rules, now)
     for operation, count in due.items():
-        kept = rules.days.get(operation, rules.days[retention.REST])
-        until = before.get(operation, before[retention.REST]) or ""
-        click.echo(f"  {operation:<24} kept {kept} days: {count:>9,} entries before "
-                   f"{until[:10]}")
+        until = retention.for_operation(before, operation) or ""
+        click.echo(f"  {operation:<24} kept {rules.kept(operation)} days: {count:>9,} entries "
+                   f"before {until[:10]}")
     total = sum(due.values())
     if dry_run or not total:
         click.echo(f"{total:,} entries {'would be' if dry_run else 'are'} due for emptying"
                    f"{'; nothing changed' if dry_run else ''}.")
         return
 
-    def progress(done: int, of: int) -> None:
-        click.echo(f"\r  emptied {done:,} of {of:,}", nl=False, err=True)
+    def progress(done: int) -> None:
+        click.echo(f"\r  emptied {done:,} of {total:,}", nl=False, err=True)
 
     with database.transaction() as session:
         try:

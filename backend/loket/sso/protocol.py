@@ -175,7 +175,7 @@ def parse_authorization(params: Mapping[str, list[str]], client: Any,
                              "(plain is not supported).")
         if not re.fullmatch(r"[A-Za-z0-9\-_]{43}", challenge):
             raise OAuthError("invalid_request", "code_challenge is not a base64url SHA-256 value.")
-    elif client.public or getattr(client, "pkce_required", True):
+    elif client.public or client.pkce_required:
         # every client unless registered otherwise: a code without a verifier is worth stealing
         raise OAuthError("invalid_request", "PKCE is required: send code_challenge with "
                          "code_challenge_method=S256.")

@@ -107,6 +107,13 @@ def test_back_after_signing_in_leads_back_to_the_site(provider, rp) -> None:
         assert back.status_code == 200 and "Je bent aangemeld" in back.text
         origin = rp.redirect_uri.split("/callback")[0] + "/"
         assert f'href="{origin}"' in back.text and "request_expired" in back.text
+        # signed in, but a step that was never finished and ran out: it says so, as a 400
+        again = authorize(browser, auth_params(rp, prompt="login"))
+        assert browser.is_login_page(again)
+        provider.sql("UPDATE authorization_requests SET expires_at = 0 WHERE id = :i",
+                     {"i": again.url.split("request=")[1].split("&")[0]})
+        stale = browser.get(again.url)
+        assert stale.status_code == 400 and "verlopen" in stale.text
         unknown = browser.get("/aanmelden?request=nooit-gezien")
         assert unknown.status_code == 400 and "verlopen" in unknown.text
         assert 'href="/"' in unknown.text                        # still a way on

@@ -105,10 +105,11 @@ def expired_request(request_id: object = None) -> Response:
     client = session.get(Client, row.client_id) if row is not None else None
     back = site_home(client, row.params.get("redirect_uri") if row is not None else None)
     signed_in = current_session(touch=False) is not None
+    done = row is not None and bool(row.params.get("done"))
     return no_store(Response(render_template(
-        "sso/request_done.html", client=client, back=back, signed_in=signed_in,
-        done=row is not None and bool(row.params.get("done")), code="request_expired",
-    ), status=200 if signed_in and row is not None else 400))
+        "sso/request_done.html", client=client, back=back, signed_in=signed_in, done=done,
+        code="request_expired",
+    ), status=200 if signed_in and done else 400))
 
 
 def site_home(client: Client | None, redirect_uri: str | None) -> str | None:

@@ -35,11 +35,13 @@ def test_an_api_error_speaks_the_callers_language_and_keeps_its_code(
     assert answer.headers["WWW-Authenticate"] == 'Bearer realm="loket"'
 
 
-def test_a_page_that_does_not_exist_is_a_dutch_page_and_json_for_a_program(
+def test_a_page_that_does_not_exist_is_a_page_in_the_browsers_language_and_json_for_a_program(
         client: FlaskClient) -> None:
     page = client.get("/nergens", headers={"Accept": "text/html", "Accept-Language": "en"})
     assert page.status_code == 404 and page.mimetype == "text/html"
-    assert "Deze pagina bestaat niet." in page.get_data(as_text=True)
+    assert "This page does not exist." in page.get_data(as_text=True)
+    dutch = client.get("/nergens", headers={"Accept": "text/html"})
+    assert "Deze pagina bestaat niet." in dutch.get_data(as_text=True)
     program = client.get("/nergens", headers={"Accept": "application/json",
                                               "Accept-Language": "en"})
     assert program.status_code == 404

@@ -55,6 +55,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         audit,
         db,
         http_errors,
+        i18n,
         officer_desk,
         request_checks,
         security,
@@ -74,6 +75,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["loket.limits"] = values["LIMITS"]
     logs.init_app(app)
     http_errors.init_app(app)
+    i18n.init_app(app)
     db.init_app(app)
     audit.init_app(app)
     request_checks.init_app(app)  # before security: CSRF reads the form

@@ -50,6 +50,8 @@ class LoketError(Exception):
 
     status = 400
     code = "invalid_request"
+    #: where the error page leads a person back to: ``{"href": url, "name": site's name}``
+    back: dict[str, str] | None = None
 
     def __init__(self, code: str | None = None, detail: Text = "", status: int | None = None,
                  headers: dict[str, str] | None = None) -> None:

@@ -37,10 +37,11 @@ def render(error: LoketError) -> Response:
     if wants_json():
         response = jsonify(error.to_dict(caller_language()))
     else:
-        # The provider's pages are Dutch (the page's language decides, not the browser's).
+        from loket import i18n
+
         response = Response(render_template(
             "error.html", status=error.status, code=error.code,
-            detail=error.detail_in(DEFAULT_LANGUAGE)), mimetype="text/html")
+            detail=error.detail_in(i18n.current()), back=error.back), mimetype="text/html")
     response.status_code = error.status
     response.headers["Cache-Control"] = "no-store"
     response.headers["Pragma"] = "no-cache"

@@ -8,10 +8,14 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
+# Day, month, year as each language writes them in Belgium.
+PATTERNS = {"nl": "%d-%m-%Y %H:%M", "fr": "%d/%m/%Y %H:%M", "de": "%d.%m.%Y %H:%M",
+            "en": "%d/%m/%Y %H:%M"}
 
 
-def brussels(value: str | None) -> str:
-    """``2026-07-01T12:30:05.123Z`` (UTC) → ``01-07-2026 14:30``; what is no time, as given."""
+def brussels(value: str | None, lang: str = "nl") -> str:
+    """``2026-07-01T12:30:05.123Z`` (UTC) → ``01-07-2026 14:30`` (``01/07/2026 14:30`` in
+    French and English, ``01.07.2026 14:30`` in German); what is no time, as given."""
     if not value:
         return ""
     try:
@@ -20,4 +24,4 @@ def brussels(value: str | None) -> str:
         return str(value)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(BRUSSELS).strftime("%d-%m-%Y %H:%M")
+    return moment.astimezone(BRUSSELS).strftime(PATTERNS.get(lang, PATTERNS["nl"]))

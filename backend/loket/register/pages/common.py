@@ -13,13 +13,9 @@ from loket.identifiers import InvalidIdentifier, format_kbo, parse_vcode
 from loket.models import Person
 from loket.register import service
 from loket.register.service import Acting
-from loket.timefmt import brussels
 
 bp = Blueprint("register", __name__)
 VIA = "self-service"  # how the audit log names changes made on these pages
-
-
-bp.add_app_template_filter(brussels, "brussels")
 
 
 @bp.app_template_filter("kbo")

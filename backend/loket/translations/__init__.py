@@ -1,0 +1,1 @@
+"""gettext catalogs, one folder per language (see loket.i18n)."""

@@ -1,12 +1,14 @@
-"""Single sign-on throughput: authorization-code exchanges and userinfo calls per second against a
-live `loket serve`, each as a ratio to a trivial JSON route on the same server, in one run.
+"""Single sign-on throughput: authorization-code exchanges, refresh-token grants and userinfo calls
+per second against a live `loket serve`, each as a ratio to a trivial JSON route on the same
+server, in one run.
 
     .venv/bin/python bench/sso.py [--backend sqlite|postgresql|both] [--requests N]
 
 Starts its own provider (gunicorn, 2 workers x 4 threads) on loopback with a throwaway database,
-registers a bench client, signs a test person in once, mints codes with prompt=none, then drives
-each endpoint with several client processes over keep-alive connections. Rounds of the three
-routes are interleaved and the median round is reported. Bounded: stops by itself.
+registers a bench client, signs a test person in once, mints codes with prompt=none (and refresh
+tokens from codes asked with offline_access), then drives each endpoint with several client
+processes over keep-alive connections. Rounds of the four routes are interleaved and the median
+round is reported. Bounded: stops by itself.
 """
 
 from __future__ import annotations
@@ -38,12 +40,13 @@ def drive(pool: Any, base: str, requests: list[dict[str, Any]]) -> dict[str, flo
     return _drive.drive(pool, base, requests, CLIENT_PROCS)
 
 
-def mint_codes(agent: Agent, client_id: str, redirect: str, n: int) -> list[tuple[str, str]]:
+def mint_codes(agent: Agent, client_id: str, redirect: str, n: int,
+               scope: str = "openid profile capacity") -> list[tuple[str, str]]:
     codes = []
     for _ in range(n):
         verifier, challenge = pkce_pair()
         params = {"client_id": client_id, "redirect_uri": redirect, "response_type": "code",
-                  "scope": "openid profile capacity", "prompt": "none",
+                  "scope": scope, "prompt": "none",
                   "code_challenge": challenge, "code_challenge_method": "S256"}
         cb = callback_params(agent.get("/oidc/authorize", params=params))
         codes.append((cb["code"], verifier))
@@ -62,7 +65,11 @@ def run_backend(backend: str, n: int, rounds: int) -> dict[str, Any]:
     provider = make_provider(tmp, url, extra_env=env)
     try:
         redirect = "http://127.0.0.1:9/cb"
-        secret = provider.add_client("bench", "--redirect-uri", redirect)
+        secret = provider.add_client(
+            "bench", "--redirect-uri", redirect, "--grant-type", "authorization_code",
+            "--grant-type", "refresh_token", *[a for scope in ("openid", "profile", "capacity",
+                                                              "offline_access")
+                                               for a in ("--scope", scope)])
         auth = "Basic " + base64.b64encode(f"bench:{secret}".encode()).decode()
         agent = Agent(provider.url)
         verifier, challenge = pkce_pair()
@@ -71,7 +78,8 @@ def run_backend(backend: str, n: int, rounds: int) -> dict[str, Any]:
                                 code_challenge_method="S256")
         agent.submit_login(first, AN)
         trivial = [{"method": "GET", "path": "/healthz", "headers": {}}] * n
-        samples: dict[str, list[dict[str, float]]] = {"trivial": [], "token": [], "userinfo": []}
+        samples: dict[str, list[dict[str, float]]] = {"trivial": [], "token": [], "refresh": [],
+                                                      "userinfo": []}
         with mp.get_context("fork").Pool(CLIENT_PROCS) as pool:
             for round_no in range(rounds):
                 print(f"  [{backend}] round {round_no + 1}/{rounds}: minting {n} codes…",
@@ -84,10 +92,23 @@ def run_backend(backend: str, n: int, rounds: int) -> dict[str, Any]:
                     "body": urlencode({"grant_type": "authorization_code", "code": code,
                                        "redirect_uri": redirect, "code_verifier": ver}),
                 } for code, ver in codes]
+                print(f"  [{backend}] round {round_no + 1}/{rounds}: minting {n} refresh tokens…",
+                      file=sys.stderr, flush=True)
+                refresh_tokens = [
+                    _exchange(provider.url, auth, redirect, c, v)["refresh_token"]
+                    for c, v in mint_codes(agent, "bench", redirect, n,
+                                           "openid profile capacity offline_access")]
+                refresh_reqs = [{
+                    "method": "POST", "path": "/oidc/token",
+                    "headers": {"Authorization": auth,
+                                "Content-Type": "application/x-www-form-urlencoded"},
+                    "body": urlencode({"grant_type": "refresh_token", "refresh_token": token}),
+                } for token in refresh_tokens]
                 samples["trivial"].append(drive(pool, provider.url, trivial))
                 samples["token"].append(drive(pool, provider.url, token_reqs))
+                samples["refresh"].append(drive(pool, provider.url, refresh_reqs))
                 # fresh access tokens for userinfo, one exchange each
-                tokens = [_exchange(provider.url, auth, redirect, c, v)
+                tokens = [_exchange(provider.url, auth, redirect, c, v)["access_token"]
                           for c, v in mint_codes(agent, "bench", redirect, 50)]
                 info_reqs = [{"method": "GET", "path": "/oidc/userinfo",
                               "headers": {"Authorization": f"Bearer {tokens[i % len(tokens)]}"}}
@@ -101,7 +122,7 @@ def run_backend(backend: str, n: int, rounds: int) -> dict[str, Any]:
     return {name: _drive.median_round(rows) for name, rows in samples.items()}
 
 
-def _exchange(base: str, auth: str, redirect: str, code: str, verifier: str) -> str:
+def _exchange(base: str, auth: str, redirect: str, code: str, verifier: str) -> dict[str, Any]:
     parts = urlsplit(base)
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
     conn.request("POST", "/oidc/token", body=urlencode({
@@ -110,7 +131,7 @@ def _exchange(base: str, auth: str, redirect: str, code: str, verifier: str) -> 
                                               "Content-Type": "application/x-www-form-urlencoded"})
     data = json.loads(conn.getresponse().read())
     conn.close()
-    return str(data["access_token"])
+    return dict(data)
 
 
 def main() -> None:
@@ -122,7 +143,7 @@ def main() -> None:
     backends = _drive.backends(args.backend, postgres_available())
     print(f"loket serve: 2 workers x 4 threads; {CLIENT_PROCS} client processes, keep-alive; "
           f"{args.requests} requests per route, median of {args.rounds} interleaved rounds\n")
-    header = f"{'backend':<11} {'route':<24} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'ratio':>7}"
+    header = f"{'backend':<11} {'route':<27} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'ratio':>7}"
     print(header)
     print("-" * len(header))
     for backend in backends:
@@ -130,9 +151,10 @@ def main() -> None:
         base = result["trivial"]["rate"]
         for name, label in (("trivial", "GET /healthz (trivial)"),
                             ("token", "POST /oidc/token (code)"),
+                            ("refresh", "POST /oidc/token (refresh)"),
                             ("userinfo", "GET /oidc/userinfo")):
             row = result[name]
-            print(f"{backend:<11} {label:<24} {row['rate']:>8.0f} {row['p50']:>8.1f} "
+            print(f"{backend:<11} {label:<27} {row['rate']:>8.0f} {row['p50']:>8.1f} "
                   f"{row['p95']:>8.1f} {row['rate'] / base:>7.2f}")
     print("\nratio = requests per second relative to the trivial route on the same server "
           "(aim: token >= 0.30, userinfo >= 0.60)")

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from loket.models import Client
 from loket.scopes import ALL_SCOPES, DEFAULT_RP_SCOPES, SERVICE_SCOPES
 
-GRANT_TYPES = ("authorization_code", "client_credentials")
+GRANT_TYPES = ("authorization_code", "client_credentials", "refresh_token")
 _CLIENT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 _THEME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
@@ -97,6 +97,9 @@ def validate(reg: Registration, *, allow_http_anywhere: bool,
     for grant in grants:
         if grant not in GRANT_TYPES:
             raise ClientError(f"grant type {grant!r}: choose from {', '.join(GRANT_TYPES)}.")
+    if "refresh_token" in grants and "authorization_code" not in grants:
+        raise ClientError("refresh_token needs --grant-type authorization_code as well "
+                          "(refresh tokens come from a person's sign-in).")
     if reg.public and "client_credentials" in grants:
         raise ClientError("a public client cannot use client_credentials (it has no secret).")
     scopes = list(dict.fromkeys(reg.scopes or _default_scopes(grants)))
@@ -105,6 +108,8 @@ def validate(reg: Registration, *, allow_http_anywhere: bool,
             raise ClientError(f"scope {scope!r} is unknown; known: {', '.join(sorted(ALL_SCOPES))}.")
         if scope in SERVICE_SCOPES and "client_credentials" not in grants:
             raise ClientError(f"scope {scope!r} needs --grant-type client_credentials.")
+        if scope == "offline_access" and "refresh_token" not in grants:
+            raise ClientError("scope 'offline_access' needs --grant-type refresh_token.")
     if "authorization_code" in grants:
         if not reg.redirect_uris:
             raise ClientError("a client that signs people in needs at least one --redirect-uri.")

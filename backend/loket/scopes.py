@@ -8,6 +8,9 @@ USER_SCOPES: dict[str, str] = {
     "profile": "given and family name",
     "capacity": "the active capacity and the capacities the person may take",
     "rrn": "the rijksregisternummer (INSZ)",
+    "vo": "ACM's claims of the active capacity: vo_id, vo_doelgroepcode, vo_orgcode, vo_orgnaam",
+    "papi": "ACM's papi_token: a short-lived token the global header's profile API takes",
+    "offline_access": "a refresh token: access while the person is away, until they sign out",
     "dossiers": "read the dossiers of the active capacity",
     "catalog": "personalised product catalog for the active capacity",
     "associations": "read and change the active association's data",
@@ -24,4 +27,9 @@ SERVICE_SCOPES: dict[str, str] = {
 
 ALL_SCOPES = {**USER_SCOPES, **SERVICE_SCOPES}
 
-DEFAULT_RP_SCOPES = ["openid", "profile", "capacity", "dossiers", "catalog", "associations"]
+DEFAULT_RP_SCOPES = ["openid", "profile", "capacity", "vo", "papi", "dossiers", "catalog",
+                     "associations"]
+
+# The scope of a profile token (``papi_token``, ``/widgets/v1/profile-token``): it reads the
+# person's name and capacities through the header's profile API, nothing else.
+PROFILE_SCOPE = "widget:profile"

@@ -296,3 +296,38 @@ def test_the_decisions_import_without_flask() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=60, check=False)
     assert result.returncode == 0, result.stderr
+
+
+# ---- ACM's switch ------------------------------------------------------------------------------
+
+SWITCH_HINT = "eyJzd2l0Y2hfaWQiOiB0cnVlfQ"  # base64url of {"switch_id": true}
+
+
+@pytest.mark.parametrize(("request_", "switching", "expected"), [
+    (params(login_hint=vhint("VER", "V0001001")), True, ChooseCapacity()),
+    (params("none"), True,
+     Refuse("account_selection_required", "The person must choose a capacity.")),
+    (params(), False, ChooseCapacity()),
+], ids=["switching beats a hint", "switching is never silent", "not switching"])
+def test_switching_shows_the_chooser(request_: AuthorizationParams, switching: bool,
+                                     expected: object) -> None:
+    from loket.sso.capacities import is_switch_hint
+
+    assert is_switch_hint(SWITCH_HINT) and is_switch_hint(SWITCH_HINT + "==")
+    assert not is_switch_hint(vhint("VER")) and not is_switch_hint("e30")
+    assert decide_capacity(request_, JAN_CAPS, None, FC.claim(),
+                           switching=switching) == expected
+
+
+def test_switch_out_needs_this_sign_ins_hint() -> None:
+    from loket.sso.decisions import SwitchOut
+
+    asked = LogoutRequest(id_token_hint="h", post_logout_redirect_uri=AFTER, state="s",
+                          switch=True)
+    assert decide_logout(asked, hint(), RP_CLIENT, session(), confirmed=False) == SwitchOut(
+        RP, f"{AFTER}?state=s")
+    other = decide_logout(asked, hint(sid="sid-2"), RP_CLIENT, session(), confirmed=True)
+    assert isinstance(other, RefuseLogout) and other.error == "invalid_request"
+    # nobody signed in: nothing to switch, back to the site
+    assert decide_logout(asked, hint(), RP_CLIENT, None, confirmed=False) == LogOut(
+        f"{AFTER}?state=s")

@@ -124,6 +124,30 @@ def test_header_shows_person_from_profile_token_kept_out_of_the_dom(page, sites)
 
 
 @pytest.mark.browser
+def test_acm_style_set_profile_with_idp_profile_token(page, sites) -> None:
+    """A site written for ACM hands the header its `papi_token` (a profile token) through
+    `setProfile({active: true, idpProfileToken})`; the header reads the person itself and the
+    token stays out of the profile the page can read back."""
+    token = _profile_token(sites, _access_token(sites)).json()["profile_token"]
+    host = sites.host
+    host.put("/acm-page.js", f"""
+      globalHeaderClient.accessMenu.setProfile({{active: true, idpProfileToken: '{token}',
+                                                 logoutUrl: '/afmelden'}})
+        .then(ok => document.body.setAttribute('data-loaded', String(ok)));
+    """, "text/javascript")
+    url = host.put("/acm.html", page_html(
+        f'<script src="{sites.script("groenbeek")}"></script>'
+        f'<script src="{host.url}/acm-page.js"></script><main id="main">x</main>'))
+    page.goto(url)
+    page.wait_for_selector("body[data-loaded=true]")
+    button = shadow(page, "loket-header", "[data-key=account-button]")
+    assert "Jan Peeters" in button.inner_text() and "namens FC Groenbeek" in button.inner_text()
+    profile = page.evaluate("globalHeaderClient.accessMenu.getProfile()")
+    assert token not in json.dumps(profile) and profile["logoutUrl"] == "/afmelden"
+    page.page_log.assert_clean()
+
+
+@pytest.mark.browser
 def test_unregistered_origin_gets_no_profile(page, sites) -> None:
     token = _profile_token(sites, _access_token(sites)).json()["profile_token"]
     import threading

@@ -100,7 +100,15 @@ var headerClient = {
   accessMenu: {
     setProfile: function (profile) {
       if (!profile || typeof profile !== "object") return Promise.reject(new TypeError("setProfile needs an object"));
-      return done(patch("profile", Object.assign({}, state().profile, clone(profile))));
+      var given = clone(profile);
+      var token = given.idpProfileToken;  // ACM's papi_token: the header reads the profile itself
+      delete given.idpProfileToken;
+      var result = patch("profile", Object.assign({}, state().profile, given));
+      if (typeof token === "string" && token && given.active !== false) {
+        profileSource = token;
+        return loadProfile(false);
+      }
+      return done(result);
     },
     getProfile: function () { return done(clone(state().profile)); },
     /** Our addition: a profile token from the provider (or a function returning one). */

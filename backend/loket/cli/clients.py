@@ -24,8 +24,9 @@ def group() -> None:
 @click.option("--post-logout-uri", multiple=True, help="Allowed post_logout_redirect_uri.")
 @click.option("--backchannel-logout-uri", help="Where back-channel logout tokens are POSTed.")
 @click.option("--grant-type", multiple=True,
-              type=click.Choice(["authorization_code", "client_credentials"]),
-              help="Grant types (default: authorization_code).")
+              type=click.Choice(["authorization_code", "client_credentials", "refresh_token"]),
+              help="Grant types (default: authorization_code; refresh_token, with the "
+                   "offline_access scope, gives refresh tokens).")
 @click.option("--scope", multiple=True, help="Scopes the client may ask for (repeatable).")
 @click.option("--public", is_flag=True, help="No secret (PKCE required), e.g. a mobile app.")
 @click.option("--without-pkce", is_flag=True,

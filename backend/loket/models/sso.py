@@ -6,6 +6,7 @@ Secrets (session cookies, codes, tokens) are stored only as SHA-256 hashes.
 from __future__ import annotations
 
 from sqlalchemy import BigInteger, ForeignKey, String, Text
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from loket.models.base import Base
@@ -58,6 +59,8 @@ class SessionClient(Base):
         ForeignKey("clients.id", ondelete="CASCADE"), primary_key=True
     )
     first_at: Mapped[int] = mapped_column(BigInteger)
+    # ACM's switch: the site signed out with ``switch``; its next sign-in shows the chooser
+    switch_pending: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
 
 class AuthorizationRequest(Base):
@@ -111,3 +114,6 @@ class AccessToken(Base):
     created_at: Mapped[int] = mapped_column(BigInteger)
     expires_at: Mapped[int] = mapped_column(BigInteger, index=True)
     revoked_at: Mapped[int | None] = mapped_column(BigInteger)
+    # a refresh token: how its sign-in went (sid, auth_time, acr, amr), for the ID tokens it
+    # gives later
+    auth: Mapped[dict | None] = mapped_column()

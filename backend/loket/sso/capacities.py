@@ -77,12 +77,8 @@ def encode_hint(code: str, identifier: str | None) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
 
 
-def decode_hint(hint: object) -> tuple[str, str | None] | None:
-    """``(code, identifier)`` named by a login_hint, or None when it names no capacity.
-
-    Accepts base64 and base64url, with or without padding. Anything else is not a capacity
-    hint and is ignored (never an error: a hint is only a hint).
-    """
+def _hint_payload(hint: object) -> dict[str, Any] | None:
+    """The JSON object a login_hint carries (base64 or base64url, padded or not), or None."""
     if not isinstance(hint, str) or not hint or len(hint) > MAX_HINT_LENGTH:
         return None
     text = hint.strip().replace("-", "+").replace("_", "/")
@@ -90,7 +86,16 @@ def decode_hint(hint: object) -> tuple[str, str | None] | None:
         payload = json.loads(base64.b64decode(text + "=" * (-len(text) % 4), validate=True))
     except (binascii.Error, ValueError, UnicodeDecodeError):
         return None
-    if not isinstance(payload, dict):
+    return payload if isinstance(payload, dict) else None
+
+
+def decode_hint(hint: object) -> tuple[str, str | None] | None:
+    """``(code, identifier)`` named by a login_hint, or None when it names no capacity.
+
+    Anything that is no capacity hint is ignored (never an error: a hint is only a hint).
+    """
+    payload = _hint_payload(hint)
+    if payload is None:
         return None
     code = payload.get("cap_hint")
     identifier = payload.get("code_hint")
@@ -106,6 +111,12 @@ def decode_hint(hint: object) -> tuple[str, str | None] | None:
         return code, parse_insz(identifier)
     except InvalidIdentifier:
         return None
+
+
+def is_switch_hint(hint: object) -> bool:
+    """Whether a login_hint is ACM's ``{"switch_id": true}``: show the chooser again."""
+    payload = _hint_payload(hint)
+    return payload is not None and payload.get("switch_id") is True
 
 
 def select_by_hint(caps: Sequence[Capacity], hint: object) -> Capacity | None:

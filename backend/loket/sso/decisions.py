@@ -52,6 +52,7 @@ class LogoutRequest:
     post_logout_redirect_uri: str | None = None
     client_id: str | None = None
     state: str | None = None
+    switch: bool = False  # ACM's switch: sign out of this site only, to choose anew
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ class RefuseLogout:
     """Show the person this error; send them nowhere."""
 
     error: str
-    message: str
+    message: str | Mapping[str, str]
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,16 @@ class LogOut:
     destination: str | None
 
 
-LogoutDecision = RefuseLogout | ConfirmLogout | LogOut
+@dataclass(frozen=True)
+class SwitchOut:
+    """ACM's switch: sign out of ``client_id`` only (the SSO session stays), go to
+    ``destination``; the site's next sign-in shows the chooser."""
+
+    client_id: str
+    destination: str | None
+
+
+LogoutDecision = RefuseLogout | ConfirmLogout | LogOut | SwitchOut
 
 
 @dataclass(frozen=True)
@@ -184,7 +194,8 @@ def decide_sign_in(params: AuthorizationParams, session: SessionFacts | None,
 
 def decide_capacity(params: AuthorizationParams, caps: Sequence[Capacity],
                     chosen: Mapping[str, Any] | None,
-                    last: Mapping[str, Any] | None = None) -> IssueCode | ChooseCapacity | Refuse:
+                    last: Mapping[str, Any] | None = None, *,
+                    switching: bool = False) -> IssueCode | ChooseCapacity | Refuse:
     """Which capacity the code is for, or whether the person must choose one.
 
     ``caps`` are the person's capacities, the citizen first; ``chosen`` is what they picked
@@ -193,13 +204,16 @@ def decide_capacity(params: AuthorizationParams, caps: Sequence[Capacity],
     the chooser, never a silent grant. A silent request (``prompt=none``) without a hint gets
     the capacity the person last acted in, if they still hold it: moving from one site to the
     next, they stay who they were.
+
+    ``switching``: the person asked to choose anew (ACM's ``switch_id`` hint, or the site
+    signed out with ``switch``): the chooser, as with ``prompt=select_account``.
     """
     picked = None
     how = "chooser" if chosen else "only"
     if chosen:
         picked = find(caps, chosen.get("code"), chosen.get("identifier"))
     hint_refused = False
-    if picked is None and "select_account" not in params.prompt:
+    if picked is None and "select_account" not in params.prompt and not switching:
         named = decode_hint(params.login_hint) if params.login_hint else None
         if named is not None:
             picked = select_named(caps, named)
@@ -262,6 +276,16 @@ def decide_logout(request: LogoutRequest, hint: HintCheck | None,
                                 "geregistreerd voor deze toepassing; je werd niet doorgestuurd.")
     hinted_same = bool(claims and session and claims.get("sid") in (None, session.sid)
                        and session.sub == claims.get("sub"))
+    if request.switch and session is not None:
+        # one site only, without a question: so only for that site's own sign-in
+        if client is None or not hinted_same:
+            return RefuseLogout("invalid_request", {
+                "nl": "Wisselen van hoedanigheid vraagt het id_token_hint van deze aanmelding.",
+                "fr": "Changer de qualité demande l'id_token_hint de cette connexion.",
+                "de": "Der Wechsel der Eigenschaft verlangt den id_token_hint dieser Anmeldung.",
+                "en": "Switching capacity needs the id_token_hint of this sign-in."})
+        return SwitchOut(client.id, add_query(post_logout, {"state": request.state})
+                         if post_logout else None)
     if session is not None and not hinted_same and not confirmed:
         return ConfirmLogout(client_id)
     return LogOut(add_query(post_logout, {"state": request.state}) if post_logout else None)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, jsonify, redirect, render_template, request
+from flask import Response, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from loket import audit, db, ratelimit
+from loket.clients import GRANT_TYPES
 from loket.errors import LoketError
 from loket.models import Client
 from loket.sso import backchannel, capacities, clientauth, decisions, signin
@@ -79,13 +80,16 @@ def token() -> ResponseReturnValue:
         ratelimit.check("token_client", client.id)
         grant = form.get("grant_type")
         if grant not in client.grant_types:
-            if grant in ("authorization_code", "client_credentials"):
+            if grant in GRANT_TYPES:
                 raise OAuthError("unauthorized_client", f"This client may not use {grant}.")
             raise OAuthError("unsupported_grant_type", f"grant_type {grant!r} is not supported.")
         if grant == "authorization_code":
             issued = provider().exchange_code(db.lookup_session(), session, client,
                                               form.get("code"),
                                               form.get("redirect_uri"), form.get("code_verifier"))
+        elif grant == "refresh_token":
+            issued = provider().refresh(db.lookup_session(), session, client,
+                                        form.get("refresh_token"), form.get("scope"))
         else:
             scopes = parse_scope(form.get("scope"), client, user=False) or [
                 s for s in client.scopes if ":" in s
@@ -103,6 +107,8 @@ def token() -> ResponseReturnValue:
     }
     if issued.id_token:
         body["id_token"] = issued.id_token
+    if issued.refresh_token:
+        body["refresh_token"] = issued.refresh_token
     return no_store(jsonify(body))
 
 
@@ -139,6 +145,10 @@ def userinfo() -> ResponseReturnValue:
                           "held; sign in again.")
     claims = {"sub": person.sub}
     claims.update(provider().person_claims(scopes, person, token_row.capacity, caps))
+    if "papi" in scopes:  # a fresh one at each call: it lives five minutes
+        claims["papi_token"], _life = provider().issue_profile_token(
+            session, token_row.client_id, person, token_row.capacity, token_row.session_id,
+            until=token_row.expires_at)
     audit.record(session, "read", "userinfo", actor=person.sub, client_id=token_row.client_id,
                  capacity=audit.capacity_label(token_row.capacity), subject=person.sub,
                  detail={"claims": sorted(claims)})
@@ -157,6 +167,7 @@ def end_session() -> ResponseReturnValue:
         post_logout_redirect_uri=values.get("post_logout_redirect_uri") or None,
         client_id=values.get("client_id") or None,
         state=values.get("state"),
+        switch=values.get("switch", "false").lower() not in ("false", "0", "no", "off"),
     )
     hint = check_id_token_hint(asked.id_token_hint)
     client_id = decisions.logout_client_id(asked, hint)
@@ -177,6 +188,14 @@ def end_session() -> ResponseReturnValue:
         form.client_id.data = decision.client_id or ""
         form.state.data = asked.state or ""
         return render_template("sso/logout_confirm.html", form=form, client=client)
+    if isinstance(decision, decisions.SwitchOut):
+        assert who is not None and client is not None
+        told = provider().switch_out(session, who.session, client)
+        session.commit()
+        backchannel.send_all(told)
+        # still signed in at Loket: back to the site, else to our page that says so
+        back = decision.destination or next(iter(client.post_logout_uris or []), None)
+        return no_store(redirect(back or url_for("home.index")))
     notices: list[tuple[Client, str]] = []
     upstream_token = None
     if who is not None:

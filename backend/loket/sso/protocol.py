@@ -227,7 +227,10 @@ def parse_scope(raw: str | None, client: Any, *, user: bool) -> list[str]:
     scopes = list(dict.fromkeys((raw or "").split()))
     known = USER_SCOPES if user else SERVICE_SCOPES
     if user:
-        scopes = [scope for scope in scopes if scope in known]
+        # offline_access too, from a site not registered for refresh tokens (OpenID Connect
+        # Core 11: the request for offline access may be ignored)
+        scopes = [scope for scope in scopes if scope in known
+                  and (scope != "offline_access" or scope in client.scopes)]
     for scope in scopes:
         if scope not in known:
             raise OAuthError("invalid_scope", f"Scope {scope!r} is not known here.")

@@ -26,6 +26,7 @@ from loket.models import (
     SsoSession,
 )
 from loket.models.base import table_of
+from loket.scopes import PROFILE_SCOPE
 from loket.sso import jose
 from loket.sso.capacities import Capacity
 from loket.sso.decisions import logout_notices
@@ -33,6 +34,9 @@ from loket.sso.keys import KeyStore
 from loket.sso.protocol import AuthorizationParams, OAuthError, check_pkce
 
 BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout"
+PROFILE_KIND = "profile"          # a profile token (papi_token): the header's profile API only
+PROFILE_TOKEN_SECONDS = 300
+REFRESH_KIND = "refresh"
 REQUEST_SECONDS = 900
 PRUNE_EVERY = 200        # one saved authorization request in this many prunes the tables
 PRUNE_AFTER = 86400      # codes, tokens and sessions are kept this long after they expire
@@ -68,6 +72,12 @@ _BURN_CODE = (
     .values(used_at=bindparam("b_now"))
 )
 _INSERT_TOKEN = insert(table_of(AccessToken))
+_ROTATE_REFRESH = (
+    update(table_of(AccessToken))
+    .where(table_of(AccessToken).c.token_hash == bindparam("b_token_hash"),
+           table_of(AccessToken).c.revoked_at.is_(None))
+    .values(revoked_at=bindparam("b_now"))
+)
 
 
 def digest(secret: str) -> str:
@@ -86,6 +96,7 @@ class Lifetimes:
     session_idle: int = 1800
     session_max: int = 7200
     logout_token: int = 120
+    refresh_token: int = 30 * 86400  # a refresh token family's whole life, rotations included
 
 
 @dataclass(frozen=True)
@@ -94,6 +105,18 @@ class IssuedTokens:
     id_token: str | None
     expires_in: int
     scope: str
+    refresh_token: str | None = None
+
+
+def acm_claims(person: Person, capacity: dict) -> dict[str, str]:
+    """ACM's ``vo`` claims, saying what ``capacity`` says: the person's stable id, the
+    doelgroep (BUR, VER, EA) and, acting for an organisation, its code (vCode or KBO number)
+    and name."""
+    claims = {"vo_id": person.sub, "vo_doelgroepcode": str(capacity.get("code") or "BUR")}
+    if claims["vo_doelgroepcode"] != "BUR":
+        claims["vo_orgcode"] = str(capacity.get("identifier") or "")
+        claims["vo_orgnaam"] = str(capacity.get("name") or "")
+    return claims
 
 
 class Provider:
@@ -181,6 +204,34 @@ class Provider:
         return [(n.site, self.logout_token(db, n.site.id, n.sub, n.sid))
                 for n in logout_notices(sites, person.sub if person else None, row.id)]
 
+    def switch_out(self, db: Session, row: SsoSession, client: Client) -> list[tuple[Client, str]]:
+        """ACM's switch: sign the person out of ``client`` only. That site's tokens of this
+        session are revoked and it is told by back-channel; the SSO session stays, and the
+        site's next sign-in shows the chooser. Returns (client, logout token) to send."""
+        now = int(time.time())
+        db.execute(
+            update(AccessToken)
+            .where(AccessToken.session_id == row.id, AccessToken.client_id == client.id,
+                   AccessToken.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+        site = db.get(SessionClient, (row.id, client.id))
+        if site is None:
+            db.add(SessionClient(session_id=row.id, client_id=client.id, first_at=now,
+                                 switch_pending=True))
+        else:
+            site.switch_pending = True
+        person = db.get(Person, row.person_id)
+        audit.record(db, "sign-out", "sso-session", actor=person.sub if person else None,
+                     client_id=client.id, detail={"reason": "switch", "sid": row.id})
+        return [(n.site, self.logout_token(db, n.site.id, n.sub, n.sid))
+                for n in logout_notices([client], person.sub if person else None, row.id)]
+
+    def switch_pending(self, db: Session, row: SsoSession, client_id: str) -> bool:
+        """Whether ``client_id`` signed out of this session with ACM's switch since."""
+        site = db.get(SessionClient, (row.id, client_id))
+        return bool(site and site.switch_pending)
+
     def logout_token(self, db: Session, client_id: str, sub: str, sid: str) -> str:
         now = int(time.time())
         key = self.keys.active(db)
@@ -259,8 +310,11 @@ class Provider:
             created_at=now,
             expires_at=now + self.life.code,
         ))
-        if db.get(SessionClient, (sess.id, params.client_id)) is None:
+        site = db.get(SessionClient, (sess.id, params.client_id))
+        if site is None:
             db.add(SessionClient(session_id=sess.id, client_id=params.client_id, first_at=now))
+        elif site.switch_pending:
+            site.switch_pending = False
         last = {"code": capacity.code, "identifier": capacity.identifier}
         if sess.capacity != last:
             sess.capacity = last
@@ -301,24 +355,14 @@ class Provider:
         except OAuthError as refused:
             self._burn(db, client, row.code_hash, now, refused)
         access = new_secret("lat_")
-        key = self.keys.active(read)
-        claims: dict[str, Any] = {
-            "iss": self.issuer,
-            "sub": person.sub,
-            "aud": client.id,
-            "azp": client.id,
-            "iat": now,
-            "exp": now + self.life.id_token,
-            "auth_time": row.auth_time,
-            "sid": row.session_id,
-            "acr": row.acr,
-            "amr": row.amr,
-            "at_hash": jose.token_hash(access, key.alg),
-        }
-        if row.nonce is not None:
-            claims["nonce"] = row.nonce
-        claims.update(self.person_claims(row.scope.split(), person, row.capacity, None))
-        id_token = jose.sign(claims, key.private_key, key.kid, key.alg)
+        scopes = row.scope.split()
+        papi = new_secret("lpt_") if "papi" in scopes else None
+        refresh = (new_secret("lrt_") if "offline_access" in scopes
+                   and "refresh_token" in client.grant_types else None)
+        auth = {"sid": row.session_id, "auth_time": row.auth_time, "acr": row.acr,
+                "amr": row.amr}
+        id_token = self._id_token(read, client.id, person, scopes, row.capacity, auth,
+                                  access, papi, nonce=row.nonce, now=now)
 
         claimed = cast(CursorResult[Any], db.connection().execute(
             _CLAIM_CODE, {"b_code_hash": row.code_hash, "b_now": now})).rowcount
@@ -332,10 +376,143 @@ class Provider:
             db, client.id, row.scope, person=person, capacity=row.capacity,
             session_id=row.session_id, code_hash=row.code_hash, token=access,
         )
+        if papi:
+            self.issue_profile_token(db, client.id, person, row.capacity, row.session_id,
+                                     token=papi)
+        if refresh:
+            # the family is named by the code it started from: a replayed code revokes it too
+            self.issue_token(db, client.id, row.scope, person=person, capacity=row.capacity,
+                             session_id=row.session_id, code_hash=row.code_hash, token=refresh,
+                             kind=REFRESH_KIND, lifetime=self.life.refresh_token, auth=auth)
         audit.record(db, "token-issue", "token", actor=person.sub, client_id=client.id,
                      capacity=audit.capacity_label(row.capacity), subject=person.sub,
-                     detail={"grant": "authorization_code", "scope": row.scope})
-        return IssuedTokens(access, id_token, self.life.access_token, row.scope)
+                     detail={"grant": "authorization_code", "scope": row.scope,
+                             "refresh_token": bool(refresh)})
+        return IssuedTokens(access, id_token, self.life.access_token, row.scope, refresh)
+
+    def _id_token(self, read: Session, client_id: str, person: Person, scopes: list[str],
+                  capacity: dict | None, auth: dict[str, Any], access: str, papi: str | None,
+                  *, nonce: str | None, now: int) -> str:
+        """The ID token: who signed in, when and how (``auth``: sid, auth_time, acr, amr, as
+        the sign-in said them), the claims the scopes ask for, ``at_hash`` of ``access``."""
+        key = self.keys.active(read)
+        claims: dict[str, Any] = {
+            "iss": self.issuer,
+            "sub": person.sub,
+            "aud": client_id,
+            "azp": client_id,
+            "iat": now,
+            "exp": now + self.life.id_token,
+            "auth_time": auth["auth_time"],
+            "sid": auth["sid"],
+            "acr": auth["acr"],
+            "amr": auth["amr"],
+            "at_hash": jose.token_hash(access, key.alg),
+        }
+        if nonce is not None:
+            claims["nonce"] = nonce
+        claims.update(self.person_claims(scopes, person, capacity, None))
+        if papi:
+            claims["papi_token"] = papi
+        return jose.sign(claims, key.private_key, key.kid, key.alg)
+
+    def issue_profile_token(self, db: Session, client_id: str, person: Person | None,
+                            capacity: dict | None, session_id: str | None, *,
+                            token: str | None = None, until: int | None = None) -> tuple[str, int]:
+        """A profile token (ACM's ``papi_token``) for ``client_id``'s header: it reads the
+        person's name (and, with ``capacity``, the active capacity) through the profile API,
+        for five minutes at most (never past ``until``), and is revoked with the sign-in."""
+        now = int(time.time())
+        lifetime = PROFILE_TOKEN_SECONDS if until is None else max(
+            1, min(PROFILE_TOKEN_SECONDS, until - now))
+        issued = self.issue_token(
+            db, client_id, PROFILE_SCOPE + (" capacity" if capacity else ""), person=person,
+            capacity=capacity, session_id=session_id, token=token or new_secret("lpt_"),
+            kind=PROFILE_KIND, lifetime=lifetime)
+        return issued, lifetime
+
+    def refresh(self, read: Session, db: Session, client: Client, token: str | None,
+                scope: str | None) -> IssuedTokens:
+        """New tokens for a refresh token, which is used up (rotation). A refresh token
+        presented again, or by another client, revokes its whole family (everything issued
+        from the same sign-in to this site): someone else holds a copy. The capacity it was
+        issued for is checked anew; a person who no longer holds it gets nothing."""
+        if not token or len(token) > 200:
+            raise OAuthError("invalid_grant", "The refresh token is missing or not valid.")
+        found = read.execute(_TOKEN_WITH_PERSON, {"token_hash": digest(token)}).first()
+        now = int(time.time())
+        if found is None or found[0].kind != REFRESH_KIND:
+            raise OAuthError("invalid_grant", "The refresh token is not valid.")
+        old, person = found
+        if old.client_id != client.id:
+            self._revoke_family(db, client, old.code_hash, now, "refresh token of another client",
+                                OAuthError("invalid_grant", "The refresh token was issued to "
+                                           "another client."))
+        if old.revoked_at is not None:
+            self._revoke_family(db, client, old.code_hash, now, "refresh token reused",
+                                OAuthError("invalid_grant", "The refresh token was used already "
+                                           "or revoked; every token of its sign-in is revoked."))
+        if old.expires_at <= now or person is None:
+            raise OAuthError("invalid_grant", "The refresh token has expired.")
+        scopes = old.scope.split()
+        if scope is not None:
+            asked = list(dict.fromkeys(scope.split()))
+            if not asked or any(name not in scopes for name in asked):
+                raise OAuthError("invalid_scope", "A refresh can only keep or narrow the "
+                                 "scopes granted.")
+            scopes = asked
+        acting = old.capacity or {}
+        if acting.get("code") in ("VER", "EA"):
+            from loket.sso import capacities
+
+            held = capacities.find(capacities.for_person(read, person), acting.get("code"),
+                                   acting.get("identifier"))
+            if held is None:
+                self._revoke_family(db, client, old.code_hash, now, "capacity no longer held",
+                                    OAuthError("invalid_grant", "The capacity this refresh "
+                                               "token was issued for is no longer held; sign "
+                                               "in again."))
+        access = new_secret("lat_")
+        refresh = new_secret("lrt_")
+        papi = new_secret("lpt_") if "papi" in scopes else None
+        auth = old.auth or None
+        id_token = (self._id_token(read, client.id, person, scopes, old.capacity, auth, access,
+                                   papi, nonce=None, now=now)
+                    if auth and "openid" in scopes else None)
+        rotated = cast(CursorResult[Any], db.connection().execute(
+            _ROTATE_REFRESH, {"b_token_hash": old.token_hash, "b_now": now})).rowcount
+        if rotated != 1:  # a parallel refresh with the same token came first: a copy exists
+            self._revoke_family(db, client, old.code_hash, now, "refresh token reused",
+                                OAuthError("invalid_grant", "The refresh token was used already; "
+                                           "every token of its sign-in is revoked."))
+        granted = " ".join(scopes)
+        self.issue_token(db, client.id, granted, person=person, capacity=old.capacity,
+                         session_id=old.session_id, code_hash=old.code_hash, token=access)
+        self.issue_token(db, client.id, old.scope, person=person, capacity=old.capacity,
+                         session_id=old.session_id, code_hash=old.code_hash, token=refresh,
+                         kind=REFRESH_KIND, lifetime=old.expires_at - now, auth=auth)
+        if papi:
+            self.issue_profile_token(db, client.id, person, old.capacity, old.session_id,
+                                     token=papi)
+        audit.record(db, "token-issue", "token", actor=person.sub, client_id=client.id,
+                     capacity=audit.capacity_label(old.capacity), subject=person.sub,
+                     detail={"grant": "refresh_token", "scope": granted})
+        return IssuedTokens(access, id_token, self.life.access_token, granted, refresh)
+
+    def _revoke_family(self, db: Session, client: Client, family: str | None, now: int,
+                       reason: str, refused: OAuthError) -> NoReturn:
+        """Revoke every token of a refresh token's family; logged, committed, refused."""
+        revoked = 0
+        if family:
+            revoked = cast(CursorResult[Any], db.execute(
+                update(AccessToken)
+                .where(AccessToken.code_hash == family, AccessToken.revoked_at.is_(None))
+                .values(revoked_at=now)
+            )).rowcount
+        audit.record(db, "refresh-refused", "token", client_id=client.id, outcome="refused",
+                     reason=reason, detail={"revoked_tokens": revoked})
+        db.commit()
+        raise refused
 
     def _burn(self, db: Session, client: Client, code_hash: str, now: int,
               refused: OAuthError) -> NoReturn:
@@ -371,7 +548,7 @@ class Provider:
                     person: Person | None = None, capacity: dict | None = None,
                     session_id: str | None = None, code_hash: str | None = None,
                     token: str | None = None, kind: str = "access",
-                    lifetime: int | None = None) -> str:
+                    lifetime: int | None = None, auth: dict[str, Any] | None = None) -> str:
         """Store a bearer token (its hash only) and return it; revoked with ``session_id``.
 
         ``token`` when the caller made it already (an ID token's ``at_hash`` names it);
@@ -386,18 +563,20 @@ class Provider:
             "session_id": session_id, "code_hash": code_hash, "kind": kind,
             "created_at": now,
             "expires_at": now + (self.life.access_token if lifetime is None else lifetime),
-            "revoked_at": None,
+            "revoked_at": None, "auth": auth,
         })
         return token
 
-    def access_token(self, db: Session, token: str | None) -> AccessToken | None:
-        """A live access token, or None (unknown, expired or revoked)."""
-        found = self.access_token_and_person(db, token)
+    def access_token(self, db: Session, token: str | None,
+                     kind: str = "access") -> AccessToken | None:
+        """A live token of ``kind``, or None (unknown, expired, revoked or another kind)."""
+        found = self.access_token_and_person(db, token, kind)
         return found[0] if found else None
 
-    def access_token_and_person(self, db: Session, token: str | None,
+    def access_token_and_person(self, db: Session, token: str | None, kind: str = "access",
                                 ) -> tuple[AccessToken, Person | None] | None:
-        """A live access token with its person (None for client tokens), in one query."""
+        """A live token of ``kind`` with its person (None for client tokens), in one query: a
+        refresh token or a profile token is no access token."""
         if not token or len(token) > 200:
             return None
         row = db.execute(_TOKEN_WITH_PERSON, {"token_hash": digest(token)}).first()
@@ -405,6 +584,8 @@ class Provider:
             return None
         access, person = row
         if access.revoked_at is not None or access.expires_at <= int(time.time()):
+            return None
+        if access.kind != kind:
             return None
         return access, person
 
@@ -419,6 +600,8 @@ class Provider:
             claims["name"] = f"{person.given_name} {person.family_name}"
         if "rrn" in scopes:
             claims["rrn"] = person.insz
+        if "vo" in scopes and capacity:
+            claims.update(acm_claims(person, capacity))
         if "capacity" in scopes and capacity:
             claims["capacity"] = capacity
             if capacities is not None:

@@ -49,7 +49,7 @@ def discovery() -> ResponseReturnValue:
         "end_session_endpoint": f"{issuer}/oidc/logout",
         "response_types_supported": ["code"],
         "response_modes_supported": ["query"],
-        "grant_types_supported": ["authorization_code", "client_credentials"],
+        "grant_types_supported": ["authorization_code", "client_credentials", "refresh_token"],
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": list(jose.SIGNING_ALGORITHMS),
         "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post",
@@ -58,7 +58,8 @@ def discovery() -> ResponseReturnValue:
         "scopes_supported": list(USER_SCOPES),
         "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "acr",
                              "amr", "azp", "at_hash", "sid", "given_name", "family_name", "name",
-                             "rrn", "capacity", "capacities"],
+                             "rrn", "capacity", "capacities", "vo_id", "vo_doelgroepcode",
+                             "vo_orgcode", "vo_orgnaam", "papi_token"],
         "prompt_values_supported": ["none", "login", "select_account", "consent"],
         "acr_values_supported": ([decisions.TEST_LOGIN_ACR] if current_app.config["TEST_LOGIN"]
                                  else []),
@@ -131,9 +132,11 @@ def _proceed(auth: AuthorizationParams, row: AuthorizationRequest | None) -> Res
     )
     if decision is None:
         assert who is not None
-        decision = decisions.decide_capacity(auth, capacities.for_person(session, who.person),
-                                             row.params.get("chosen") if row else None,
-                                             who.session.capacity)
+        decision = decisions.decide_capacity(
+            auth, capacities.for_person(session, who.person),
+            row.params.get("chosen") if row else None, who.session.capacity,
+            switching=capacities.is_switch_hint(auth.login_hint)
+            or provider().switch_pending(session, who.session, auth.client_id))
     if isinstance(decision, decisions.Refuse):
         raise decision.as_error()
     if isinstance(decision, decisions.SignIn):

@@ -10,7 +10,6 @@ sign-in it came from. Every read is audited before the data leaves.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from flask import Response, current_app, jsonify, request
@@ -20,13 +19,10 @@ from loket.errors import LoketError
 from loket.models import Client, Person
 from loket.sso import capacities, clientauth
 from loket.sso.protocol import OAuthError
-from loket.sso.provider import Provider, new_secret
+from loket.sso.provider import PROFILE_KIND as KIND
+from loket.sso.provider import Provider
 from loket.sso.web import bearer_token
 from loket.widgets.views import bp
-
-PROFILE_SCOPE = "widget:profile"
-PROFILE_TOKEN_SECONDS = 300
-KIND = "profile"
 
 
 def _error(status: int, error: str, detail: str) -> Response:
@@ -60,13 +56,9 @@ def profile_token() -> Response:
     scopes = set(row.scope.split())
     if "profile" not in scopes:
         return _error(400, "invalid_scope", "access_token: it lacks the 'profile' scope.")
-    now = int(time.time())
-    lifetime = max(1, min(PROFILE_TOKEN_SECONDS, row.expires_at - now))
-    token = provider.issue_token(
-        session, client.id, PROFILE_SCOPE + (" capacity" if "capacity" in scopes else ""),
-        person=person, capacity=row.capacity if "capacity" in scopes else None,
-        session_id=row.session_id, token=new_secret("lpt_"), kind=KIND, lifetime=lifetime,
-    )
+    token, lifetime = provider.issue_profile_token(
+        session, client.id, person, row.capacity if "capacity" in scopes else None,
+        row.session_id, until=row.expires_at)
     audit.record(session, "token-issue", "widget-profile-token", actor=client.id,
                  client_id=client.id, capacity=audit.capacity_label(row.capacity),
                  subject=person.sub if person else None,
@@ -114,7 +106,7 @@ def profile(widget_id: str) -> Response:
     if request.method == "OPTIONS":
         return _with_cors(Response(status=204), origin)
     provider: Provider = current_app.extensions["loket.provider"]
-    row = provider.access_token(read, bearer_token())
+    row = provider.access_token(read, bearer_token(), KIND)
     if row is None or row.kind != KIND or row.client_id != widget_id or row.person_id is None:
         return _with_cors(_error(401, "invalid_token", "The profile token is missing, expired, "
                                  "revoked or for another widget."), origin)

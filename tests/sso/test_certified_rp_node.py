@@ -1,0 +1,161 @@
+"""Loket as a site written in another ecosystem meets it: panva's openid-client for Node
+(certified by the OpenID Foundation; not Authlib, which the demo sites use), installed from npm
+with the pinned lock file in tests/support/node_rp, against a live `loket serve` on SQLite and
+PostgreSQL. The library checks everything it checks for any provider: discovery, `iss` in the
+authorization response (RFC 9207), state, PKCE, the ID token's signature (non-repudiation
+checks on), `iss`, `aud`, `nonce`, `at_hash`, userinfo's `sub`; then refresh and logout."""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+
+from support.agent import Agent
+from support.oidc import JAN, RelyingParty
+
+HERE = Path(__file__).resolve().parent.parent / "support" / "node_rp"
+SCOPE = "openid profile capacity vo papi offline_access"
+
+
+@pytest.fixture(scope="session")
+def node_rp_dir() -> Path:
+    """The Node relying party with its locked dependencies (`npm ci`), cached per lock file."""
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if not node or not npm:
+        pytest.skip("node and npm are not installed: apt-get install -y nodejs npm")
+    lock = (HERE / "package-lock.json").read_bytes()
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "loket-tests"
+    folder = cache / f"node-rp-{hashlib.sha256(lock).hexdigest()[:12]}"
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".lock", "w") as guard:  # xdist workers install once, one at a time
+        fcntl.flock(guard, fcntl.LOCK_EX)
+        for name in ("package.json", "package-lock.json", "rp.mjs"):
+            shutil.copyfile(HERE / name, folder / name)
+        if not (folder / "node_modules" / "openid-client").is_dir():
+            subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--silent"], cwd=folder,
+                           check=True, timeout=300)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def node_client(provider, backchannel_receiver) -> RelyingParty:
+    redirect = f"{backchannel_receiver.base}/node-callback"
+    bye = f"{backchannel_receiver.base}/node-bye"
+    args = [a for scope in SCOPE.split() for a in ("--scope", scope)]
+    secret = provider.add_client(
+        "node-rp", "--redirect-uri", redirect, "--post-logout-uri", bye,
+        "--backchannel-logout-uri", backchannel_receiver.url,
+        "--grant-type", "authorization_code", "--grant-type", "refresh_token", *args)
+    return RelyingParty("node-rp", secret, redirect, bye)
+
+
+def _node(folder: Path, step: str, provider, client: RelyingParty, **values: Any) -> dict:
+    payload = {"issuer": provider.url, "client_id": client.client_id,
+               "client_secret": client.secret, "redirect_uri": client.redirect_uri, **values}
+    done = subprocess.run(["node", str(folder / "rp.mjs"), step], input=json.dumps(payload),
+                          capture_output=True, text=True, timeout=60, cwd=folder)
+    assert done.stdout, f"node {step} printed nothing; stderr: {done.stderr[-2000:]}"
+    return json.loads(done.stdout)
+
+
+def _sign_in(agent: Agent, url: str, capacity: str | None) -> str:
+    """The person's browser: follow the library's URL, sign in, choose; the callback URL."""
+    page = agent.follow(agent.get(url))
+    if agent.is_login_page(page):
+        page = agent.submit_login(page, JAN)
+    if agent.is_chooser(page):
+        assert capacity, "the chooser was shown"
+        page = agent.choose(page, capacity)
+    assert page.status_code in (302, 303), page.text[:300]
+    return page.headers["Location"]
+
+
+@pytest.mark.parametrize("auth", ["basic", "post"])
+def test_code_pkce_acm_claims_refresh_and_logout(node_rp_dir, provider, node_client, agent,
+                                                 auth) -> None:
+    start = _node(node_rp_dir, "start", provider, node_client, scope=SCOPE, auth=auth)
+    assert "error" not in start, start
+    callback = _sign_in(agent, start["url"], "VER:V0001001")
+    signed = _node(node_rp_dir, "callback", provider, node_client, auth=auth,
+                   callback_url=callback, **{k: start[k] for k in ("verifier", "state", "nonce")})
+    assert "error" not in signed, signed
+    claims = signed["claims"]
+    assert claims["iss"] == provider.url and claims["aud"] == "node-rp"
+    assert claims["vo_doelgroepcode"] == "VER" and claims["vo_orgcode"] == "V0001001"
+    assert claims["capacity"]["name"] == "FC Groenbeek" and claims["papi_token"]
+    assert signed["userinfo"]["vo_orgnaam"] == "FC Groenbeek"
+    assert signed["refresh_token"]
+
+    refreshed = _node(node_rp_dir, "refresh", provider, node_client, auth=auth,
+                      refresh_token=signed["refresh_token"])
+    assert "error" not in refreshed, refreshed
+    assert refreshed["claims"]["sub"] == claims["sub"]
+    assert refreshed["claims"]["auth_time"] == claims["auth_time"]
+    assert refreshed["refresh_token"] != signed["refresh_token"]
+    # the library's own view of a reused refresh token: the provider's invalid_grant
+    reused = _node(node_rp_dir, "refresh", provider, node_client, auth=auth,
+                   refresh_token=signed["refresh_token"])
+    assert reused.get("oauth_error") == "invalid_grant", reused
+
+    out = _node(node_rp_dir, "logout", provider, node_client, auth=auth,
+                id_token=refreshed["id_token"], post_logout_redirect_uri=node_client.post_logout_uri,
+                state="bye-1")
+    answer = agent.get(out["url"])
+    assert answer.status_code in (302, 303)
+    assert answer.headers["Location"] == f"{node_client.post_logout_uri}?state=bye-1"
+    gone = requests.get(f"{provider.url}/oidc/userinfo", timeout=15,
+                        headers={"Authorization": f"Bearer {refreshed['access_token']}"})
+    assert gone.status_code == 401
+
+
+def test_switch_with_the_library(node_rp_dir, provider, node_client, agent) -> None:
+    start = _node(node_rp_dir, "start", provider, node_client, scope=SCOPE)
+    first = _node(node_rp_dir, "callback", provider, node_client,
+                  callback_url=_sign_in(agent, start["url"], "VER:V0001001"),
+                  **{k: start[k] for k in ("verifier", "state", "nonce")})
+    assert first["claims"]["vo_doelgroepcode"] == "VER"
+    # ACM's switch at end-session: this site only, back to it, then the chooser
+    out = _node(node_rp_dir, "logout", provider, node_client, id_token=first["id_token"],
+                post_logout_redirect_uri=node_client.post_logout_uri, switch=True)
+    back = agent.get(out["url"])
+    assert back.status_code in (302, 303)
+    assert back.headers["Location"].startswith(node_client.post_logout_uri)
+    again = _node(node_rp_dir, "start", provider, node_client, scope=SCOPE)
+    page = agent.follow(agent.get(again["url"]))
+    assert agent.is_chooser(page) and not agent.is_login_page(page)
+    location = agent.choose(page, f"BUR:{JAN}").headers["Location"]
+    second = _node(node_rp_dir, "callback", provider, node_client, callback_url=location,
+                   **{k: again[k] for k in ("verifier", "state", "nonce")})
+    assert "error" not in second, second
+    assert second["claims"]["vo_doelgroepcode"] == "BUR"
+    assert second["claims"]["auth_time"] == first["claims"]["auth_time"]  # no new sign-in
+    # the switch_id hint, as ACM's sites send it, through the library's URL
+    hinted = _node(node_rp_dir, "start", provider, node_client, scope=SCOPE,
+                   login_hint="eyJzd2l0Y2hfaWQiOnRydWV9")
+    assert agent.is_chooser(agent.follow(agent.get(hinted["url"])))
+
+
+def test_the_library_refuses_a_tampered_callback(node_rp_dir, provider, node_client,
+                                                 agent) -> None:
+    """The checks are real: a callback whose `iss` is not the provider's is refused by the
+    library before any token request (RFC 9207 mix-up defence)."""
+    start = _node(node_rp_dir, "start", provider, node_client, scope="openid")
+    callback = _sign_in(agent, start["url"], None)
+    parts = urlsplit(callback)
+    query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+    query["iss"] = "http://127.0.0.1:9/evil"
+    tampered = parts._replace(query="&".join(f"{k}={requests.utils.quote(v, safe='')}"
+                                             for k, v in query.items())).geturl()
+    refused = _node(node_rp_dir, "callback", provider, node_client, callback_url=tampered,
+                    **{k: start[k] for k in ("verifier", "state", "nonce")})
+    assert refused.get("error"), refused

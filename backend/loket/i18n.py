@@ -27,7 +27,7 @@ from loket.errors import DEFAULT_LANGUAGE, LANGUAGES
 from loket.translated import Catalog, catalog, translate
 
 __all__ = ["Catalog", "catalog", "current", "first_known", "gettext", "known", "lazy_gettext",
-           "ngettext", "prefer", "prefer_ui_locales", "switch_links"]
+           "ngettext", "prefer", "prefer_ui_locales", "speak", "switch_links"]
 
 COOKIE = "loket_lang"
 COOKIE_AGE = 365 * 24 * 3600
@@ -62,6 +62,14 @@ def prefer_ui_locales(ui_locales: object) -> None:
     """:func:`prefer` the first language of OpenID's ``ui_locales`` (``"fr-BE fr"``) we speak."""
     if isinstance(ui_locales, str):
         prefer(first_known(ui_locales.split()[:20]))
+
+
+def speak(lang: str) -> None:
+    """This response is in ``lang``, decided by a rule of its own (the no-JavaScript widgets
+    follow the site's ``lang`` parameter): said so in ``Content-Language``, and its ``?lang=``
+    is the embedding site's, not a choice to remember for the person."""
+    g.loket_lang = lang
+    g.loket_lang_fixed = True
 
 
 def current() -> str:
@@ -130,7 +138,7 @@ def switch_links() -> list[dict[str, Any]]:
 def _remember_choice(response: Response) -> Response:
     """A language chosen with the switch stays for the next pages; pages say theirs."""
     chosen = known(request.args.get("lang"))
-    if chosen and chosen != request.cookies.get(COOKIE):
+    if chosen and chosen != request.cookies.get(COOKIE) and not g.get("loket_lang_fixed"):
         from flask import current_app
 
         response.set_cookie(COOKIE, chosen, max_age=COOKIE_AGE, path="/", httponly=True,

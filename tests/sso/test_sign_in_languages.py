@@ -162,6 +162,16 @@ def test_the_switch_and_an_earlier_choice_beat_the_sites_ui_locales(client: Flas
     assert lang_of(client.get(again.headers["Location"])) == "de"
 
 
+def test_a_widget_without_javascript_says_its_language_and_sets_no_cookie(
+        client: FlaskClient) -> None:
+    """The no-JavaScript header follows the site's ``lang`` (its own rule); Loket's cookie is
+    a person's choice, not an embedding site's parameter (and this answer is cached)."""
+    header = client.get("/widgets/v1/groenbeek/header.html?lang=fr&page=1",
+                        headers={"Accept-Language": "nl"})
+    assert header.status_code == 200 and lang_of(header) == "fr"
+    assert not lang_cookie(header)
+
+
 def test_the_discovery_document_lists_the_ui_locales(client: FlaskClient) -> None:
     doc = client.get("/.well-known/openid-configuration").get_json()
     assert doc["ui_locales_supported"] == ["nl", "fr", "de", "en"]

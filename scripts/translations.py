@@ -4,10 +4,11 @@
     python scripts/translations.py --check  # exit 1 naming every text without a translation
 
 Texts are found in ``backend/loket`` (Python: ``_``, ``gettext``, ``lazy_gettext``,
-``ngettext``; templates: ``{% trans %}`` and ``_()``). A new text goes to the catalog of its
-area (``register.po`` for the association register and Mijn Verenigingsloket, ``pages.po``
-for everything else) of each language with an empty translation, for a translator to fill
-in; existing translations are kept where they are. See ``docs/translating.md``.
+``ngettext``, and ``every_language`` in the Flask-free core; templates: ``{% trans %}`` and
+``_()``). A new text goes to the catalog of its area (``register.po`` for the association
+register and Mijn Verenigingsloket, ``pages.po`` for everything else) of each language with an
+empty translation, for a translator to fill in; existing translations are kept where they are.
+See ``docs/translating.md``.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "backend" / "loket"
 CATALOGS = SOURCE / "translations"
 LANGUAGES = ("fr", "de", "en")
-KEYWORDS = {"_": None, "gettext": None, "lazy_gettext": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "gettext": None, "lazy_gettext": None, "ngettext": (1, 2),
+            "every_language": None}
 METHODS = [("translations/**", "ignore"), ("migrations/**", "ignore"),
            ("**.py", "python"), ("templates/**.html", "jinja2")]
 OPTIONS = {"templates/**.html": {"trimmed": "true", "extensions": "jinja2.ext.i18n"}}

@@ -7,8 +7,9 @@ see ``scripts/translations.py``), read with Babel when the process starts: there
 compile, and a fresh clone serves every language.
 
 The language of a page, in this order: a ``?lang=`` a person chose with the language switch
-(kept in the ``loket_lang`` cookie for a year), what the site asked for with OpenID's
-``ui_locales`` during a sign-in (:func:`prefer`), the cookie, the browser's
+(kept in the ``loket_lang`` cookie for a year), that cookie (an earlier choice), what the site
+asked for with OpenID's ``ui_locales`` during a sign-in (:func:`prefer`; it is kept with the
+pending sign-in request, so every step of that sign-in has it), the browser's
 ``Accept-Language``, Dutch.
 """
 
@@ -16,44 +17,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cache
-from importlib import resources
 from typing import Any
 from urllib.parse import urlencode
 
-from babel.messages.pofile import read_po
 from babel.support import LazyProxy
 from flask import Flask, Response, g, has_request_context, request
 
 from loket.errors import DEFAULT_LANGUAGE, LANGUAGES
+from loket.translated import Catalog, catalog, translate
+
+__all__ = ["Catalog", "catalog", "current", "first_known", "gettext", "known", "lazy_gettext",
+           "ngettext", "prefer", "prefer_ui_locales", "speak", "switch_links"]
 
 COOKIE = "loket_lang"
 COOKIE_AGE = 365 * 24 * 3600
 NAMES = {"nl": "Nederlands", "fr": "Français", "de": "Deutsch", "en": "English"}
-
-Catalog = dict[str | tuple[str, ...], str | tuple[str, ...]]
-
-
-@cache
-def catalog(lang: str) -> Catalog:
-    """Every translated message of ``lang``: the Dutch id → its text (plural ids → forms)."""
-    found: Catalog = {}
-    folder = resources.files("loket.translations").joinpath(lang)
-    if lang == DEFAULT_LANGUAGE or not folder.is_dir():
-        return found
-    for entry in sorted(folder.iterdir(), key=lambda item: item.name):
-        if not entry.name.endswith(".po"):
-            continue
-        with entry.open("rb") as handle:
-            for message in read_po(handle, locale=lang):
-                if not message.id or message.fuzzy:
-                    continue
-                text = message.string
-                if isinstance(text, tuple | list):
-                    if all(text):
-                        found[tuple(message.id)] = tuple(text)
-                elif text:
-                    found[str(message.id)] = text
-    return found
 
 
 def known(value: str | None) -> str | None:
@@ -74,9 +52,24 @@ def first_known(values: Iterable[str]) -> str | None:
 
 
 def prefer(lang: str | None) -> None:
-    """This request's pages in ``lang`` (a site's ``ui_locales``), unless the person chose."""
-    if lang and not known(request.args.get("lang")):
+    """This request's pages in ``lang`` (a site's ``ui_locales``), unless the person chose
+    (the switch now, or its cookie from before)."""
+    if lang and not known(request.args.get("lang")) and not known(request.cookies.get(COOKIE)):
         g.loket_lang = lang
+
+
+def prefer_ui_locales(ui_locales: object) -> None:
+    """:func:`prefer` the first language of OpenID's ``ui_locales`` (``"fr-BE fr"``) we speak."""
+    if isinstance(ui_locales, str):
+        prefer(first_known(ui_locales.split()[:20]))
+
+
+def speak(lang: str) -> None:
+    """This response is in ``lang``, decided by a rule of its own (the no-JavaScript widgets
+    follow the site's ``lang`` parameter): said so in ``Content-Language``, and its ``?lang=``
+    is the embedding site's, not a choice to remember for the person."""
+    g.loket_lang = lang
+    g.loket_lang_fixed = True
 
 
 def current() -> str:
@@ -93,8 +86,7 @@ def current() -> str:
 
 
 def _translated(text: str) -> str:
-    found = catalog(current()).get(text, text)
-    return found if isinstance(found, str) else text
+    return translate(text, current())
 
 
 def _translated_plural(singular: str, plural: str, n: int) -> str:
@@ -146,7 +138,7 @@ def switch_links() -> list[dict[str, Any]]:
 def _remember_choice(response: Response) -> Response:
     """A language chosen with the switch stays for the next pages; pages say theirs."""
     chosen = known(request.args.get("lang"))
-    if chosen and chosen != request.cookies.get(COOKIE):
+    if chosen and chosen != request.cookies.get(COOKIE) and not g.get("loket_lang_fixed"):
         from flask import current_app
 
         response.set_cookie(COOKIE, chosen, max_age=COOKIE_AGE, path="/", httponly=True,

@@ -15,8 +15,10 @@ from wtforms import HiddenField, SelectField, StringField, TextAreaField
 
 from loket import audit, audit_search, audit_signals, db, officers
 from loket.errors import Forbidden
+from loket.i18n import gettext, lazy_gettext
 from loket.inputs import whole_number_or_none
 from loket.sso.decisions import TEST_LOGIN_ACR
+from loket.translated import every_language
 
 bp = Blueprint("officer", __name__)
 FILTERS = ("person", "association", "company", "client", "ip", "operation", "outcome",
@@ -24,18 +26,19 @@ FILTERS = ("person", "association", "company", "client", "ip", "operation", "out
 
 
 class SearchForm(FlaskForm):
-    person = StringField("Rijksregisternummer van de persoon (niet verplicht)")
-    association = StringField("vCode van de vereniging (niet verplicht)")
-    company = StringField("Ondernemingsnummer (niet verplicht)")
-    client = StringField("Client (niet verplicht)")
-    ip = StringField("IP-adres of netwerk (niet verplicht)")
-    operation = StringField("Handeling (niet verplicht)")
-    outcome = SelectField("Resultaat", choices=[("", "alle"), ("ok", "ok"),
-                                                ("refused", "geweigerd")],
+    person = StringField(lazy_gettext("Rijksregisternummer van de persoon (niet verplicht)"))
+    association = StringField(lazy_gettext("vCode van de vereniging (niet verplicht)"))
+    company = StringField(lazy_gettext("Ondernemingsnummer (niet verplicht)"))
+    client = StringField(lazy_gettext("Client (niet verplicht)"))
+    ip = StringField(lazy_gettext("IP-adres of netwerk (niet verplicht)"))
+    operation = StringField(lazy_gettext("Handeling (niet verplicht)"))
+    outcome = SelectField(lazy_gettext("Resultaat"),
+                          choices=[("", lazy_gettext("alle")), ("ok", "ok"),
+                                   ("refused", lazy_gettext("geweigerd"))],
                           validate_choice=False)
-    since = StringField("Vanaf (UTC, niet verplicht)")
-    until = StringField("Tot (UTC, niet verplicht)")
-    reason = TextAreaField("Reden van deze opzoeking")
+    since = StringField(lazy_gettext("Vanaf (UTC, niet verplicht)"))
+    until = StringField(lazy_gettext("Tot (UTC, niet verplicht)"))
+    reason = TextAreaField(lazy_gettext("Reden van deze opzoeking"))
     after = HiddenField()
     shape = HiddenField()
 
@@ -62,8 +65,9 @@ def _officer() -> Any:
         audit.record(session, "audit-desk", "audit-log", actor=person.sub, outcome="refused",
                      reason="geen veiligheidsconsulent", detail={"path": request.path})
         session.commit()
-        raise Forbidden("not_officer", "Alleen een veiligheidsconsulent kan het auditlogboek "
-                                       "raadplegen; de beheerder van Loket kent die rol toe.")
+        raise Forbidden("not_officer", every_language(
+            "Alleen een veiligheidsconsulent kan het auditlogboek raadplegen; de beheerder van "
+            "Loket kent die rol toe."))
     return person
 
 
@@ -101,7 +105,7 @@ def desk() -> Response:
         return _page(form, rows=None, problem=None, signals=_signals(person))
     reason = (form.reason.data or "").strip()
     if not reason:
-        form.reason.errors = ["Geef de reden van deze opzoeking: ze wordt mee gelogd."]
+        form.reason.errors = [gettext("Geef de reden van deze opzoeking: ze wordt mee gelogd.")]
         return _page(form, rows=None, problem=None)
     filters = form.filters()
     session = db.session()

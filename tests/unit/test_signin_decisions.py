@@ -29,6 +29,7 @@ from loket.sso.decisions import (
     logout_notices,
 )
 from loket.sso.protocol import AuthorizationParams
+from loket.translated import every_language
 
 NOW = 1_700_000_000
 RP = "site-groenbeek"
@@ -205,6 +206,18 @@ def logout(hint_: str | None = None, after: str | None = None, client_id: str | 
                          client_id=client_id, state=state)
 
 
+def refused(error: str, dutch: str, **values: str) -> RefuseLogout:
+    """A refusal as the person reads it: the Dutch text, in every language of the pages."""
+    return RefuseLogout(error, every_language(dutch, **values))
+
+
+UNKNOWN_SITE = ("De website die je vroeg af te melden, is niet gekend bij Loket. Je werd niet "
+                "doorgestuurd.")
+NAMELESS = ("De website vroeg je na het afmelden terug te sturen, maar zei niet wie ze is "
+            "(client_id of id_token_hint). Je werd niet doorgestuurd.")
+TOO_LONG = ("De website vroeg je af te melden met een te lange aanvraag (%(name)s). Je werd niet "
+            "doorgestuurd.")
+
 LOGOUT_CASES = [
     # (case, request, hint, client, session, confirmed, decision)
     ("nobody signed in, nothing asked", logout(), None, None, None, False, LogOut(None)),
@@ -225,31 +238,32 @@ LOGOUT_CASES = [
     ("client_id alone names the client", logout(after=AFTER, client_id=RP), None, RP_CLIENT, None,
      False, LogOut(AFTER)),
     ("hint that does not verify", logout("h", AFTER), BAD_HINT, None, session(), False,
-     RefuseLogout("invalid_request", "De afmeldvraag bevat een ongeldig id_token_hint; je werd "
-                  "niet doorgestuurd.")),
+     refused("invalid_request", "De website vroeg je af te melden met een bewijs van aanmelding "
+             "dat Loket niet herkent (id_token_hint). Je werd niet doorgestuurd.")),
     ("client_id and hint disagree", logout("h", client_id="site-rivierstede"), hint(), None,
      session(), False,
-     RefuseLogout("invalid_request", "client_id en id_token_hint horen niet bij elkaar.")),
+     refused("invalid_request", "De afmeldvraag van de website spreekt zichzelf tegen: ze noemt "
+             "een andere website dan die waar je aangemeld was (client_id, id_token_hint). Je "
+             "werd niet doorgestuurd.")),
     ("unknown client", logout(client_id="nobody"), None, None, session(), False,
-     RefuseLogout("invalid_client", "Deze toepassing is niet gekend bij Loket.")),
+     refused("invalid_client", UNKNOWN_SITE)),
     ("hint for a client no longer registered", logout("h"), hint(), None, session(), False,
-     RefuseLogout("invalid_client", "Deze toepassing is niet gekend bij Loket.")),
+     refused("invalid_client", UNKNOWN_SITE)),
     ("return address without a client", logout(after=AFTER), None, None, session(), False,
-     RefuseLogout("invalid_request", "Een terugkeeradres kan alleen met client_id of "
-                  "id_token_hint.")),
+     refused("invalid_request", NAMELESS)),
     ("hint with several audiences names no client", logout("h", AFTER), hint(aud=[RP, "x"]), None,
      session(), False,
-     RefuseLogout("invalid_request", "Een terugkeeradres kan alleen met client_id of "
-                  "id_token_hint.")),
+     refused("invalid_request", NAMELESS)),
     ("unregistered return address", logout("h", "https://evil.example/"), hint(), RP_CLIENT,
      session(), False,
-     RefuseLogout("invalid_request", "Het terugkeeradres na afmelden is niet geregistreerd voor "
-                  "deze toepassing; je werd niet doorgestuurd.")),
+     refused("invalid_request", "De website wilde je na het afmelden naar een adres sturen dat "
+             "niet voor haar geregistreerd is bij Loket. Voor je veiligheid werd je niet "
+             "doorgestuurd.")),
     ("state too long", logout(state="s" * 4097), None, None, session(), True,
-     RefuseLogout("invalid_request", "state is te lang.")),
+     refused("invalid_request", TOO_LONG, name="state")),
     ("return address too long, checked before the hint", logout("h", AFTER + "x" * 4096),
      BAD_HINT, None, session(), True,
-     RefuseLogout("invalid_request", "post_logout_redirect_uri is te lang.")),
+     refused("invalid_request", TOO_LONG, name="post_logout_redirect_uri")),
 ]
 
 
@@ -259,6 +273,17 @@ def test_decide_logout(request_: LogoutRequest, checked: HintCheck | None,
                        client: LogoutClient | None, facts: SessionFacts | None, confirmed: bool,
                        expected: object) -> None:
     assert decide_logout(request_, checked, client, facts, confirmed=confirmed) == expected
+
+
+def test_a_refused_logout_says_why_in_each_language_without_flask() -> None:
+    decision = decide_logout(logout(client_id="nobody"), None, None, session(), confirmed=False)
+    assert isinstance(decision, RefuseLogout) and isinstance(decision.message, dict)
+    assert decision.message["nl"] == UNKNOWN_SITE
+    assert decision.message["fr"].startswith("Le site qui vous a demandé de vous déconnecter")
+    assert decision.message["de"].startswith("Die Website, die Sie zum Abmelden")
+    assert decision.message["en"].startswith("The website that asked you to sign out")
+    too_long = decide_logout(logout(state="s" * 4097), None, None, None, confirmed=True)
+    assert isinstance(too_long, RefuseLogout) and "(state)" in too_long.message["en"]
 
 
 @pytest.mark.parametrize(("request_", "checked", "expected"), [

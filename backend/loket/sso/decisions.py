@@ -12,8 +12,10 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
+from loket.errors import Text
 from loket.sso.capacities import Capacity, decode_hint, find, select_named
 from loket.sso.protocol import AuthorizationParams, OAuthError, add_query
+from loket.translated import every_language
 
 MAX_LOGOUT_PARAM = 4096
 TEST_LOGIN_ACR = "urn:loket:acr:test-login"  # the acr of a sign-in by the built-in test login
@@ -114,10 +116,11 @@ AuthorizationDecision = SignIn | ChooseCapacity | IssueCode | Refuse
 
 @dataclass(frozen=True)
 class RefuseLogout:
-    """Show the person this error; send them nowhere."""
+    """Show the person this error; send them nowhere. ``message`` is in every language (the
+    error page picks the page's), read from the catalogs without Flask."""
 
     error: str
-    message: str | Mapping[str, str]
+    message: Text
 
 
 @dataclass(frozen=True)
@@ -253,37 +256,44 @@ def decide_logout(request: LogoutRequest, hint: HintCheck | None,
     for name, value in (("state", request.state),
                         ("post_logout_redirect_uri", request.post_logout_redirect_uri)):
         if value and len(value) > MAX_LOGOUT_PARAM:
-            return RefuseLogout("invalid_request", f"{name} is te lang.")
+            return RefuseLogout("invalid_request", every_language(
+                "De website vroeg je af te melden met een te lange aanvraag (%(name)s). Je werd "
+                "niet doorgestuurd.", name=name))
     claims = None
     if hint is not None:
         if hint.claims is None:
-            return RefuseLogout("invalid_request", "De afmeldvraag bevat een ongeldig "
-                                "id_token_hint; je werd niet doorgestuurd.")
+            return RefuseLogout("invalid_request", every_language(
+                "De website vroeg je af te melden met een bewijs van aanmelding dat Loket niet "
+                "herkent (id_token_hint). Je werd niet doorgestuurd."))
         claims = hint.claims
         if request.client_id and request.client_id not in hint.audiences:
-            return RefuseLogout("invalid_request", "client_id en id_token_hint horen niet bij "
-                                "elkaar.")
+            return RefuseLogout("invalid_request", every_language(
+                "De afmeldvraag van de website spreekt zichzelf tegen: ze noemt een andere website "
+                "dan die waar je aangemeld was (client_id, id_token_hint). Je werd niet "
+                "doorgestuurd."))
     client_id = logout_client_id(request, hint)
     if client_id and client is None:
-        return RefuseLogout("invalid_client", "Deze toepassing is niet gekend bij Loket.")
+        return RefuseLogout("invalid_client", every_language(
+            "De website die je vroeg af te melden, is niet gekend bij Loket. Je werd niet "
+            "doorgestuurd."))
     post_logout = request.post_logout_redirect_uri
     if post_logout:
         if client is None:
-            return RefuseLogout("invalid_request", "Een terugkeeradres kan alleen met "
-                                "client_id of id_token_hint.")
+            return RefuseLogout("invalid_request", every_language(
+                "De website vroeg je na het afmelden terug te sturen, maar zei niet wie ze is "
+                "(client_id of id_token_hint). Je werd niet doorgestuurd."))
         if post_logout not in client.post_logout_uris:
-            return RefuseLogout("invalid_request", "Het terugkeeradres na afmelden is niet "
-                                "geregistreerd voor deze toepassing; je werd niet doorgestuurd.")
+            return RefuseLogout("invalid_request", every_language(
+                "De website wilde je na het afmelden naar een adres sturen dat niet voor haar "
+                "geregistreerd is bij Loket. Voor je veiligheid werd je niet doorgestuurd."))
     hinted_same = bool(claims and session and claims.get("sid") in (None, session.sid)
                        and session.sub == claims.get("sub"))
     if request.switch and session is not None:
         # one site only, without a question: so only for that site's own sign-in
         if client is None or not hinted_same:
-            return RefuseLogout("invalid_request", {
-                "nl": "Wisselen van hoedanigheid vraagt het id_token_hint van deze aanmelding.",
-                "fr": "Changer de qualité demande l'id_token_hint de cette connexion.",
-                "de": "Der Wechsel der Eigenschaft verlangt den id_token_hint dieser Anmeldung.",
-                "en": "Switching capacity needs the id_token_hint of this sign-in."})
+            return RefuseLogout("invalid_request", every_language(
+                "De website vroeg om van hoedanigheid te wisselen, maar gaf niet mee van welke "
+                "aanmelding (id_token_hint). Je bent nergens afgemeld."))
         return SwitchOut(client.id, add_query(post_logout, {"state": request.state})
                          if post_logout else None)
     if session is not None and not hinted_same and not confirmed:

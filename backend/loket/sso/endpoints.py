@@ -23,6 +23,7 @@ from loket.sso.web import (
     lookup_client,
     no_store,
     provider,
+    way_back,
 )
 
 MAX_FORM_BYTES = 64 * 1024
@@ -181,7 +182,9 @@ def end_session() -> ResponseReturnValue:
         confirmed=request.method == "POST" and form.validate_on_submit(),
     )
     if isinstance(decision, decisions.RefuseLogout):
-        raise LoketError(decision.error, decision.message, 400)
+        error = LoketError(decision.error, decision.message, 400)
+        error.back = way_back(client)  # the registered site, never the refused address
+        raise error
     if isinstance(decision, decisions.ConfirmLogout):
         form.id_token_hint.data = asked.id_token_hint or ""
         form.post_logout_redirect_uri.data = asked.post_logout_redirect_uri or ""

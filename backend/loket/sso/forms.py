@@ -1,4 +1,7 @@
-"""Forms of the sign-in pages (flask-wtf: every form carries a CSRF token)."""
+"""Forms of the sign-in pages (flask-wtf: every form carries a CSRF token).
+
+Labels and messages are defined when the module loads, before any request: ``lazy_gettext``
+translates them when a page shows them (``str()`` them before joining them)."""
 
 from __future__ import annotations
 
@@ -6,22 +9,24 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
+from loket.i18n import lazy_gettext
+
 
 class TestLoginForm(FlaskForm):
     insz = StringField(
-        "Rijksregisternummer",
-        validators=[DataRequired("Vul het rijksregisternummer in."),
-                    Length(max=40, message="Het rijksregisternummer is te lang.")],
+        lazy_gettext("Rijksregisternummer"),
+        validators=[DataRequired(lazy_gettext("Vul het rijksregisternummer in.")),
+                    Length(max=40, message=lazy_gettext("Het rijksregisternummer is te lang."))],
     )
     request_id = HiddenField()
-    submit = SubmitField("Aanmelden")
+    submit = SubmitField(lazy_gettext("Aanmelden"))
 
 
 class CapacityForm(FlaskForm):
-    capacity = RadioField("Hoedanigheid", choices=[],
-                          validators=[DataRequired("Kies een hoedanigheid.")])
+    capacity = RadioField(lazy_gettext("Hoedanigheid"), choices=[],
+                          validators=[DataRequired(lazy_gettext("Kies een hoedanigheid."))])
     request_id = HiddenField()
-    submit = SubmitField("Verder")
+    submit = SubmitField(lazy_gettext("Verder"))
 
 
 class LogoutForm(FlaskForm):
@@ -29,4 +34,4 @@ class LogoutForm(FlaskForm):
     post_logout_redirect_uri = HiddenField()
     client_id = HiddenField()
     state = HiddenField()
-    submit = SubmitField("Afmelden")
+    submit = SubmitField(lazy_gettext("Afmelden"))

@@ -16,8 +16,9 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from loket import inputs
-from loket.errors import LoketError
+from loket.errors import LoketError, Text
 from loket.scopes import SERVICE_SCOPES, USER_SCOPES
+from loket.translated import every_language
 
 MAX_STATE = 4096
 MAX_NONCE = 512
@@ -32,12 +33,13 @@ class OAuthError(LoketError):
     ``{"error", "error_description"}`` (English ASCII for the client's developer, RFC 6749).
 
     ``redirect`` says whether it may be sent to the client's redirect URI (only after the
-    client and redirect URI were checked); otherwise the person sees an error page.
+    client and redirect URI were checked); otherwise the person sees an error page, and the
+    description may be a text in every language (:data:`loket.errors.Text`) written for them.
     """
 
     status = 400
 
-    def __init__(self, error: str, description: str, *, redirect: bool = True,
+    def __init__(self, error: str, description: Text, *, redirect: bool = True,
                  status: int | None = None, headers: dict[str, str] | None = None) -> None:
         super().__init__(error, description, status, headers)
         self.redirect = redirect
@@ -113,33 +115,42 @@ def _single(params: Mapping[str, list[str]], name: str) -> str | None:
 
 
 def check_client_and_redirect(params: Mapping[str, list[str]], lookup: Any) -> tuple[Any, str]:
-    """The registered client and its redirect URI, or an error for the person (no redirect)."""
+    """The registered client and its redirect URI, or an error for the person (no redirect).
+
+    Nothing can be sent back to the site then, so the person reads what happened, in plain
+    words and in their language (:func:`loket.translated.every_language`); the code stays the
+    OAuth error's."""
     try:
         client_id = _single(params, "client_id")
         redirect_uri = _single(params, "redirect_uri")
     except OAuthError as exc:
-        exc.redirect = False
-        raise
+        raise OAuthError(exc.error, every_language(
+            "De website stuurde je met een onvolledige of dubbele aanvraag naar Loket. Je "
+            "werd niet doorgestuurd; ga terug naar de website en probeer het opnieuw."),
+            redirect=False) from exc
     if not client_id:
-        raise OAuthError("invalid_request", "De aanvraag noemt geen toepassing (client_id).",
-                         redirect=False)
+        raise OAuthError("invalid_request", every_language(
+            "De website die je naar Loket stuurde, zei niet wie ze is (client_id). Je werd "
+            "niet doorgestuurd; ga terug naar de website en probeer het opnieuw."),
+            redirect=False)
     client = lookup(client_id)
     if client is None:
-        raise OAuthError("invalid_client", "Deze toepassing is niet geregistreerd bij Loket.",
-                         redirect=False)
+        raise OAuthError("invalid_client", every_language(
+            "De website die je naar Loket stuurde, is niet geregistreerd bij Loket: je kunt je "
+            "er niet via Loket aanmelden. Je werd niet doorgestuurd."), redirect=False)
     if "authorization_code" not in client.grant_types:
-        raise OAuthError("unauthorized_client", "Deze toepassing mag geen personen aanmelden.",
-                         redirect=False)
+        raise OAuthError("unauthorized_client", every_language(
+            "Bij %(site)s kun je je niet via Loket aanmelden: de website is daar niet voor "
+            "ingesteld.", site=client.name), redirect=False)
     if not redirect_uri:
-        raise OAuthError("invalid_request", "De aanvraag noemt geen terugkeeradres (redirect_uri).",
-                         redirect=False)
+        raise OAuthError("invalid_request", every_language(
+            "%(site)s zei niet naar welk adres je na het aanmelden terug moet. Je werd niet "
+            "doorgestuurd.", site=client.name), redirect=False)
     if redirect_uri not in client.redirect_uris:
-        raise OAuthError(
-            "invalid_request",
-            "Het terugkeeradres (redirect_uri) is niet geregistreerd voor deze toepassing. "
-            "Je werd niet doorgestuurd.",
-            redirect=False,
-        )
+        raise OAuthError("invalid_request", every_language(
+            "%(site)s wilde je na het aanmelden naar een adres sturen dat niet geregistreerd is "
+            "bij Loket. Voor je veiligheid werd je niet doorgestuurd.", site=client.name),
+            redirect=False)
     return client, redirect_uri
 
 

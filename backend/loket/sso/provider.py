@@ -286,9 +286,10 @@ class Provider:
 
     def finish_request(self, row: AuthorizationRequest) -> None:
         """The request was answered: it can no longer be used, but until it expires its page
-        (the browser's Back) still knows which site it came from."""
+        (the browser's Back) still knows which site it came from, and in which language."""
         row.params = {"client_id": row.params.get("client_id"),
-                      "redirect_uri": row.params.get("redirect_uri"), "done": True}
+                      "redirect_uri": row.params.get("redirect_uri"),
+                      "ui_locales": row.params.get("ui_locales"), "done": True}
 
     def issue_code(self, db: Session, params: AuthorizationParams, sess: SsoSession,
                    capacity: Capacity) -> str:

@@ -3,6 +3,7 @@ otherwise the built-in test login (development only)."""
 
 from __future__ import annotations
 
+import re
 import secrets
 import time
 from typing import Any
@@ -12,8 +13,8 @@ from flask import session as cookie_session
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-from loket import audit, db, ratelimit
-from loket.errors import LoketError
+from loket import audit, db, i18n, ratelimit
+from loket.errors import LoketError, message
 from loket.identifiers import InvalidIdentifier, parse_insz
 from loket.models import AuthorizationRequest, Client, Person
 from loket.sso import backchannel
@@ -30,7 +31,9 @@ from loket.sso.web import (
     no_store,
     provider,
     set_session_cookie,
+    way_back,
 )
+from loket.translated import every_language
 
 PENDING_KEY = "upstream_logins"
 LOGOUT_KEY = "upstream_logouts"
@@ -49,6 +52,8 @@ def login() -> ResponseReturnValue:
     row = provider().load_request(session, request_id) if request_id else None
     if request_id and row is None:
         return expired_request(request_id)
+    if row is not None:  # the site's ui_locales hold for every step of its sign-in
+        i18n.prefer_ui_locales(row.params.get("ui_locales"))
     # signing in from one of the provider's own pages comes back to it
     back = None if row else local_path(request.args.get("next"))
     federated = upstream()
@@ -56,8 +61,9 @@ def login() -> ResponseReturnValue:
         session.commit()  # end the transaction: no lock held while we talk to the upstream
         return _to_upstream(federated, row, back)
     if not current_app.config["TEST_LOGIN"]:
-        raise LoketError("login_unavailable", "Aanmelden is hier niet ingesteld: de beheerder "
-                         "moet een identiteitsprovider koppelen.", 503)
+        raise LoketError("login_unavailable", every_language(
+            "Aanmelden is hier niet ingesteld: de beheerder moet een identiteitsprovider "
+            "koppelen."), 503)
     return _test_login(row, back)
 
 
@@ -76,9 +82,9 @@ def _test_login(row: AuthorizationRequest | None, back: str | None) -> ResponseR
             insz = parse_insz(form.insz.data)
             person = session.scalar(select(Person).where(Person.insz == insz))
             if person is None:
-                error = "Er is geen testpersoon met dit rijksregisternummer."
+                error = i18n.gettext("Er is geen testpersoon met dit rijksregisternummer.")
         except InvalidIdentifier as exc:
-            error = exc.message
+            error = _insz_problem(exc)
         if person is not None:
             return complete_sign_in(person, row, acr=TEST_LOGIN_ACR, amr=["test"],
                                     auth_time=int(time.time()), method="test-login", back=back)
@@ -86,10 +92,32 @@ def _test_login(row: AuthorizationRequest | None, back: str | None) -> ResponseR
                      client_id=row.client_id if row else None, detail={"reason": error})
         session.commit()
     elif form.is_submitted():
-        error = "; ".join(e for errs in form.errors.values() for e in errs)
+        error = "; ".join(str(e) for errs in form.errors.values() for e in errs)
     form.request_id.data = row.id if row else ""
     return Response(render_template("sso/login.html", form=form, error=error, client=client,
                                     back=back))
+
+
+# What loket.identifiers says of a national register number, in the catalogs (its texts are
+# Dutch sentences shared with the register's API).
+_INSZ_TEXTS = (
+    i18n.lazy_gettext("Het rijksregisternummer moet tekst zijn."),
+    i18n.lazy_gettext("Het rijksregisternummer is te lang."),
+    i18n.lazy_gettext("Vul het rijksregisternummer in."),
+    i18n.lazy_gettext("Het rijksregisternummer mag alleen cijfers bevatten."),
+    i18n.lazy_gettext("Het rijksregisternummer klopt niet (controlegetal)."),
+    i18n.lazy_gettext("Het rijksregisternummer bevat geen geldige maand."),
+)
+_INSZ_LENGTH = re.compile(r"Het rijksregisternummer moet 11 cijfers hebben, niet (\d+)\.")
+
+
+def _insz_problem(exc: InvalidIdentifier) -> str:
+    """The problem with the number typed at the test login, in the page's language."""
+    length = _INSZ_LENGTH.fullmatch(exc.message)
+    if length:
+        return i18n.gettext("Het rijksregisternummer moet 11 cijfers hebben, niet %(count)s.",
+                            count=length.group(1))
+    return i18n.gettext(exc.message)  # one of _INSZ_TEXTS, else as it is
 
 
 # ---- federation to the upstream provider ---------------------------------------------------
@@ -119,28 +147,45 @@ def _to_upstream(federated: Upstream, row: AuthorizationRequest | None,
             max_age=auth.max_age if auth else None,
         )
     except UpstreamError as exc:
-        raise LoketError(exc.code, exc.detail, 502) from exc
+        error = _upstream_failed(exc, 502)
+        if row is not None:
+            error.back = way_back(db.session().get(Client, row.client_id),
+                                  row.params.get("redirect_uri"))
+        raise error from exc
     return no_store(redirect(url))
+
+
+def _upstream_failed(exc: UpstreamError, status: int) -> LoketError:
+    """A sign-in the upstream could not finish, said plainly; its reason (Dutch, from
+    :mod:`loket.sso.upstream`, or the upstream's own words) follows for the helpdesk."""
+    return LoketError(exc.code, every_language(
+        "Aanmelden bij de identiteitsprovider lukte niet. Ga terug naar de website en probeer "
+        "het opnieuw. Wat er misliep: %(reason)s", reason=exc.detail), status)
 
 
 @bp.get("/aanmelden/terug")
 def upstream_callback() -> ResponseReturnValue:
     federated = upstream()
     if federated is None:
-        raise LoketError("not_found", "Deze pagina bestaat niet.", 404)
+        raise LoketError("not_found", message("http_404"), 404)
     ratelimit.check("signin", request.remote_addr or "-")
     state = request.args.get("state", "")
     pending_all = dict(cookie_session.get(PENDING_KEY) or {})
     pending = pending_all.pop(state, None) if state else None
     cookie_session[PENDING_KEY] = pending_all
     if pending is None:
-        raise LoketError("upstream_state", "Deze aanmelding is verlopen of werd niet hier "
-                         "begonnen. Ga terug naar de website en meld je opnieuw aan.", 400)
+        raise LoketError("upstream_state", every_language(
+            "Deze aanmelding is verlopen of werd niet hier begonnen. Ga terug naar de website "
+            "en meld je opnieuw aan."), 400)
     session = db.session()
     row = provider().load_request(session, pending["request"]) if pending["request"] else None
     if pending["request"] and row is None:
         return expired_request(pending["request"])
     client_id = row.client_id if row else None
+    if row is not None:
+        i18n.prefer_ui_locales(row.params.get("ui_locales"))
+    back = way_back(session.get(Client, row.client_id),
+                    row.params.get("redirect_uri")) if row is not None else None
     session.commit()  # end the transaction: no lock held while we talk to the upstream
     returned_iss = request.args.get("iss")
     try:
@@ -160,7 +205,9 @@ def upstream_callback() -> ResponseReturnValue:
         audit.record(session, "sign-in", "upstream", outcome="refused", client_id=client_id,
                      detail={"reason": exc.code})
         session.commit()
-        raise LoketError(exc.code, exc.detail, 400) from exc
+        error = _upstream_failed(exc, 400)
+        error.back = back
+        raise error from exc
     person = session.scalar(select(Person).where(Person.insz == who.insz))
     if person is None:
         person = Person(insz=who.insz, given_name=who.given_name, family_name=who.family_name,

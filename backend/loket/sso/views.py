@@ -7,7 +7,7 @@ import time
 from flask import Response, current_app, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from loket import audit, db, ratelimit
+from loket import audit, db, i18n, ratelimit
 from loket.errors import LoketError
 from loket.models import AuthorizationRequest, Client
 from loket.sso import capacities, decisions, jose
@@ -30,6 +30,7 @@ from loket.sso.web import (  # noqa: F401 - current_session is part of this modu
     lookup_client,
     no_store,
     provider,
+    way_back,
 )
 
 # ---- discovery and keys -----------------------------------------------------------------
@@ -93,13 +94,22 @@ def authorize() -> ResponseReturnValue:
     ratelimit.check("authorize", request.remote_addr or "-")
     source = request.args if request.method == "GET" else request.form
     params = {key: source.getlist(key) for key in source}
+    ui_locales = params.get("ui_locales") or []
+    if len(ui_locales) == 1:  # the site's language for this page too (an error page)
+        i18n.prefer_ui_locales(ui_locales[0])
     session = db.session()
     try:
         client, redirect_uri = check_client_and_redirect(
             params, lambda cid: lookup_client(session, cid)
         )
     except OAuthError as exc:
-        raise LoketError(exc.error, exc.description, 400) from exc
+        # Nothing can be sent back to the site: the person reads why, and finds the way back
+        # to the site when it is a registered client (its registered home, never the address
+        # this request named).
+        named = params.get("client_id") or []
+        error = LoketError(exc.error, exc.text, 400)
+        error.back = way_back(lookup_client(session, named[0]) if len(named) == 1 else None)
+        raise error from exc
     state: str | None = (params.get("state") or [None])[0]  # type: ignore[list-item]
     try:
         auth = parse_authorization(params, client, redirect_uri)
@@ -114,6 +124,7 @@ def resume() -> ResponseReturnValue:
     row = provider().load_request(db.session(), request.args.get("request"))
     if row is None:
         return expired_request(request.args.get("request"))
+    i18n.prefer_ui_locales(row.params.get("ui_locales"))
     auth = AuthorizationParams.from_dict(row.params)
     try:
         return _proceed(auth, row)
@@ -177,6 +188,7 @@ def choose() -> ResponseReturnValue:
     row = provider().load_request(session, request_id)
     if row is None:
         return expired_request(request_id)
+    i18n.prefer_ui_locales(row.params.get("ui_locales"))
     who = current_sign_in()
     if who is None:
         return no_store(redirect(url_for("sso.login", request=row.id)))
@@ -197,7 +209,7 @@ def choose() -> ResponseReturnValue:
             return no_store(redirect(url_for("sso.resume", request=row.id), 303))
     error = None
     if form.is_submitted():
-        error = "Kies een van de hoedanigheden hieronder."
+        error = i18n.gettext("Kies een van de hoedanigheden hieronder.")
     client = session.get(Client, row.client_id)
     last = who.session.capacity or {}
     preselected = capacities.find(caps, last.get("code"), last.get("identifier")) or caps[0]

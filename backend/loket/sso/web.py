@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.wrappers import Response as BaseResponse
 
-from loket import db
+from loket import db, i18n
 from loket.models import AuthorizationRequest, Client, Person, SsoSession
 from loket.sso import jose
 from loket.sso.decisions import HintCheck, SessionFacts
@@ -103,6 +103,8 @@ def expired_request(request_id: object = None) -> Response:
     row = (session.get(AuthorizationRequest, request_id)
            if isinstance(request_id, str) and 0 < len(request_id) <= 64 else None)
     client = session.get(Client, row.client_id) if row is not None else None
+    if row is not None:
+        i18n.prefer_ui_locales(row.params.get("ui_locales"))
     back = site_home(client, row.params.get("redirect_uri") if row is not None else None)
     signed_in = current_session(touch=False) is not None
     done = row is not None and bool(row.params.get("done"))
@@ -121,6 +123,29 @@ def site_home(client: Client | None, redirect_uri: str | None) -> str | None:
     if parts.scheme not in ("https", "http") or not parts.netloc:
         return None
     return f"{parts.scheme}://{parts.netloc}/"
+
+
+def registered_home(client: Client | None) -> str | None:
+    """The home of a client's site, from what was registered for it (its first origin, else
+    the origin of its first redirect or post-logout URI): a way back for a person whose
+    request failed, never an address the failed request itself named."""
+    if client is None:
+        return None
+    for url in [*(client.origins or []), *(client.redirect_uris or []),
+                *(client.post_logout_uris or [])]:
+        parts = urlsplit(url) if isinstance(url, str) else None
+        if parts is not None and parts.scheme in ("https", "http") and parts.netloc:
+            return f"{parts.scheme}://{parts.netloc}/"
+    return None
+
+
+def way_back(client: Client | None, redirect_uri: str | None = None) -> dict[str, str] | None:
+    """``LoketError.back`` for the error page: the client's site, by name, when it is known;
+    the origin of ``redirect_uri`` only when that URI is registered for the client."""
+    home = site_home(client, redirect_uri) or registered_home(client)
+    if client is None or home is None:
+        return None
+    return {"href": home, "name": client.name}
 
 
 def local_path(value: object) -> str | None:

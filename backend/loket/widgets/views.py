@@ -10,7 +10,7 @@ from functools import lru_cache
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from loket import clients, db
+from loket import clients, db, i18n
 from loket.models import Client
 from loket.themes import LANGS, Theme, ThemeError
 from loket.widgets.site import js_json, nojs_values, per_site_script, site_config
@@ -246,6 +246,7 @@ def nojs(widget_id: str, part: str) -> Response:
         abort(404)
     client, theme = found
     values = nojs_values(site_config(client, theme, _issuer()), _lang())
+    i18n.speak(values["lang"])  # Content-Language says the widget's language; no cookie
     page = request.args.get("page") == "1"
     html = render_template(f"widgets/nojs_{part}.html", v=values, widget_id=widget_id,
                            css_url=f"{_issuer()}/widgets/v1/{widget_id}/nojs.css", page=page)

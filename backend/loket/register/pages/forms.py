@@ -18,7 +18,7 @@ from wtforms import (
     TextAreaField,
 )
 
-from loket import inputs
+from loket import i18n, inputs
 from loket.models import Association, Contactgegeven, Locatie, Representative
 from loket.register.validation import CONTACT_TYPES, LOCATION_TYPES, Problem
 
@@ -71,7 +71,8 @@ class VersionedForm(FlaskForm):
         """Put each problem next to its field (``adres.postcode`` → ``postcode``)."""
         for problem in problems:
             name = self.form_field(problem.field)
-            message = problem.message[:1].upper() + problem.message[1:]
+            text = problem.message_in(i18n.current())
+            message = text[:1].upper() + text[1:]
             if name is None:
                 self.form_errors.append(f"{problem.field}: {message}")
             else:

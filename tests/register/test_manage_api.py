@@ -356,3 +356,22 @@ def test_the_demo_primary_representative_can_manage_fc_groenbeek(provider, regis
     refused = call(provider, "POST", "V0001002/vertegenwoordigers", schakel, "*",
                    {"insz": fresh_insz(), "voornaam": "X", "achternaam": "Y"})
     assert refused.status_code == 403 and refused.json()["error"] == "not_primary"
+
+
+def test_a_refused_value_is_explained_in_the_callers_language(provider, club) -> None:
+    vcode, token = club["vcode"], club["ordinary_token"]
+    etag = get(provider, vcode).headers["ETag"]
+    body = {"startdatum": "2999-01-01"}
+    answers = {}
+    for lang in ("", "fr-BE,fr;q=0.9", "de", "en-GB"):
+        headers = bearer(token, **({"Accept-Language": lang} if lang else {}))
+        headers["If-Match"] = etag
+        answer = requests.patch(f"{provider.url}{API}/{vcode}", json=body, headers=headers,
+                                timeout=15)
+        assert answer.status_code == 400, answer.text
+        assert answer.json()["error"] == "invalid_field" and answer.json()["field"] == "startdatum"
+        answers[lang[:2]] = answer.json()["detail"]
+    assert answers == {"": "startdatum: mag niet in de toekomst liggen.",
+                       "fr": "startdatum: ne peut pas être dans le futur.",
+                       "de": "startdatum: darf nicht in der Zukunft liegen.",
+                       "en": "startdatum: may not be in the future."}

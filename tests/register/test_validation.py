@@ -157,3 +157,21 @@ def test_any_text_query_becomes_safe_prefix_terms(text: str) -> None:
 
 def test_query_terms_fold_accents() -> None:
     assert search.terms("Café  Zéphyr-Noël's 2e") == ["cafe", "zephyr", "noel", "s", "2e"]
+
+
+def test_a_refusal_says_why_in_every_language_with_its_values_filled_in() -> None:
+    with pytest.raises(InvalidRecord) as exc:
+        check_basics({"naam": "x" * 301, "doelgroep": {"maximumleeftijd": 151}}, current_min=0,
+                     current_max=150, today=TODAY, activities=CODES, areas=AREAS)
+    first = exc.value.problems[0]
+    assert first.message_in("nl") == "mag hoogstens 300 tekens lang zijn (nu 301)."
+    assert first.message_in("fr") == "peut compter au maximum 300 caractères (actuellement 301)."
+    assert first.message_in("de") == "darf höchstens 300 Zeichen lang sein (jetzt 301)."
+    assert first.message_in("en") == "may be at most 300 characters long (now 301)."
+    # the API's answer: the code stays, the text follows the caller's language, Dutch by default
+    assert exc.value.to_dict()["detail"] == "naam: mag hoogstens 300 tekens lang zijn (nu 301)."
+    german = exc.value.to_dict("de")
+    assert german["error"] == "invalid_field" and german["field"] == "naam"
+    assert german["problems"][1] == {"field": "doelgroep.maximumleeftijd",
+                                     "detail": "muss zwischen 0 und 150 liegen (nicht 151)."}
+    assert exc.value.detail_in("en") == "naam: may be at most 300 characters long (now 301)."

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from loket import apibase, audit, db, inputs
 from loket.errors import BadRequest
 from loket.models import AssociationEvent
-from loket.register import changes, service, views
+from loket.register import changes, service, views, wording
 from loket.register.api_manage import audited
 from loket.register.changes import Actor
 from loket.register.web import bp, if_match, json_object, remember_version, with_etag
@@ -44,13 +44,13 @@ def government(resource: str, scope: str = SCOPE,
     reason = request.headers.get(REASON_HEADER, "").strip()
     problem = None
     if not reason:
-        problem = BadRequest("reason_required",
-                             f"Geef bij elke vraag de reden mee in de header {REASON_HEADER} "
-                             "(bv. 'subsidiedossier 2026/0815'): zonder reden geeft het register "
-                             "geen gegevens.")
+        problem = BadRequest("reason_required", wording.gettext(
+            "Geef bij elke vraag de reden mee in de header %(header)s (bv. 'subsidiedossier "
+            "2026/0815'): zonder reden geeft het register geen gegevens.", header=REASON_HEADER))
     elif len(reason) > MAX_REASON or any(unicodedata.category(c) == "Cc" for c in reason):
-        problem = BadRequest("invalid_reason",
-                             f"{REASON_HEADER} is hoogstens {MAX_REASON} tekens gewone tekst.")
+        problem = BadRequest("invalid_reason", wording.gettext(
+            "%(header)s is hoogstens %(max)s tekens gewone tekst.", header=REASON_HEADER,
+            max=MAX_REASON))
     if problem is not None:
         session = db.session()
         audit.record(session, operation, resource, actor=who.actor,
@@ -80,7 +80,7 @@ def exchange_association(vcode: str) -> Response:
 def _since() -> int:
     since = inputs.whole_number_or_none(request.args.get("since", "0"))
     if since is None:
-        raise BadRequest("invalid_parameter", "since is een volgnummer (0 of groter).")
+        raise BadRequest("invalid_parameter", wording.gettext("since is een volgnummer (0 of groter)."))
     return since
 
 
@@ -88,7 +88,8 @@ def _limit() -> int:
     limit = inputs.whole_number_or_none(request.args.get("limit", str(DEFAULT_CHANGES)),
                                         low=1, high=MAX_CHANGES)
     if limit is None:
-        raise BadRequest("invalid_parameter", f"limit ligt tussen 1 en {MAX_CHANGES}.")
+        raise BadRequest("invalid_parameter", wording.gettext("limit ligt tussen 1 en %(max)s.",
+                                                                  max=MAX_CHANGES))
     return limit
 
 

@@ -25,7 +25,7 @@ from loket import apibase, audit, db, inputs
 from loket.errors import Conflict, Forbidden, NotFound
 from loket.identifiers import InvalidIdentifier, parse_vcode
 from loket.models import Invitation
-from loket.register import changes, invitations, registration, service, views
+from loket.register import changes, invitations, registration, service, views, wording
 from loket.register.changes import Actor
 from loket.register.representatives import NotRepresentative
 from loket.register.service import Acting, Change
@@ -41,7 +41,8 @@ def _canonical(vcode: str) -> str:
     try:
         return parse_vcode(vcode)
     except InvalidIdentifier as exc:
-        raise NotFound("not_found", f"Geen vereniging met vCode {vcode[:20]!r}.") from exc
+        raise NotFound("not_found", wording.gettext("Geen vereniging met vCode %(vcode)s.",
+                                                    vcode=repr(vcode[:20]))) from exc
 
 
 def _token_for(vcode: str) -> tuple[apibase.Caller, str]:
@@ -50,9 +51,9 @@ def _token_for(vcode: str) -> tuple[apibase.Caller, str]:
     canonical = _canonical(vcode)
     capacity = who.capacity or {}
     if capacity.get("code") != "VER" or capacity.get("identifier") != canonical:
-        raise Forbidden("wrong_capacity",
-                        f"Dit token handelt niet namens {canonical}. Meld je aan namens de "
-                        f"vereniging (hoedanigheid VER {canonical}).")
+        raise Forbidden("wrong_capacity", wording.gettext(
+            "Dit token handelt niet namens %(vcode)s. Meld je aan namens de vereniging "
+            "(hoedanigheid VER %(vcode)s).", vcode=canonical))
     return who, canonical
 
 
@@ -180,7 +181,8 @@ def _item_id(raw: str) -> int:
     try:
         return inputs.whole_number(raw, max_digits=12)
     except inputs.NotAWholeNumber:
-        raise NotFound("not_found", f"Geen item met id {raw[:20]!r}.") from None
+        raise NotFound("not_found", wording.gettext("Geen item met id %(id)s.",
+                                                    id=repr(raw[:20]))) from None
 
 
 @bp.post("/associations/<vcode>/contactgegevens")

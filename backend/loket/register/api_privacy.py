@@ -8,7 +8,7 @@ from flask import Response, jsonify, request
 
 from loket import apibase, audit, db, inputs
 from loket.errors import BadRequest
-from loket.register import privacy
+from loket.register import privacy, wording
 from loket.register.web import bp
 
 SCOPE = "privacy"
@@ -22,7 +22,7 @@ def personal_data() -> Response:
     body = privacy.export(session, who.person)
     audit.record(session, "privacy-export", "personal-data", actor=who.actor,
                  client_id=who.client_id, capacity=audit.capacity_label(who.capacity),
-                 subject=who.person.sub, reason="inzage door de persoon zelf (AVG art. 15)")
+                 subject=who.person.sub, reason=privacy.EXPORT_REASON)
     session.commit()
     response = jsonify(body)
     response.headers["Content-Disposition"] = 'attachment; filename="mijn-gegevens.json"'
@@ -36,7 +36,8 @@ def access_log() -> Response:
     raw = request.args.get("before")
     before = inputs.whole_number_or_none(raw)
     if raw is not None and before is None:
-        raise BadRequest("invalid_parameter", "before is een volgnummer uit een vorige pagina.")
+        raise BadRequest("invalid_parameter", wording.gettext(
+            "before is een volgnummer uit een vorige pagina."))
     session = db.session()
     report = privacy.access_report(session, who.person, before=before)
     audit.record(session, "access-overview-read", "access-log", actor=who.actor,

@@ -13,7 +13,7 @@ from flask import Response, current_app, jsonify, request, url_for
 from loket import db, ratelimit
 from loket.errors import BadRequest, LoketError, NotFound
 from loket.preconditions import etag
-from loket.register import api_manage, changes, postcodes, search, views
+from loket.register import api_manage, changes, postcodes, search, views, wording
 from loket.register.index import SearchIndex
 from loket.register.validation import ASSOCIATION_TYPES
 from loket.register.web import bp, if_none_match, with_etag
@@ -96,7 +96,8 @@ def postcode_places(postcode: str) -> Response:
     """The municipalities (and places) a postcode lies in, by the loaded postcode list: what
     the forms suggest for an address. 404 when the list does not know it."""
     if not re.fullmatch(r"[1-9][0-9]{3}", postcode):
-        raise BadRequest("invalid_postcode", "Een Belgische postcode heeft 4 cijfers (bv. 9000).")
+        raise BadRequest("invalid_postcode", wording.gettext(
+            "Een Belgische postcode heeft 4 cijfers (bv. 9000)."))
     session = db.read_session()
     places: dict[str, list[str]] = {}
     for name, place in postcodes.places_for(session, postcode):
@@ -104,7 +105,8 @@ def postcode_places(postcode: str) -> Response:
         if place and place != name:
             places[name].append(place)
     if not places:
-        raise NotFound("unknown_postcode", f"Postcode {postcode} is niet gekend bij dit loket.")
+        raise NotFound("unknown_postcode", wording.gettext(
+            "Postcode %(postcode)s is niet gekend bij dit loket.", postcode=postcode))
     response = jsonify({"postcode": postcode, "gemeenten": [
         {"naam": name, "plaatsen": found} for name, found in places.items()]})
     response.headers["Cache-Control"] = "public, max-age=3600"
@@ -130,7 +132,8 @@ def association_detail(vcode: str) -> Response:
     session = db.read_session()
     assoc = changes.find(session, vcode)
     if not changes.publicly_visible(assoc) and not _its_representative(assoc.vcode):
-        raise NotFound("not_found", f"Er is geen vereniging met vCode {assoc.vcode}.")
+        raise NotFound("not_found", wording.gettext("Er is geen vereniging met vCode %(vcode)s.",
+                                                    vcode=assoc.vcode))
     if if_none_match(assoc.version):
         response = Response(status=304)
         response.headers["ETag"] = etag(assoc.version)

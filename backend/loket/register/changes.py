@@ -19,7 +19,7 @@ from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
 from loket import db
-from loket.errors import DEFAULT_LANGUAGE, Conflict, NotFound, PreconditionFailed
+from loket.errors import DEFAULT_LANGUAGE, Conflict, NotFound, PreconditionFailed, Text
 from loket.identifiers import InvalidIdentifier, format_vcode, parse_vcode
 from loket.models import (
     Association,
@@ -33,7 +33,7 @@ from loket.models import (
     Werkingsgebied,
 )
 from loket.preconditions import etag
-from loket.register import postcodes
+from loket.register import postcodes, wording
 from loket.register import validation as checks
 from loket.register.validation import InvalidRecord
 
@@ -57,8 +57,9 @@ class StaleVersion(PreconditionFailed):
 
     def __init__(self, current: int, expected: Collection[int] | None = None) -> None:
         super().__init__("precondition_failed",
-                         f"Iemand anders heeft deze vereniging intussen gewijzigd (nu versie "
-                         f"{current}). Haal de gegevens opnieuw op en probeer nog eens.",
+                         wording.gettext("Iemand anders heeft deze vereniging intussen gewijzigd (nu "
+                                         "versie %(version)s). Haal de gegevens opnieuw op en "
+                                         "probeer nog eens.", version=current),
                          headers={"ETag": etag(current)})
         self.current = current
         self.expected = frozenset(expected or ())  # the versions the caller had seen
@@ -67,7 +68,7 @@ class StaleVersion(PreconditionFailed):
 class RecordConflict(Conflict):
     """The change contradicts the record as it is now (a rule, not a malformed value)."""
 
-    def __init__(self, code: str, field: str | None, detail: str) -> None:
+    def __init__(self, code: str, field: str | None, detail: Text) -> None:
         super().__init__(code, detail)
         self.field = field
 
@@ -90,14 +91,15 @@ def find(session: Session, vcode: str, *, lock: bool = False) -> Association:
     try:
         canonical = parse_vcode(vcode)
     except InvalidIdentifier as exc:
-        raise NotFound("not_found", f"Geen vereniging met vCode {vcode[:20]!r}: "
-                       f"{exc.message}") from exc
+        raise NotFound("not_found", wording.gettext("Geen vereniging met vCode %(vcode)s: %(why)s",
+                                                    vcode=repr(vcode[:20]), why=exc.message)) from exc
     query = select(Association).where(Association.vcode == canonical)
     if lock:
         query = query.with_for_update()
     found = session.scalar(query)
     if found is None:
-        raise NotFound("not_found", f"Er is geen vereniging met vCode {canonical}.")
+        raise NotFound("not_found", wording.gettext("Er is geen vereniging met vCode %(vcode)s.",
+                                                    vcode=canonical))
     return found
 
 
@@ -222,8 +224,9 @@ def update_basics(session: Session, assoc: Association, data: dict[str, Any], ac
                                   current_max=assoc.max_leeftijd, today=today(),
                                   activities=activities, areas=areas)
     if "naam" in cleaned and cleaned["naam"] != assoc.naam and assoc.kbo:
-        raise InvalidRecord.one("naam", "de naam van een vereniging met ondernemingsnummer "
-                                        "komt uit de KBO; wijzig hem daar.")
+        raise InvalidRecord.one("naam", wording.gettext("de naam van een vereniging met "
+                                                        "ondernemingsnummer komt uit de KBO; "
+                                                        "wijzig hem daar."))
     changed: dict[str, Any] = {}
     for attr, api_name in _API_NAME.items():
         if attr in cleaned and cleaned[attr] != getattr(assoc, attr):
@@ -256,18 +259,23 @@ def update_basics(session: Session, assoc: Association, data: dict[str, Any], ac
 # ---- lifecycle ---------------------------------------------------------------------------
 
 ACTIVE = "Actief"
-STATUS_TEXT = {"Gestopt": "gestopt", "Dubbel": "gemarkeerd als dubbel"}
 
 
 def require_active(assoc: Association) -> None:
     """:class:`RecordConflict` ``not_active`` unless the association is active: a stopped one
     or a duplicate keeps its data as it was."""
     if assoc.status != ACTIVE:
-        how = STATUS_TEXT.get(assoc.status, assoc.status.lower())
-        since = f" sinds {assoc.einddatum}" if assoc.einddatum else ""
-        raise RecordConflict("not_active", None,
-                             f"{assoc.naam} ({assoc.vcode}) is {how}{since}: de gegevens "
-                             "kunnen niet meer gewijzigd worden.")
+        values = {"name": assoc.naam, "vcode": assoc.vcode, "since": assoc.einddatum}
+        if assoc.status == "Dubbel":
+            text = wording.gettext("%(name)s (%(vcode)s) is gemarkeerd als dubbel: de gegevens "
+                                   "kunnen niet meer gewijzigd worden.", **values)
+        elif assoc.einddatum:
+            text = wording.gettext("%(name)s (%(vcode)s) is gestopt sinds %(since)s: de "
+                                   "gegevens kunnen niet meer gewijzigd worden.", **values)
+        else:
+            text = wording.gettext("%(name)s (%(vcode)s) is gestopt: de gegevens kunnen niet "
+                                   "meer gewijzigd worden.", **values)
+        raise RecordConflict("not_active", None, text)
 
 
 def stop(session: Session, assoc: Association, data: dict[str, Any],
@@ -286,19 +294,21 @@ def mark_duplicate(session: Session, assoc: Association, data: dict[str, Any],
     raw = data.get("dubbelVan")
     extra = [k for k in data if k != "dubbelVan"]
     if extra:
-        raise InvalidRecord.one(str(extra[0])[:60], "dit veld bestaat niet.")
+        raise InvalidRecord.one(str(extra[0])[:60], wording.gettext("dit veld bestaat niet."))
     try:
         original = parse_vcode(raw if isinstance(raw, str) else "")
     except InvalidIdentifier as exc:
-        raise InvalidRecord.one("dubbelVan", exc.message[:1].lower() + exc.message[1:]) from exc
+        raise InvalidRecord.one("dubbelVan", wording.lowered(exc.message)) from exc
     if original == assoc.vcode:
-        raise InvalidRecord.one("dubbelVan", "een vereniging is geen dubbel van zichzelf.")
+        raise InvalidRecord.one("dubbelVan", wording.gettext("een vereniging is geen dubbel van zichzelf."))
     other = session.scalar(select(Association).where(Association.vcode == original))
     if other is None:
-        raise InvalidRecord.one("dubbelVan", f"er is geen vereniging met vCode {original}.")
+        raise InvalidRecord.one("dubbelVan", wording.gettext("er is geen vereniging met vCode %(vcode)s.",
+                                                             vcode=original))
     if other.status != ACTIVE:
-        raise RecordConflict("not_active", "dubbelVan", f"{original} is zelf niet actief; "
-                             "markeer als dubbel van de vereniging die blijft.")
+        raise RecordConflict("not_active", "dubbelVan", wording.gettext(
+            "%(vcode)s is zelf niet actief; markeer als dubbel van de vereniging die blijft.",
+            vcode=original))
     require_active(assoc)
     assoc.status, assoc.dubbel_van = "Dubbel", original
     return record_event(session, assoc, "VerenigingWerdGemarkeerdAlsDubbelVan",
@@ -309,7 +319,8 @@ def unmark_duplicate(session: Session, assoc: Association, actor: Actor) -> Asso
     """A duplicate marking was a mistake: the association is active again."""
     if assoc.status != "Dubbel":
         raise RecordConflict("not_duplicate", None,
-                             f"{assoc.vcode} is niet gemarkeerd als dubbel.")
+                             wording.gettext("%(vcode)s is niet gemarkeerd als dubbel.",
+                                             vcode=assoc.vcode))
     original, assoc.status, assoc.dubbel_van = assoc.dubbel_van, ACTIVE, None
     return record_event(session, assoc, "MarkeringDubbeleVerenigingWerdGecorrigeerd",
                         {"dubbelVan": original}, actor)
@@ -331,7 +342,17 @@ def find_item(items: list[Any], item_id: int, what: str) -> Any:
     for item in items:
         if item.id == item_id:
             return item
-    raise NotFound("not_found", f"Deze vereniging heeft geen {what} met id {item_id}.")
+    texts = {
+        "contactgegeven": lambda: wording.gettext(
+            "Deze vereniging heeft geen contactgegeven met id %(id)s.", id=item_id),
+        "locatie": lambda: wording.gettext(
+            "Deze vereniging heeft geen locatie met id %(id)s.", id=item_id),
+        "vertegenwoordiger": lambda: wording.gettext(
+            "Deze vereniging heeft geen vertegenwoordiger met id %(id)s.", id=item_id),
+    }
+    found = texts.get(what)
+    raise NotFound("not_found", found() if found else
+                   f"Deze vereniging heeft geen {what} met id {item_id}.")
 
 
 def field_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
@@ -342,11 +363,12 @@ def field_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, An
 def _check_contact_rules(assoc: Association, cleaned: dict[str, Any], skip: int | None) -> None:
     others = [c for c in assoc.contacts if c.id != skip]
     if cleaned["is_primair"] and any(c.is_primair and c.type == cleaned["type"] for c in others):
-        raise InvalidRecord.one("isPrimair", f"er is al een primair contactgegeven van type "
-                                f"{cleaned['type']}; er kan er maar één primair zijn per type.")
+        raise InvalidRecord.one("isPrimair", wording.gettext(
+            "er is al een primair contactgegeven van type %(type)s; er kan er maar één primair "
+            "zijn per type.", type=cleaned["type"]))
     if any(c.type == cleaned["type"] and c.waarde.lower() == cleaned["waarde"].lower()
            for c in others):
-        raise InvalidRecord.one("waarde", "dit contactgegeven staat er al.")
+        raise InvalidRecord.one("waarde", wording.gettext("dit contactgegeven staat er al."))
 
 
 def add_contact(session: Session, assoc: Association, data: dict[str, Any],
@@ -415,11 +437,11 @@ def _check_location_rules(assoc: Association, cleaned: dict[str, Any], skip: int
         check_address(session, cleaned)
     others = [loc for loc in assoc.locations if loc.id != skip]
     if cleaned["is_primair"] and any(loc.is_primair for loc in others):
-        raise InvalidRecord.one("isPrimair", "er is al een primaire locatie; er kan er maar "
-                                             "één primair zijn.")
+        raise InvalidRecord.one("isPrimair", wording.gettext("er is al een primaire locatie; er kan er "
+                                                             "maar één primair zijn."))
     key = ("type", "straatnaam", "huisnummer", "busnummer", "postcode", "gemeente", "land")
     if any(all(getattr(loc, k) == cleaned[k] for k in key) for loc in others):
-        raise InvalidRecord.one("adres", "deze locatie staat er al.")
+        raise InvalidRecord.one("adres", wording.gettext("deze locatie staat er al."))
 
 
 def with_municipality(session: Session, data: dict[str, Any]) -> dict[str, Any]:

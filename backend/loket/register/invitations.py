@@ -20,15 +20,18 @@ from sqlalchemy.orm import Session
 
 from loket.errors import NotFound
 from loket.models import Association, AssociationEvent, Invitation, Person
-from loket.register import changes, representatives
+from loket.register import changes, representatives, wording
 from loket.register import validation as checks
 from loket.register.changes import Actor, RecordConflict
 from loket.register.validation import InvalidRecord, Problem
 
 WAITING, ACCEPTED, DECLINED, WITHDRAWN, EXPIRED = (
     "WachtOpAntwoord", "Aanvaard", "Geweigerd", "Ingetrokken", "Verlopen")
-STATUS_TEXT = {WAITING: "Wacht op antwoord", ACCEPTED: "Aanvaard", DECLINED: "Geweigerd",
-               WITHDRAWN: "Ingetrokken", EXPIRED: "Verlopen"}
+# An invitation's state as people read it, in each language (a table's cell; lowered, in a
+# sentence: "Deze uitnodiging is verlopen").
+STATUS_TEXT = {WAITING: wording.gettext("Wacht op antwoord"), ACCEPTED: wording.gettext("Aanvaard"),
+               DECLINED: wording.gettext("Geweigerd"), WITHDRAWN: wording.gettext("Ingetrokken"),
+               EXPIRED: wording.gettext("Verlopen")}
 DAY = 86400
 FIELDS = ("insz", "email", "rol", "voornaam", "achternaam")
 
@@ -56,8 +59,9 @@ def status(invitation: Invitation, now: int | None = None) -> str:
 def invite(session: Session, assoc: Association, data: dict[str, Any], actor: Actor,
            by: Any, policy: Policy) -> Invitation:
     """A primary representative (``by``) invites the person ``data["insz"]``."""
-    representatives.require_primary(by, "vertegenwoordigers uitnodigen")
-    problems = [Problem(str(k)[:60], "dit veld bestaat niet.") for k in data if k not in FIELDS]
+    representatives.require_primary(by, wording.gettext("vertegenwoordigers uitnodigen"))
+    problems = [Problem(str(k)[:60], wording.gettext("dit veld bestaat niet.")) for k in data
+                if k not in FIELDS]
     out: dict[str, Any] = {}
     try:
         cleaned = checks.check_representative(
@@ -67,21 +71,21 @@ def invite(session: Session, assoc: Association, data: dict[str, Any], actor: Ac
     except InvalidRecord as exc:
         problems += exc.problems
     if not data.get("email") and not any(p.field == "email" for p in problems):
-        problems.append(Problem("email", "vul het e-mailadres in waarop deze persoon de "
-                                         "uitnodiging krijgt."))
+        problems.append(Problem("email", wording.gettext("vul het e-mailadres in waarop deze persoon "
+                                                         "de uitnodiging krijgt.")))
     if problems:
         raise InvalidRecord(problems)
     person = session.scalar(select(Person).where(Person.insz == out["insz"]))
     if person is not None and any(r.person_id == person.id for r in assoc.representatives):
-        raise RecordConflict("already_representative", "insz",
-                             "Deze persoon is al vertegenwoordiger van deze vereniging.")
+        raise RecordConflict("already_representative", "insz", wording.gettext(
+            "Deze persoon is al vertegenwoordiger van deze vereniging."))
     now = int(time.time())
     pending = [i for i in session.scalars(select(Invitation).where(
         Invitation.association_id == assoc.id, Invitation.insz == out["insz"]))
         if status(i, now) == WAITING]
     if pending:
-        raise RecordConflict("already_invited", "insz",
-                             "Deze persoon is al uitgenodigd en heeft nog niet geantwoord.")
+        raise RecordConflict("already_invited", "insz", wording.gettext(
+            "Deze persoon is al uitgenodigd en heeft nog niet geantwoord."))
     invitation = Invitation(association_id=assoc.id, status=WAITING, invited_by=actor.actor,
                             created_at=now, expires_at=now + policy.valid_days * DAY, **out)
     session.add(invitation)
@@ -100,19 +104,19 @@ def day(moment: int) -> str:
 def find(session: Session, assoc: Association, invitation_id: int) -> Invitation:
     found = session.get(Invitation, invitation_id)
     if found is None or found.association_id != assoc.id:
-        raise NotFound("not_found", f"Deze vereniging heeft geen uitnodiging met nummer "
-                                    f"{invitation_id}.")
+        raise NotFound("not_found", wording.gettext("Deze vereniging heeft geen uitnodiging met "
+                                                    "nummer %(number)s.", number=invitation_id))
     return found
 
 
 def withdraw(session: Session, assoc: Association, invitation: Invitation, actor: Actor,
              by: Any) -> Invitation:
     """A primary representative withdraws an invitation that still waits."""
-    representatives.require_primary(by, "uitnodigingen intrekken")
+    representatives.require_primary(by, wording.gettext("uitnodigingen intrekken"))
     if status(invitation) != WAITING:
-        raise RecordConflict("not_waiting", None, f"Deze uitnodiging is "
-                             f"{STATUS_TEXT[status(invitation)].lower()}: er valt niets in te "
-                             "trekken.")
+        raise RecordConflict("not_waiting", None, wording.gettext(
+            "Deze uitnodiging is %(status)s: er valt niets in te trekken.",
+            status=wording.lowered(STATUS_TEXT[status(invitation)])))
     invitation.status, invitation.answered_at = WITHDRAWN, int(time.time())
     changes.record_event(session, assoc, "UitnodigingWerdIngetrokken",
                          {"uitnodigingId": invitation.id}, actor)
@@ -133,8 +137,8 @@ def invitation_of(session: Session, person: Person, invitation_id: int) -> Invit
     """An invitation addressed to ``person`` (404 for anyone else's: nothing is told)."""
     found = session.get(Invitation, invitation_id)
     if found is None or found.insz is None or found.insz != person.insz:
-        raise NotFound("not_found", f"Er is geen uitnodiging met nummer {invitation_id} "
-                                    "voor jou.")
+        raise NotFound("not_found", wording.gettext("Er is geen uitnodiging met nummer %(number)s "
+                                                    "voor jou.", number=invitation_id))
     return found
 
 
@@ -144,9 +148,9 @@ def answer(session: Session, invitation: Invitation, person: Person, accept: boo
     association must be locked by the caller (:func:`changes.find` with ``lock``)."""
     now_status = status(invitation)
     if now_status != WAITING:
-        raise RecordConflict("not_waiting", None, f"Deze uitnodiging is "
-                             f"{STATUS_TEXT[now_status].lower()}; vraag een primaire "
-                             "vertegenwoordiger om een nieuwe.")
+        raise RecordConflict("not_waiting", None, wording.gettext(
+            "Deze uitnodiging is %(status)s; vraag een primaire vertegenwoordiger om een "
+            "nieuwe.", status=wording.lowered(STATUS_TEXT[now_status])))
     assoc = invitation.association
     invitation.answered_at = int(time.time())
     if not accept:
@@ -155,8 +159,8 @@ def answer(session: Session, invitation: Invitation, person: Person, accept: boo
                              {"uitnodigingId": invitation.id}, actor)
         return invitation
     if any(r.person_id == person.id for r in assoc.representatives):
-        raise RecordConflict("already_representative", None,
-                             "Je bent al vertegenwoordiger van deze vereniging.")
+        raise RecordConflict("already_representative", None, wording.gettext(
+            "Je bent al vertegenwoordiger van deze vereniging."))
     invitation.status = ACCEPTED
     changes.record_event(session, assoc, "UitnodigingWerdAanvaard",
                          {"uitnodigingId": invitation.id}, actor)

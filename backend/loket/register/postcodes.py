@@ -23,7 +23,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from loket.errors import Text
 from loket.models import Postcode, Werkingsgebied
+from loket.register import wording
 
 _POSTCODE = re.compile(r"^[1-9][0-9]{3}$")
 MAX_ROWS = 100_000
@@ -67,7 +69,7 @@ def places_for(session: Session, postcode: str) -> list[tuple[str, str | None]]:
         .where(Postcode.postcode == postcode).order_by(Werkingsgebied.naam))]
 
 
-def municipality_problem(session: Session, postcode: str, gemeente: str) -> str | None:
+def municipality_problem(session: Session, postcode: str, gemeente: str) -> Text | None:
     """Why ``gemeente`` does not go with ``postcode`` (None when it does, or when the postcode
     list does not know the postcode: then nothing can be checked). A place of the postcode (a
     deelgemeente such as Mariakerke) counts as its municipality."""
@@ -77,8 +79,11 @@ def municipality_problem(session: Session, postcode: str, gemeente: str) -> str 
     given = fold(gemeente)
     if any(given in (fold(name), fold(place or "")) for name, place in places):
         return None
-    names = " of ".join(dict.fromkeys(name for name, _ in places))
-    return f"postcode {postcode} ligt in {names}, niet in {gemeente[:60]}."
+    names = list(dict.fromkeys(name for name, _ in places))
+    where: Text = names[0] if len(names) == 1 else wording.gettext(
+        "%(names)s of %(last)s", names=", ".join(names[:-1]), last=names[-1])
+    return wording.gettext("postcode %(postcode)s ligt in %(places)s, niet in %(given)s.",
+                           postcode=postcode, places=where, given=gemeente[:60])
 
 
 def parse(text: str, municipalities: dict[str, str]) -> list[Row]:

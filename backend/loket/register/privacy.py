@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import Session
 
+from loket.errors import DEFAULT_LANGUAGE, Text, in_language
 from loket.models import (
     AccessToken,
     AssociationEvent,
@@ -22,27 +23,41 @@ from loket.models import (
     Representative,
     SsoSession,
 )
-from loket.register import views
+from loket.register import views, wording
 
 MAX_ROWS = 1000
 REPORT_PAGE = 50
 
-OPERATIONS = {
-    "sign-in": "aangemeld",
-    "sign-out": "afgemeld",
-    "authorize": "aangemeld bij een website",
-    "capacity-switch": "hoedanigheid gekozen",
-    "capacity-hint-refused": "gevraagde hoedanigheid geweigerd",
-    "token-issue": "toegangssleutel uitgereikt aan een website",
-    "read": "gegevens gelezen",
-    "exchange-read": "gegevens opgevraagd door een overheid",
-    "association-change": "gegevens gewijzigd",
-    "association-read": "gegevens gelezen",
-    "privacy-export": "al je gegevens gedownload",
-    "audit-search": "het toegangslogboek over jou geraadpleegd",
-    "access-overview-read": "je toegangsoverzicht bekeken",
+# What each operation of the audit log did, as the person reads it (in each language; the
+# API and the download keep Dutch).
+OPERATIONS: dict[str, Text] = {
+    "sign-in": wording.gettext("aangemeld"),
+    "sign-out": wording.gettext("afgemeld"),
+    "authorize": wording.gettext("aangemeld bij een website"),
+    "capacity-switch": wording.gettext("hoedanigheid gekozen"),
+    "capacity-hint-refused": wording.gettext("gevraagde hoedanigheid geweigerd"),
+    "token-issue": wording.gettext("toegangssleutel uitgereikt aan een website"),
+    "read": wording.gettext("gegevens gelezen"),
+    "exchange-read": wording.gettext("gegevens opgevraagd door een overheid"),
+    "association-change": wording.gettext("gegevens gewijzigd"),
+    "association-read": wording.gettext("gegevens gelezen"),
+    "privacy-export": wording.gettext("al je gegevens gedownload"),
+    "audit-search": wording.gettext("het toegangslogboek over jou geraadpleegd"),
+    "access-overview-read": wording.gettext("je toegangsoverzicht bekeken"),
 }
 OWN_READ_REASON = "inzage door de persoon zelf (toegangsoverzicht)"
+EXPORT_REASON = "inzage door de persoon zelf (AVG art. 15)"
+# The reasons Loket itself logs, to show in the person's language (others are shown as given).
+REASONS: dict[str, Text] = {
+    OWN_READ_REASON: wording.gettext("inzage door de persoon zelf (toegangsoverzicht)"),
+    EXPORT_REASON: wording.gettext("inzage door de persoon zelf (AVG art. 15)"),
+    "vertegenwoordiger bekijkt 'Onze gegevens'": wording.gettext(
+        "vertegenwoordiger bekijkt 'Onze gegevens'"),
+    "vertegenwoordiger bekijkt de vertegenwoordigers van de vereniging": wording.gettext(
+        "vertegenwoordiger bekijkt de vertegenwoordigers van de vereniging"),
+    "vertegenwoordiger opent het formulier van een vertegenwoordiger": wording.gettext(
+        "vertegenwoordiger opent het formulier van een vertegenwoordiger"),
+}
 
 
 def _when(epoch: int | None) -> str | None:
@@ -129,8 +144,9 @@ def _actor_names(session: Session, entries: list[AuditEntry]) -> dict[str, str]:
 
 
 def access_report(session: Session, person: Person, *, before: int | None = None,
-                  limit: int = REPORT_PAGE) -> dict[str, Any]:
-    """Who accessed this person's data, newest first; ``before`` pages back by sequence."""
+                  limit: int = REPORT_PAGE, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+    """Who accessed this person's data, newest first; ``before`` pages back by sequence.
+    The descriptions (who, what, Loket's own reasons) in ``lang``."""
     query = select(AuditEntry).where(AuditEntry.subject == person.sub)
     if before is not None:
         query = query.where(AuditEntry.seq < before)
@@ -139,19 +155,22 @@ def access_report(session: Session, person: Person, *, before: int | None = None
     rows = []
     for entry in entries:
         if entry.actor == person.sub:
-            who = "jijzelf"
+            who = in_language(wording.gettext("jijzelf"), lang)
         elif entry.operation == "audit-search":
-            who = "de veiligheidsconsulent"
+            who = in_language(wording.gettext("de veiligheidsconsulent"), lang)
         elif entry.actor in ("cli", "system") or (entry.actor or "").startswith("cli:"):
-            who = "de beheerder van Loket"
+            who = in_language(wording.gettext("de beheerder van Loket"), lang)
         else:
-            who = names.get(entry.actor or "", entry.actor or "onbekend")
+            who = names.get(entry.actor or "") or entry.actor or in_language(
+                wording.gettext("onbekend"), lang)
         rows.append({
             "volgnummer": entry.seq, "tijdstip": entry.at, "wie": who,
             "hoedanigheid": entry.capacity,
             "via": names.get(entry.client_id, entry.client_id) if entry.client_id else None,
-            "wat": OPERATIONS.get(entry.operation, entry.operation),
-            "handeling": entry.operation, "gegevens": entry.resource, "reden": entry.reason,
+            "wat": in_language(OPERATIONS.get(entry.operation, entry.operation), lang),
+            "handeling": entry.operation, "gegevens": entry.resource,
+            "reden": in_language(REASONS[entry.reason], lang) if entry.reason in REASONS
+            else entry.reason,
             "resultaat": entry.outcome,
         })
     more = len(entries) == limit

@@ -33,7 +33,7 @@ from loket.models import (
     Postcode,
     Werkingsgebied,
 )
-from loket.register import changes, postcodes, representatives
+from loket.register import changes, postcodes, representatives, wording
 from loket.register import validation as checks
 from loket.register.changes import Actor
 from loket.register.search import normalise
@@ -63,10 +63,10 @@ class PossibleDuplicate(Conflict):
 
     def __init__(self, candidates: list[Candidate], token: str) -> None:
         names = "; ".join(f"{c.naam} ({c.vcode})" for c in candidates)
-        super().__init__("possible_duplicate",
-                         f"Er bestaat al een vereniging met een gelijkaardige naam in dezelfde "
-                         f"gemeente: {names}. Is dit jullie vereniging? Registreer niet opnieuw; "
-                         f"is het een andere, bevestig dan met de bevestigingstoken.",
+        super().__init__("possible_duplicate", wording.gettext(
+            "Er bestaat al een vereniging met een gelijkaardige naam in dezelfde gemeente: "
+            "%(names)s. Is dit jullie vereniging? Registreer niet opnieuw; is het een andere, "
+            "bevestig dan met de bevestigingstoken.", names=names),
                          headers={"VR-BevestigingsToken": token})
         self.candidates = candidates
         self.token = token
@@ -154,7 +154,7 @@ def _list(data: dict[str, Any], field: str, problems: list[Problem]) -> list[dic
     value = data.get(field) or []
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value) \
             or len(value) > 10:
-        problems.append(Problem(field, "moet een lijst van hoogstens 10 objecten zijn."))
+        problems.append(Problem(field, wording.gettext("moet een lijst van hoogstens 10 objecten zijn.")))
         return []
     return value
 
@@ -166,11 +166,12 @@ def register_new(session: Session, person: Person, data: dict[str, Any], *, secr
     with its audit entry, in the caller's transaction (the caller commits; ``via`` names the
     door). :class:`PossibleDuplicate` unless no similar association exists or
     ``confirmation`` is the token for exactly this request."""
-    problems = [Problem(str(k)[:60], "dit veld bestaat niet.") for k in data if k not in FIELDS]
+    problems = [Problem(str(k)[:60], wording.gettext("dit veld bestaat niet.")) for k in data
+                if k not in FIELDS]
     kind = data.get("verenigingstype", "FV")
     if kind not in REGISTRABLE:
-        problems.append(Problem("verenigingstype", "kies FV (feitelijke vereniging), VZER of "
-                                                   "VZW (met ondernemingsnummer)."))
+        problems.append(Problem("verenigingstype", wording.gettext(
+            "kies FV (feitelijke vereniging), VZER of VZW (met ondernemingsnummer).")))
     try:
         checks.check_registration({k: v for k, v in data.items() if k in IDENTITY},
                                   changes.today())

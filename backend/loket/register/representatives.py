@@ -10,9 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from loket import db
-from loket.errors import Forbidden
+from loket.errors import Forbidden, Text
 from loket.models import Association, Person, Representative
 from loket.register import validation as checks
+from loket.register import wording
 from loket.register.changes import (
     Actor,
     RecordConflict,
@@ -34,8 +35,9 @@ class NotRepresentative(Forbidden):
 
     def __init__(self, assoc: Association) -> None:
         super().__init__("not_representative",
-                         f"Je bent geen vertegenwoordiger van {assoc.vcode}: alleen "
-                         "vertegenwoordigers mogen de gegevens wijzigen.")
+                         wording.gettext("Je bent geen vertegenwoordiger van %(vcode)s: alleen "
+                                         "vertegenwoordigers mogen de gegevens wijzigen.",
+                                         vcode=assoc.vcode))
         self.version = assoc.version  # the version the refusal was decided on
 
 
@@ -47,10 +49,12 @@ def representation(session: Session, assoc: Association, person_id: int) -> Repr
     raise NotRepresentative(assoc)
 
 
-def require_primary(by: Representative | None, what: str) -> None:
-    """:class:`Forbidden` (``not_primary``) unless ``by`` is primary (None: the system)."""
+def require_primary(by: Representative | None, what: Text) -> None:
+    """:class:`Forbidden` (``not_primary``) unless ``by`` is primary (None: the system);
+    ``what`` is what they may not do, as a verb phrase ("vertegenwoordigers uitnodigen")."""
     if by is not None and not by.is_primair:
-        raise Forbidden("not_primary", f"Alleen een primaire vertegenwoordiger mag {what}.")
+        raise Forbidden("not_primary", wording.gettext("Alleen een primaire vertegenwoordiger mag "
+                                                       "%(what)s.", what=what))
 
 
 def _primaries(assoc: Association) -> list[Representative]:
@@ -59,13 +63,14 @@ def _primaries(assoc: Association) -> list[Representative]:
 
 def add_representative(session: Session, assoc: Association, data: dict[str, Any],
                        actor: Actor, by: Representative | None) -> Representative:
-    require_primary(by, "vertegenwoordigers toevoegen")
+    require_primary(by, wording.gettext("vertegenwoordigers toevoegen"))
     cleaned = checks.check_representative(data, new=True)
     current = list(assoc.representatives)  # loaded before the new one exists (autoflush)
     person = session.scalar(select(Person).where(Person.insz == cleaned["insz"]))
     if person is None:
-        missing = [Problem(f, "vul dit in: deze persoon is nog niet gekend in het register.")
-                   for f in ("voornaam", "achternaam") if not cleaned[f]]
+        missing = [Problem(f, wording.gettext("vul dit in: deze persoon is nog niet gekend in het "
+                                              "register.")) for f in ("voornaam", "achternaam")
+                   if not cleaned[f]]
         if missing:
             raise InvalidRecord(missing)
         person = Person(insz=cleaned["insz"], given_name=cleaned["voornaam"],
@@ -73,8 +78,8 @@ def add_representative(session: Session, assoc: Association, data: dict[str, Any
         session.add(person)
         session.flush()
     elif any(r.person_id == person.id for r in current):
-        raise RecordConflict("already_representative", "insz",
-                             "Deze persoon is al vertegenwoordiger van deze vereniging.")
+        raise RecordConflict("already_representative", "insz", wording.gettext(
+            "Deze persoon is al vertegenwoordiger van deze vereniging."))
     rep = Representative(association=assoc, person=person, **{
         k: cleaned[k] for k in ("roepnaam", "rol", "is_primair", "email", "telefoon")})
     session.add(rep)
@@ -97,15 +102,15 @@ def update_representative(session: Session, assoc: Association, rep_id: int,
                           by: Representative | None) -> Representative:
     rep = find_item(assoc.representatives, rep_id, "vertegenwoordiger")
     if by is not None and by.id != rep.id:
-        require_primary(by, "de gegevens van een andere vertegenwoordiger wijzigen")
+        require_primary(by, wording.gettext("de gegevens van een andere vertegenwoordiger wijzigen"))
     before = representative_fields(rep)
     cleaned = cleaned_representative_update(rep, data)
     if cleaned["is_primair"] != rep.is_primair:
-        require_primary(by, "bepalen wie primair vertegenwoordiger is")
+        require_primary(by, wording.gettext("bepalen wie primair vertegenwoordiger is"))
         if rep.is_primair and len(_primaries(assoc)) == 1:
-            raise RecordConflict("last_primary", "isPrimair",
-                                 "Dit is de laatste primaire vertegenwoordiger; maak eerst "
-                                 "iemand anders primair.")
+            raise RecordConflict("last_primary", "isPrimair", wording.gettext(
+                "Dit is de laatste primaire vertegenwoordiger; maak eerst iemand anders "
+                "primair."))
     for key, value in cleaned.items():
         setattr(rep, key, value)
     after = representative_fields(rep)
@@ -120,11 +125,11 @@ def update_representative(session: Session, assoc: Association, rep_id: int,
 def remove_representative(session: Session, assoc: Association, rep_id: int, actor: Actor,
                           by: Representative | None) -> Representative:
     rep = find_item(assoc.representatives, rep_id, "vertegenwoordiger")
-    require_primary(by, "vertegenwoordigers verwijderen")
+    require_primary(by, wording.gettext("vertegenwoordigers verwijderen"))
     if rep.is_primair and len(_primaries(assoc)) == 1:
-        raise RecordConflict("last_primary", None,
-                             "De laatste primaire vertegenwoordiger kan niet verwijderd worden; "
-                             "maak eerst iemand anders primair.")
+        raise RecordConflict("last_primary", None, wording.gettext(
+            "De laatste primaire vertegenwoordiger kan niet verwijderd worden; maak eerst "
+            "iemand anders primair."))
     fields = representative_fields(rep)
     assoc.representatives.remove(rep)
     session.delete(rep)

@@ -25,8 +25,8 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
 from loket import inputs
-from loket.errors import DEFAULT_LANGUAGE, BadRequest
-from loket.register import postcodes
+from loket.errors import DEFAULT_LANGUAGE, BadRequest, Text
+from loket.register import postcodes, wording
 from loket.register.index import SearchIndex, Snapshot, positions
 from loket.register.views import Names
 
@@ -42,7 +42,7 @@ SORTS = ("relevance", "name")
 class SearchError(BadRequest):
     """A search parameter that cannot be used; ``field`` names it."""
 
-    def __init__(self, code: str, field: str, detail: str) -> None:
+    def __init__(self, code: str, field: str, detail: Text) -> None:
         super().__init__(code, detail)
         self.field = field
 
@@ -90,10 +90,12 @@ def _int(args: Mapping[str, str], name: str, default: int, low: int, high: int) 
     try:
         value = inputs.whole_number(raw, max_digits=7)
     except inputs.NotAWholeNumber:
-        raise SearchError("invalid_parameter", name, f"{name} moet een geheel getal zijn.") from None
+        raise SearchError("invalid_parameter", name, wording.gettext(
+            "%(name)s moet een geheel getal zijn.", name=name)) from None
     if not low <= value <= high:
-        raise SearchError("invalid_parameter", name,
-                          f"{name} moet tussen {low} en {high} liggen (niet {value}).")
+        raise SearchError("invalid_parameter", name, wording.gettext(
+            "%(name)s moet tussen %(low)s en %(high)s liggen (niet %(value)s).", name=name,
+            low=low, high=high, value=value))
     return value
 
 
@@ -102,8 +104,8 @@ def _values(args: Any, name: str) -> list[str]:
     raw = args.getlist(name) if hasattr(args, "getlist") else [args.get(name, "")]
     values = [v.strip() for item in raw for v in str(item).split(",") if v.strip()]
     if len(values) > MAX_FILTER_VALUES:
-        raise SearchError("invalid_parameter", name,
-                          f"Geef hoogstens {MAX_FILTER_VALUES} waarden voor {name}.")
+        raise SearchError("invalid_parameter", name, wording.gettext(
+            "Geef hoogstens %(max)s waarden voor %(name)s.", max=MAX_FILTER_VALUES, name=name))
     return values
 
 
@@ -118,10 +120,10 @@ def resolve_area(session: Session, value: str, names: Names) -> ResolvedArea:
         named = postcodes.municipalities_for(session, value)
         if not named:
             raise SearchError(
-                "unknown_postcode", "werkingsgebied",
-                f"Postcode {value} is niet gekend bij dit loket. Zoek op de naam of code van de "
-                "gemeente of provincie, of vraag de beheerder de postcodelijst te laden "
-                "(loket reference import-postcodes).")
+                "unknown_postcode", "werkingsgebied", wording.gettext(
+                    "Postcode %(postcode)s is niet gekend bij dit loket. Zoek op de naam of "
+                    "code van de gemeente of provincie, of vraag de beheerder de postcodelijst "
+                    "te laden (loket reference import-postcodes).", postcode=value))
     elif value.upper() in names.areas:
         named = [value.upper()]
     else:
@@ -133,9 +135,9 @@ def resolve_area(session: Session, value: str, names: Names) -> ResolvedArea:
         # a municipality wins over a province of the same name ("Antwerpen")
         matches.sort(key=lambda a: a.niveau != "municipality")
         if not matches:
-            raise SearchError("unknown_area", "werkingsgebied",
-                              f"Werkingsgebied {value!r} is onbekend: geef een postcode, of de "
-                              "naam of code van een gemeente of provincie (bv. BE23444021).")
+            raise SearchError("unknown_area", "werkingsgebied", wording.gettext(
+                "Werkingsgebied %(value)s is onbekend: geef een postcode, of de naam of code "
+                "van een gemeente of provincie (bv. BE23444021).", value=repr(value)))
         named = [matches[0].code]
     codes = set(named)
     for code in named:
@@ -150,23 +152,23 @@ def parse(session: Session, args: Any, names: Names) -> Query:
     query = Query()
     q = (args.get("q") or "").strip()
     if len(q) > MAX_QUERY:
-        raise SearchError("invalid_parameter", "q", f"q mag hoogstens {MAX_QUERY} tekens lang "
-                          "zijn.")
+        raise SearchError("invalid_parameter", "q", wording.gettext(
+            "q mag hoogstens %(max)s tekens lang zijn.", max=MAX_QUERY))
     if q:
         query.q, query.terms = q, terms(q)
     query.areas = [resolve_area(session, v, names) for v in _values(args, "werkingsgebied")]
     for code in _values(args, "hoofdactiviteit"):
         if code.upper() not in names.activities:
-            raise SearchError("unknown_activity", "hoofdactiviteit",
-                              f"Hoofdactiviteit {code[:20]!r} is onbekend; zie de codes in "
-                              "de facetten van een zoekopdracht.")
+            raise SearchError("unknown_activity", "hoofdactiviteit", wording.gettext(
+                "Hoofdactiviteit %(code)s is onbekend; zie de codes in de facetten van een "
+                "zoekopdracht.", code=repr(code[:20])))
         query.activities.append(code.upper())
     query.activities = list(dict.fromkeys(query.activities))
     query.offset = _int(args, "offset", 0, 0, MAX_OFFSET)
     query.limit = _int(args, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
     sort = args.get("sort") or ("relevance" if query.terms else "name")
     if sort not in SORTS:
-        raise SearchError("invalid_parameter", "sort", "sort is relevance of name.")
+        raise SearchError("invalid_parameter", "sort", wording.gettext("sort is relevance of name."))
     query.sort = sort if query.terms else "name"
     return query
 

@@ -24,9 +24,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from loket import audit
-from loket.errors import Conflict, Forbidden, LoketError
+from loket.errors import Conflict, Forbidden, LoketError, Text
 from loket.models import Association, AssociationEvent, Invitation, Person, Representative
-from loket.register import changes, invitations, merge, representatives
+from loket.register import changes, invitations, merge, representatives, wording
 from loket.register import validation as checks
 from loket.register.changes import Actor, StaleVersion
 from loket.sso import capacities
@@ -57,7 +57,7 @@ class Acting:
     def is_primary(self) -> bool:
         return self.rep.is_primair
 
-    def require_primary(self, what: str) -> None:
+    def require_primary(self, what: Text) -> None:
         """:class:`Forbidden` (``not_primary``) unless they are a primary representative."""
         representatives.require_primary(self.rep, what)
 
@@ -77,9 +77,9 @@ def acting_for(session: Session, person: Person, vcode: str, *, lock: bool = Fal
         held = capacities.find(capacities.for_person(session, person), "VER", vcode) \
             or _inactive_capacity(session, person, vcode)
         if held is None:
-            error = Forbidden("not_representative",
-                              f"Je kunt niet optreden namens {vcode}: alleen vertegenwoordigers "
-                              "van een vereniging zien en wijzigen haar gegevens hier.")
+            error = Forbidden("not_representative", wording.gettext(
+                "Je kunt niet optreden namens %(vcode)s: alleen vertegenwoordigers van een "
+                "vereniging zien en wijzigen haar gegevens hier.", vcode=vcode))
             refused(session, "association-read", f"association/{vcode}", actor, error)
             raise error
     assoc = changes.find(session, vcode, lock=lock)
@@ -160,8 +160,8 @@ def commit_change(session: Session, assoc: Association, actor: Actor,
         session.commit()
     except IntegrityError as exc:
         session.rollback()
-        raise Conflict("conflict", "Een andere wijziging kwam net voor; haal de gegevens "
-                       "opnieuw op en probeer nog eens.") from exc
+        raise Conflict("conflict", wording.gettext("Een andere wijziging kwam net voor; haal de "
+                                                   "gegevens opnieuw op en probeer nog eens.")) from exc
     except BaseException:
         session.rollback()
         raise
@@ -273,8 +273,9 @@ class EditClash(Conflict):
 
     def __init__(self, outcome: merge.Outcome, current: int) -> None:
         names = ", ".join(c.field for c in outcome.clashes)
-        super().__init__("edit_conflict", f"Iemand anders wijzigde intussen dezelfde velden "
-                         f"({names}); kies per veld welke waarde blijft.")
+        super().__init__("edit_conflict", wording.gettext(
+            "Iemand anders wijzigde intussen dezelfde velden (%(fields)s); kies per veld welke "
+            "waarde blijft.", fields=names))
         self.outcome = outcome
         self.current = current
 

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
-from loket.errors import DEFAULT_LANGUAGE, BadRequest
+from loket.errors import DEFAULT_LANGUAGE, BadRequest, Text, in_language
 from loket.identifiers import InvalidIdentifier, parse_insz, parse_kbo
+from loket.register import wording
 
 CONTACT_TYPES = ("E-mail", "Website", "SocialMedia", "Telefoon")
 LOCATION_TYPES = ("Correspondentie", "Activiteiten", "Maatschappelijke zetel")
@@ -44,8 +45,14 @@ _HOUSE_NUMBER = re.compile(r"^[0-9][0-9A-Za-z /-]*$")
 
 @dataclass(frozen=True)
 class Problem:
+    """A value that cannot be accepted: the field (as the API names it) and why, in each
+    language (:mod:`loket.register.wording`; a plain string is Dutch only)."""
+
     field: str
-    message: str
+    message: Text
+
+    def message_in(self, lang: str) -> str:
+        return in_language(self.message, lang)
 
 
 class InvalidRecord(BadRequest):
@@ -57,14 +64,15 @@ class InvalidRecord(BadRequest):
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems = list(problems)
         first = self.problems[0]
-        super().__init__(None, f"{first.field}: {first.message}")
+        super().__init__(None, wording.each(first.message, lambda text: f"{first.field}: {text}"))
 
     def to_dict(self, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
         return {**super().to_dict(lang), "field": self.first.field,
-                "problems": [{"field": p.field, "detail": p.message} for p in self.problems]}
+                "problems": [{"field": p.field, "detail": p.message_in(lang)}
+                             for p in self.problems]}
 
     @classmethod
-    def one(cls, field: str, message: str) -> InvalidRecord:
+    def one(cls, field: str, message: Text) -> InvalidRecord:
         return cls([Problem(field, message)])
 
     @property
@@ -77,7 +85,7 @@ class _Collector:
         self.prefix = prefix
         self.problems: list[Problem] = []
 
-    def add(self, field: str, message: str) -> None:
+    def add(self, field: str, message: Text) -> None:
         self.problems.append(Problem(self.prefix + field, message))
 
     def done(self) -> None:
@@ -88,25 +96,27 @@ class _Collector:
 def _unknown_fields(data: Mapping[str, Any], allowed: Iterable[str], out: _Collector) -> None:
     for key in data:
         if key not in allowed:
-            out.add(str(key)[:60], "dit veld bestaat niet.")
+            out.add(str(key)[:60], wording.gettext("dit veld bestaat niet."))
 
 
 def _text(data: Mapping[str, Any], field: str, out: _Collector, *, max_len: int,
-          required: bool = False, label: str = "een waarde") -> str | None:
+          required: bool = False, missing: Text | None = None) -> str | None:
+    """A text field; ``missing`` says what to fill in when it is required and empty."""
     value = data.get(field)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            out.add(field, f"vul {label} in.")
+            out.add(field, missing or wording.gettext("vul een waarde in."))
         return None
     if not isinstance(value, str):
-        out.add(field, "moet tekst zijn.")
+        out.add(field, wording.gettext("moet tekst zijn."))
         return None
     value = value.strip()
     if len(value) > max_len:
-        out.add(field, f"mag hoogstens {max_len} tekens lang zijn (nu {len(value)}).")
+        out.add(field, wording.gettext("mag hoogstens %(max)s tekens lang zijn (nu %(now)s).",
+                                       max=max_len, now=len(value)))
         return None
     if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in value):
-        out.add(field, "bevat onzichtbare stuurtekens.")
+        out.add(field, wording.gettext("bevat onzichtbare stuurtekens."))
         return None
     return value
 
@@ -121,7 +131,7 @@ def _bool(data: Mapping[str, Any], field: str, out: _Collector) -> bool:
         return True
     if isinstance(value, str) and value.lower() in ("false", "off", "0", "nee"):
         return False
-    out.add(field, "moet waar of onwaar zijn (true of false).")
+    out.add(field, wording.gettext("moet waar of onwaar zijn (true of false)."))
     return False
 
 
@@ -150,7 +160,7 @@ def is_phone(value: str) -> bool:
 def _email(data: Mapping[str, Any], field: str, out: _Collector) -> str | None:
     value = _text(data, field, out, max_len=254)
     if value is not None and not is_email(value):
-        out.add(field, "is geen geldig e-mailadres (zoals naam@voorbeeld.be).")
+        out.add(field, wording.gettext("is geen geldig e-mailadres (zoals naam@voorbeeld.be)."))
         return None
     return value
 
@@ -158,7 +168,8 @@ def _email(data: Mapping[str, Any], field: str, out: _Collector) -> str | None:
 def _phone(data: Mapping[str, Any], field: str, out: _Collector) -> str | None:
     value = _text(data, field, out, max_len=40)
     if value is not None and not is_phone(value):
-        out.add(field, "is geen geldig telefoonnummer (8 tot 15 cijfers, bv. +32 9 123 45 67).")
+        out.add(field, wording.gettext(
+            "is geen geldig telefoonnummer (8 tot 15 cijfers, bv. +32 9 123 45 67)."))
         return None
     return value
 
@@ -174,16 +185,16 @@ def check_contact(data: Mapping[str, Any]) -> dict[str, Any]:
     _unknown_fields(data, CONTACT_FIELDS, out)
     kind = data.get("type")
     if kind not in CONTACT_TYPES:
-        out.add("type", "kies E-mail, Website, SocialMedia of Telefoon.")
+        out.add("type", wording.gettext("kies E-mail, Website, SocialMedia of Telefoon."))
     waarde = _text(data, "waarde", out, max_len=500, required=True)
     if waarde is not None:
         if kind == "E-mail" and not is_email(waarde):
-            out.add("waarde", "is geen geldig e-mailadres (zoals naam@voorbeeld.be).")
+            out.add("waarde", wording.gettext("is geen geldig e-mailadres (zoals naam@voorbeeld.be)."))
         elif kind in ("Website", "SocialMedia") and not is_http_url(waarde):
-            out.add("waarde", "moet een volledig webadres zijn dat begint met http:// of "
-                              "https://.")
+            out.add("waarde", wording.gettext(
+                "moet een volledig webadres zijn dat begint met http:// of https://."))
         elif kind == "Telefoon" and not is_phone(waarde):
-            out.add("waarde", "is geen geldig telefoonnummer (8 tot 15 cijfers).")
+            out.add("waarde", wording.gettext("is geen geldig telefoonnummer (8 tot 15 cijfers)."))
     cleaned = {
         "type": kind,
         "waarde": waarde,
@@ -206,10 +217,10 @@ def check_location(data: Mapping[str, Any]) -> dict[str, Any]:
     _unknown_fields(data, LOCATION_FIELDS, out)
     kind = data.get("type")
     if kind not in LOCATION_TYPES:
-        out.add("type", "kies Correspondentie, Activiteiten of Maatschappelijke zetel.")
+        out.add("type", wording.gettext("kies Correspondentie, Activiteiten of Maatschappelijke zetel."))
     address = data.get("adres")
     if not isinstance(address, Mapping):
-        out.add("adres", "geef een adres (straatnaam, huisnummer, postcode, gemeente).")
+        out.add("adres", wording.gettext("geef een adres (straatnaam, huisnummer, postcode, gemeente)."))
         address = {}
     inner = _Collector("adres.")
     _unknown_fields(address, ADDRESS_FIELDS, inner)
@@ -218,18 +229,18 @@ def check_location(data: Mapping[str, Any]) -> dict[str, Any]:
     if in_belgium:
         land = BELGIUM
     straat = _text(address, "straatnaam", inner, max_len=200, required=True,
-                   label="de straatnaam")
+                   missing=wording.gettext("vul de straatnaam in."))
     nummer = _text(address, "huisnummer", inner, max_len=20, required=True,
-                   label="het huisnummer")
+                   missing=wording.gettext("vul het huisnummer in."))
     if nummer is not None and in_belgium and not _HOUSE_NUMBER.match(nummer):
-        inner.add("huisnummer", "begint met een cijfer (bv. 12 of 12A).")
+        inner.add("huisnummer", wording.gettext("begint met een cijfer (bv. 12 of 12A)."))
     bus = _text(address, "busnummer", inner, max_len=20)
     postcode = _text(address, "postcode", inner, max_len=20, required=True,
-                     label="de postcode")
+                     missing=wording.gettext("vul de postcode in."))
     if postcode is not None and in_belgium and not re.fullmatch(r"[1-9][0-9]{3}", postcode):
-        inner.add("postcode", "een Belgische postcode heeft 4 cijfers (bv. 9000).")
+        inner.add("postcode", wording.gettext("een Belgische postcode heeft 4 cijfers (bv. 9000)."))
     gemeente = _text(address, "gemeente", inner, max_len=200, required=True,
-                     label="de gemeente")
+                     missing=wording.gettext("vul de gemeente in."))
     cleaned = {
         "type": kind,
         "is_primair": _bool(data, "isPrimair", out),
@@ -263,7 +274,7 @@ def check_representative(data: Mapping[str, Any], *, new: bool) -> dict[str, Any
         try:
             cleaned["insz"] = parse_insz(raw if raw is not None else "")
         except InvalidIdentifier as exc:
-            out.add("insz", exc.message[0].lower() + exc.message[1:])
+            out.add("insz", wording.lowered(exc.message))
         cleaned["voornaam"] = _text(data, "voornaam", out, max_len=200)
         cleaned["achternaam"] = _text(data, "achternaam", out, max_len=200)
     cleaned.update({
@@ -289,15 +300,17 @@ _ATTRIBUTE = {"naam": "naam", "korteNaam": "korte_naam", "roepnaam": "roepnaam",
 
 def _age(value: Any, field: str, out: _Collector) -> int | None:
     if isinstance(value, bool) or value in (None, ""):
-        out.add(field, f"vul een leeftijd in van {MIN_AGE} tot {MAX_AGE}.")
+        out.add(field, wording.gettext("vul een leeftijd in van %(min)s tot %(max)s.",
+                                       min=MIN_AGE, max=MAX_AGE))
         return None
     if isinstance(value, str) and re.fullmatch(r"\s*[0-9]{1,6}\s*", value):
         value = int(value)
     if not isinstance(value, int):
-        out.add(field, "moet een geheel getal zijn.")
+        out.add(field, wording.gettext("moet een geheel getal zijn."))
         return None
     if not MIN_AGE <= value <= MAX_AGE:
-        out.add(field, f"moet tussen {MIN_AGE} en {MAX_AGE} liggen (niet {value}).")
+        out.add(field, wording.gettext("moet tussen %(min)s en %(max)s liggen (niet %(value)s).",
+                                       min=MIN_AGE, max=MAX_AGE, value=value))
         return None
     return value
 
@@ -307,18 +320,18 @@ def check_startdatum(value: Any, today: date, out: _Collector, field: str = "sta
     if value in (None, ""):
         return None
     if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
-        out.add(field, "schrijf de datum als JJJJ-MM-DD (bv. 1998-09-15).")
+        out.add(field, wording.gettext("schrijf de datum als JJJJ-MM-DD (bv. 1998-09-15)."))
         return None
     try:
         parsed = date.fromisoformat(value)
     except ValueError:
-        out.add(field, "is geen bestaande datum.")
+        out.add(field, wording.gettext("is geen bestaande datum."))
         return None
     if parsed > today:
-        out.add(field, "mag niet in de toekomst liggen.")
+        out.add(field, wording.gettext("mag niet in de toekomst liggen."))
         return None
     if parsed.year < 1000:
-        out.add(field, "ligt te ver in het verleden.")
+        out.add(field, wording.gettext("ligt te ver in het verleden."))
         return None
     return value
 
@@ -331,25 +344,27 @@ def check_stop(data: Mapping[str, Any], *, today: date, startdatum: str | None) 
     value = data.get("einddatum")
     einddatum = None
     if value in (None, ""):
-        out.add("einddatum", "vul de datum in waarop de vereniging stopte (JJJJ-MM-DD).")
+        out.add("einddatum", wording.gettext("vul de datum in waarop de vereniging stopte (JJJJ-MM-DD)."))
     else:
         einddatum = check_startdatum(value, today, out, "einddatum")
         if einddatum is not None and startdatum and einddatum < startdatum:
-            out.add("einddatum", f"mag niet vóór de startdatum ({startdatum}) liggen.")
+            out.add("einddatum", wording.gettext("mag niet vóór de startdatum (%(date)s) liggen.",
+                                                 date=startdatum))
     out.done()
     assert einddatum is not None
     return einddatum
 
 
 def _codes(value: Any, field: str, known: Mapping[str, str] | set[str], out: _Collector,
-           what: str) -> list[str] | None:
+           unknown: Callable[[str], Text]) -> list[str] | None:
+    """A list of codes; ``unknown`` says which ones are not known (given them, listed)."""
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        out.add(field, "moet een lijst van codes zijn.")
+        out.add(field, wording.gettext("moet een lijst van codes zijn."))
         return None
     codes = [v.strip().upper() for v in value]
-    unknown = [c for c in codes if c not in known]
-    if unknown:
-        out.add(field, f"onbekende {what}: {', '.join(c[:20] for c in unknown[:5])}.")
+    strangers = [c for c in codes if c not in known]
+    if strangers:
+        out.add(field, unknown(", ".join(c[:20] for c in strangers[:5])))
         return None
     return list(dict.fromkeys(codes))
 
@@ -368,7 +383,8 @@ def check_basics(data: Mapping[str, Any], *, current_min: int, current_max: int,
     for field, max_len in limits.items():
         if field in data:
             cleaned[_ATTRIBUTE[field]] = _text(data, field, out, max_len=max_len,
-                                               required=field == "naam", label="de naam")
+                                               required=field == "naam",
+                                               missing=wording.gettext("vul de naam in."))
     if "startdatum" in data:
         cleaned["startdatum"] = check_startdatum(data["startdatum"], today, out)
     if "isUitgeschrevenUitPubliekeDatastroom" in data:
@@ -376,27 +392,29 @@ def check_basics(data: Mapping[str, Any], *, current_min: int, current_max: int,
     if "doelgroep" in data:
         group = data["doelgroep"]
         if not isinstance(group, Mapping):
-            out.add("doelgroep", "geef minimumleeftijd en/of maximumleeftijd.")
+            out.add("doelgroep", wording.gettext("geef minimumleeftijd en/of maximumleeftijd."))
         else:
             for key in group:
                 if key not in ("minimumleeftijd", "maximumleeftijd"):
-                    out.add(f"doelgroep.{str(key)[:40]}", "dit veld bestaat niet.")
+                    out.add(f"doelgroep.{str(key)[:40]}", wording.gettext("dit veld bestaat niet."))
             low = _age(group.get("minimumleeftijd", current_min), "doelgroep.minimumleeftijd",
                        out)
             high = _age(group.get("maximumleeftijd", current_max), "doelgroep.maximumleeftijd",
                         out)
             if low is not None and high is not None:
                 if low > high:
-                    out.add("doelgroep.minimumleeftijd",
-                            f"mag niet groter zijn dan de maximumleeftijd ({high}).")
+                    out.add("doelgroep.minimumleeftijd", wording.gettext(
+                        "mag niet groter zijn dan de maximumleeftijd (%(max)s).", max=high))
                 else:
                     cleaned["min_leeftijd"], cleaned["max_leeftijd"] = low, high
     if "hoofdactiviteiten" in data:
         cleaned["hoofdactiviteiten"] = _codes(data["hoofdactiviteiten"], "hoofdactiviteiten",
-                                              activities, out, "hoofdactiviteit")
+                                              activities, out, lambda codes: wording.gettext(
+            "onbekende hoofdactiviteit: %(codes)s.", codes=codes))
     if "werkingsgebieden" in data:
         cleaned["werkingsgebieden"] = _codes(data["werkingsgebieden"], "werkingsgebieden",
-                                             areas, out, "werkingsgebied")
+                                             areas, out, lambda codes: wording.gettext(
+            "onbekende werkingsgebied: %(codes)s.", codes=codes))
     out.done()
     return cleaned
 
@@ -405,25 +423,29 @@ def check_registration(data: Mapping[str, Any], today: date) -> dict[str, Any]:
     """A new association's identity: naam, type, KBO number (none for FV/VZER), status."""
     out = _Collector()
     cleaned: dict[str, Any] = {
-        "naam": _text(data, "naam", out, max_len=300, required=True, label="de naam"),
+        "naam": _text(data, "naam", out, max_len=300, required=True,
+                      missing=wording.gettext("vul de naam in.")),
     }
     kind = data.get("verenigingstype", "FV")
     if kind not in ASSOCIATION_TYPES:
-        out.add("verenigingstype", f"kies een van {', '.join(ASSOCIATION_TYPES)}.")
+        out.add("verenigingstype", wording.gettext("kies een van %(codes)s.",
+                                                   codes=", ".join(ASSOCIATION_TYPES)))
     kbo = data.get("kboNummer")
     if kind in TYPES_WITHOUT_KBO:
         if kbo:
-            out.add("kboNummer", f"een {ASSOCIATION_TYPES[kind].lower()} heeft geen "
-                                 "ondernemingsnummer.")
+            out.add("kboNummer", wording.gettext(
+                "een feitelijke vereniging heeft geen ondernemingsnummer.") if kind == "FV"
+                else wording.gettext("een vereniging zonder eigen rechtspersoonlijkheid heeft "
+                                     "geen ondernemingsnummer."))
         cleaned["kbo"] = None
     elif kind in ASSOCIATION_TYPES:
         try:
             cleaned["kbo"] = parse_kbo(kbo if kbo is not None else "")
         except InvalidIdentifier as exc:
-            out.add("kboNummer", exc.message[0].lower() + exc.message[1:])
+            out.add("kboNummer", wording.lowered(exc.message))
     status = data.get("status", "Actief")
     if status not in STATUSES:
-        out.add("status", "kies Actief, Gestopt of Dubbel.")
+        out.add("status", wording.gettext("kies Actief, Gestopt of Dubbel."))
     cleaned.update(verenigingstype=kind, status=status,
                    startdatum=check_startdatum(data.get("startdatum"), today, out))
     out.done()

@@ -11,6 +11,7 @@ from flask import Blueprint, Response, g, jsonify, request
 from loket import apibase, preconditions
 from loket.errors import BadRequest, LoketError
 from loket.preconditions import etag
+from loket.register import wording
 
 bp = Blueprint("register", __name__)  # the register's API routes (see loket.register.api)
 
@@ -62,8 +63,9 @@ def if_none_match(version: int) -> bool:
 def json_object() -> dict[str, Any]:
     """The request body: one JSON object of at most 64 KB."""
     if request.content_length and request.content_length > MAX_BODY:
-        raise LoketError("too_large", f"De body mag hoogstens {MAX_BODY // 1024} KB zijn.", 413)
+        raise LoketError("too_large", wording.gettext("De body mag hoogstens %(size)s KB zijn.",
+                                                      size=MAX_BODY // 1024), 413)
     body = apibase.json_body()
     if not isinstance(body, dict):
-        raise BadRequest("invalid_json", "De body moet één JSON-object zijn.")
+        raise BadRequest("invalid_json", wording.gettext("De body moet één JSON-object zijn."))
     return body

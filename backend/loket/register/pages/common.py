@@ -9,6 +9,7 @@ from flask import Blueprint, Response, g, render_template
 
 from loket import db
 from loket.errors import Forbidden
+from loket.i18n import gettext as _
 from loket.identifiers import InvalidIdentifier, format_kbo, parse_vcode
 from loket.models import Person
 from loket.register import service
@@ -55,7 +56,8 @@ def acting_for(vcode: str, *, lock: bool = False) -> Acting:
     try:
         canonical = parse_vcode(vcode)
     except InvalidIdentifier as exc:
-        raise Forbidden("not_representative", f"{vcode[:20]!r} is geen vCode.") from exc
+        raise Forbidden("not_representative", _("%(value)s is geen vCode.",
+                                                value=repr(vcode[:20]))) from exc
     acting = service.acting_for(db.session(), person, canonical, lock=lock, via=VIA)
     g.loket_active = acting.capacity
     return acting

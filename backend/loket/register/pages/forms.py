@@ -18,12 +18,30 @@ from wtforms import (
     TextAreaField,
 )
 
-from loket import inputs
+from loket import i18n, inputs
+from loket.i18n import lazy_gettext
 from loket.models import Association, Contactgegeven, Locatie, Representative
 from loket.register.validation import CONTACT_TYPES, LOCATION_TYPES, Problem
 
-CONTACT_LABELS = {"E-mail": "E-mail", "Website": "Website", "SocialMedia": "Sociale media",
-                  "Telefoon": "Telefoon"}
+# The kinds of contact and location as people read them (the API keeps the register's codes).
+CONTACT_LABELS = {"E-mail": lazy_gettext("E-mail"), "Website": lazy_gettext("Website"),
+                  "SocialMedia": lazy_gettext("Sociale media"),
+                  "Telefoon": lazy_gettext("Telefoon")}
+LOCATION_LABELS = {"Correspondentie": lazy_gettext("Correspondentie"),
+                   "Activiteiten": lazy_gettext("Activiteiten"),
+                   "Maatschappelijke zetel": lazy_gettext("Maatschappelijke zetel")}
+TYPE_LABELS = {**CONTACT_LABELS, **LOCATION_LABELS}
+# The register's kinds of association and statuses (validation.ASSOCIATION_TYPES, STATUSES).
+ASSOCIATION_TYPE_LABELS = {
+    "FV": lazy_gettext("Feitelijke vereniging"),
+    "VZER": lazy_gettext("Vereniging zonder eigen rechtspersoonlijkheid"),
+    "VZW": lazy_gettext("Vereniging zonder winstoogmerk"),
+    "IVZW": lazy_gettext("Internationale vereniging zonder winstoogmerk"),
+    "PS": lazy_gettext("Private stichting"),
+    "SVON": lazy_gettext("Stichting van openbaar nut"),
+}
+STATUS_LABELS = {"Actief": lazy_gettext("Actief"), "Gestopt": lazy_gettext("Gestopt"),
+                 "Dubbel": lazy_gettext("Dubbel")}
 
 
 @dataclass
@@ -71,7 +89,8 @@ class VersionedForm(FlaskForm):
         """Put each problem next to its field (``adres.postcode`` → ``postcode``)."""
         for problem in problems:
             name = self.form_field(problem.field)
-            message = problem.message[:1].upper() + problem.message[1:]
+            text = problem.message_in(i18n.current())
+            message = text[:1].upper() + text[1:]
             if name is None:
                 self.form_errors.append(f"{problem.field}: {message}")
             else:
@@ -81,24 +100,30 @@ class VersionedForm(FlaskForm):
     def error_list(self) -> list[tuple[str, str]]:
         """(field id, message) for the error summary, each naming its field, in form order."""
         found = [("", message) for message in self.form_errors]
-        found += [(f"{clash.id}-hun", f"{clash.label}: {clash.error}") for clash in self.clashes
+        found += [(f"{clash.id}-hun", _named(clash.label, clash.error)) for clash in self.clashes
                   if clash.error]
         for field in self:
             if field.name in ("csrf_token", "version"):
                 continue
             label = str(field.label.text).split(" (")[0]
-            found += [(field.id, f"{label}: {message[:1].lower()}{message[1:]}")
+            found += [(field.id, _named(label, f"{message[:1].lower()}{message[1:]}"))
                       for message in field.errors]
         return found
 
 
+def _named(label: str, problem: str) -> str:
+    """A problem after the name of its field, as the page's language writes that."""
+    return i18n.gettext("%(field)s: %(problem)s", field=label, problem=problem)
+
+
 class ContactForm(VersionedForm):
     order = ("type", "waarde", "beschrijving", "isPrimair")
-    type = SelectField("Soort", choices=[(t, CONTACT_LABELS[t]) for t in CONTACT_TYPES],
+    type = SelectField(lazy_gettext("Soort"),
+                       choices=[(t, CONTACT_LABELS[t]) for t in CONTACT_TYPES],
                        validate_choice=False)
-    waarde = StringField("Waarde")
-    beschrijving = StringField("Beschrijving (niet verplicht)")
-    isPrimair = BooleanField("Dit is het primaire contactgegeven van deze soort")
+    waarde = StringField(lazy_gettext("Waarde"))
+    beschrijving = StringField(lazy_gettext("Beschrijving (niet verplicht)"))
+    isPrimair = BooleanField(lazy_gettext("Dit is het primaire contactgegeven van deze soort"))
 
     def to_api(self) -> dict[str, Any]:
         return {"type": self.type.data, "waarde": self.waarde.data,
@@ -112,16 +137,17 @@ class ContactForm(VersionedForm):
 class LocationForm(VersionedForm):
     order = ("type", "naam", "straatnaam", "huisnummer", "busnummer", "postcode", "gemeente",
              "land", "isPrimair")
-    type = SelectField("Soort locatie", choices=[(t, t) for t in LOCATION_TYPES],
+    type = SelectField(lazy_gettext("Soort locatie"),
+                       choices=[(t, LOCATION_LABELS[t]) for t in LOCATION_TYPES],
                        validate_choice=False)
-    naam = StringField("Naam van de locatie (niet verplicht)")
-    straatnaam = StringField("Straat")
-    huisnummer = StringField("Huisnummer")
-    busnummer = StringField("Busnummer (niet verplicht)")
-    postcode = StringField("Postcode")
-    gemeente = StringField("Gemeente")
-    land = StringField("Land", default="België")
-    isPrimair = BooleanField("Dit is de primaire locatie")
+    naam = StringField(lazy_gettext("Naam van de locatie (niet verplicht)"))
+    straatnaam = StringField(lazy_gettext("Straat"))
+    huisnummer = StringField(lazy_gettext("Huisnummer"))
+    busnummer = StringField(lazy_gettext("Busnummer (niet verplicht)"))
+    postcode = StringField(lazy_gettext("Postcode"))
+    gemeente = StringField(lazy_gettext("Gemeente"))
+    land = StringField(lazy_gettext("Land"), default="België")
+    isPrimair = BooleanField(lazy_gettext("Dit is de primaire locatie"))
 
     def to_api(self) -> dict[str, Any]:
         return {"type": self.type.data, "naam": self.naam.data,
@@ -141,12 +167,12 @@ class RepresentativeForm(VersionedForm):
     """Changing a representative: the person (INSZ, names) stays as the register knows it."""
 
     order: tuple[str, ...] = ("roepnaam", "rol", "email", "telefoon", "isPrimair")
-    roepnaam = StringField("Roepnaam (niet verplicht)")
-    rol = StringField("Rol in de vereniging (niet verplicht)")
-    email = StringField("E-mailadres (niet verplicht)")
-    telefoon = StringField("Telefoonnummer (niet verplicht)")
-    isPrimair = BooleanField("Primaire vertegenwoordiger (mag vertegenwoordigers toevoegen en "
-                             "verwijderen)")
+    roepnaam = StringField(lazy_gettext("Roepnaam (niet verplicht)"))
+    rol = StringField(lazy_gettext("Rol in de vereniging (niet verplicht)"))
+    email = StringField(lazy_gettext("E-mailadres (niet verplicht)"))
+    telefoon = StringField(lazy_gettext("Telefoonnummer (niet verplicht)"))
+    isPrimair = BooleanField(lazy_gettext(
+        "Primaire vertegenwoordiger (mag vertegenwoordigers toevoegen en verwijderen)"))
 
     def to_api(self) -> dict[str, Any]:
         return {"roepnaam": self.roepnaam.data, "rol": self.rol.data,
@@ -161,14 +187,14 @@ class RepresentativeForm(VersionedForm):
 
 class BasicsForm(VersionedForm):
     renamed = {"isUitgeschrevenUitPubliekeDatastroom": "uitgeschreven"}
-    naam = StringField("Naam")
-    korteNaam = StringField("Korte naam (niet verplicht)")
-    roepnaam = StringField("Roepnaam (niet verplicht)")
-    korteBeschrijving = TextAreaField("Korte beschrijving (niet verplicht)")
-    startdatum = StringField("Startdatum (niet verplicht)")
-    minimumleeftijd = StringField("Minimumleeftijd")
-    maximumleeftijd = StringField("Maximumleeftijd")
-    uitgeschreven = BooleanField("Niet tonen in de publieke zoekfunctie")
+    naam = StringField(lazy_gettext("Naam"))
+    korteNaam = StringField(lazy_gettext("Korte naam (niet verplicht)"))
+    roepnaam = StringField(lazy_gettext("Roepnaam (niet verplicht)"))
+    korteBeschrijving = TextAreaField(lazy_gettext("Korte beschrijving (niet verplicht)"))
+    startdatum = StringField(lazy_gettext("Startdatum (niet verplicht)"))
+    minimumleeftijd = StringField(lazy_gettext("Minimumleeftijd"))
+    maximumleeftijd = StringField(lazy_gettext("Maximumleeftijd"))
+    uitgeschreven = BooleanField(lazy_gettext("Niet tonen in de publieke zoekfunctie"))
 
     def to_api(self, assoc: Association) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -193,10 +219,11 @@ class BasicsForm(VersionedForm):
 
 
 class ActivitiesForm(VersionedForm):
-    hoofdactiviteiten = SelectMultipleField("Hoofdactiviteiten", choices=[],
+    hoofdactiviteiten = SelectMultipleField(lazy_gettext("Hoofdactiviteiten"), choices=[],
                                             validate_choice=False)
-    werkingsgebieden = SelectMultipleField("Werkingsgebieden", choices=[], validate_choice=False)
-    nieuwWerkingsgebied = StringField("Werkingsgebied toevoegen (niet verplicht)")
+    werkingsgebieden = SelectMultipleField(lazy_gettext("Werkingsgebieden"), choices=[],
+                                           validate_choice=False)
+    nieuwWerkingsgebied = StringField(lazy_gettext("Werkingsgebied toevoegen (niet verplicht)"))
 
 
 class RegisterForm(VersionedForm):
@@ -204,26 +231,27 @@ class RegisterForm(VersionedForm):
 
     renamed = {"contactgegevens[0].waarde": "email", "contactgegevens[1].waarde": "website",
                "werkingsgebieden": "werkingsgebied"}
-    verenigingstype = RadioField("Soort vereniging", choices=[
-        ("FV", "Feitelijke vereniging (geen rechtspersoon, geen ondernemingsnummer)"),
-        ("VZER", "Vereniging zonder eigen rechtspersoonlijkheid (VZER)"),
-        ("VZW", "Vereniging zonder winstoogmerk (VZW, met ondernemingsnummer)")],
+    verenigingstype = RadioField(lazy_gettext("Soort vereniging"), choices=[
+        ("FV", lazy_gettext("Feitelijke vereniging (geen rechtspersoon, geen "
+                            "ondernemingsnummer)")),
+        ("VZER", lazy_gettext("Vereniging zonder eigen rechtspersoonlijkheid (VZER)")),
+        ("VZW", lazy_gettext("Vereniging zonder winstoogmerk (VZW, met ondernemingsnummer)"))],
         default="FV", validate_choice=False)
-    kboNummer = StringField("Ondernemingsnummer (alleen voor een VZW)")
-    naam = StringField("Naam van de vereniging")
-    startdatum = StringField("Startdatum (niet verplicht)")
-    hoofdactiviteiten = SelectMultipleField("Hoofdactiviteiten", choices=[],
+    kboNummer = StringField(lazy_gettext("Ondernemingsnummer (alleen voor een VZW)"))
+    naam = StringField(lazy_gettext("Naam van de vereniging"))
+    startdatum = StringField(lazy_gettext("Startdatum (niet verplicht)"))
+    hoofdactiviteiten = SelectMultipleField(lazy_gettext("Hoofdactiviteiten"), choices=[],
                                             validate_choice=False)
-    werkingsgebied = StringField("Werkingsgebied (niet verplicht)")
-    straatnaam = StringField("Straat")
-    huisnummer = StringField("Huisnummer")
-    busnummer = StringField("Busnummer (niet verplicht)")
-    postcode = StringField("Postcode")
-    gemeente = StringField("Gemeente (niet verplicht als de postcode gekend is)")
-    email = StringField("E-mailadres van de vereniging")
-    website = StringField("Website (niet verplicht)")
+    werkingsgebied = StringField(lazy_gettext("Werkingsgebied (niet verplicht)"))
+    straatnaam = StringField(lazy_gettext("Straat"))
+    huisnummer = StringField(lazy_gettext("Huisnummer"))
+    busnummer = StringField(lazy_gettext("Busnummer (niet verplicht)"))
+    postcode = StringField(lazy_gettext("Postcode"))
+    gemeente = StringField(lazy_gettext("Gemeente (niet verplicht als de postcode gekend is)"))
+    email = StringField(lazy_gettext("E-mailadres van de vereniging"))
+    website = StringField(lazy_gettext("Website (niet verplicht)"))
     bevestiging = HiddenField()
-    toch = BooleanField("Dit is een andere vereniging: toch registreren")
+    toch = BooleanField(lazy_gettext("Dit is een andere vereniging: toch registreren"))
 
     def to_api(self, areas: list[str]) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -248,11 +276,11 @@ class RegisterForm(VersionedForm):
 class InviteForm(VersionedForm):
     """A primary representative invites a person to represent the association."""
 
-    insz = StringField("Rijksregisternummer")
-    voornaam = StringField("Voornaam (niet verplicht)")
-    achternaam = StringField("Achternaam (niet verplicht)")
-    email = StringField("E-mailadres")
-    rol = StringField("Rol in de vereniging (niet verplicht)")
+    insz = StringField(lazy_gettext("Rijksregisternummer"))
+    voornaam = StringField(lazy_gettext("Voornaam (niet verplicht)"))
+    achternaam = StringField(lazy_gettext("Achternaam (niet verplicht)"))
+    email = StringField(lazy_gettext("E-mailadres"))
+    rol = StringField(lazy_gettext("Rol in de vereniging (niet verplicht)"))
 
     def to_api(self) -> dict[str, Any]:
         return {"insz": self.insz.data, "voornaam": self.voornaam.data,
@@ -267,8 +295,8 @@ class AnswerForm(FlaskForm):
 class StopForm(VersionedForm):
     """A primary representative records that the association stopped."""
 
-    einddatum = StringField("Datum waarop de vereniging stopte")
-    bevestig = BooleanField("Ik bevestig dat de vereniging gestopt is")
+    einddatum = StringField(lazy_gettext("Datum waarop de vereniging stopte"))
+    bevestig = BooleanField(lazy_gettext("Ik bevestig dat de vereniging gestopt is"))
 
 
 class ConfirmForm(VersionedForm):

@@ -7,9 +7,10 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from loket import db
+from loket import db, i18n
 from loket.errors import LoketError
-from loket.register import changes, invitations, service
+from loket.i18n import gettext as _
+from loket.register import changes, invitations, service, wording
 from loket.register.changes import Actor
 from loket.register.pages.common import VIA, acting_for, bp, page, signed_in
 from loket.register.pages.forms import AnswerForm, ConfirmForm, InviteForm
@@ -19,14 +20,14 @@ from loket.register.pages.overview import back_to, submit
 @bp.route("/mijn-verenigingsloket/<vcode>/uitnodigen", methods=["GET", "POST"])
 def invite(vcode: str) -> BaseResponse:
     acting = acting_for(vcode, lock=True)
-    acting.require_primary("vertegenwoordigers uitnodigen")
+    acting.require_primary(wording.gettext("vertegenwoordigers uitnodigen"))
     form = InviteForm()
     if form.validate_on_submit():
         done = submit(acting, form, lambda: invitations.invite(
             acting.session, acting.assoc, form.to_api(), acting.actor, acting.rep,
             invitations.policy(current_app.config)), "VertegenwoordigerWerdUitgenodigd",
-            "De uitnodiging is klaar. Zodra deze persoon zich aanmeldt, vindt die ze op Mijn "
-            "Verenigingsloket; pas na het aanvaarden is die vertegenwoordiger.",
+            _("De uitnodiging is klaar. Zodra deze persoon zich aanmeldt, vindt die ze op Mijn "
+              "Verenigingsloket; pas na het aanvaarden is die vertegenwoordiger."),
             any_version=True, part="vertegenwoordigers")
         if done is not None:
             return done
@@ -41,16 +42,16 @@ def withdraw(vcode: str, item_id: int) -> BaseResponse:
     acting = acting_for(vcode, lock=True)
     form = ConfirmForm()
     if not form.validate_on_submit():
-        raise LoketError("csrf", "Het formulier is verlopen; probeer opnieuw.", 400)
+        raise LoketError("csrf", _("Het formulier is verlopen; probeer opnieuw."), 400)
     found = invitations.find(acting.session, acting.assoc, item_id)
     done = submit(acting, form, lambda: invitations.withdraw(
         acting.session, acting.assoc, found, acting.actor, acting.rep),
-        "UitnodigingWerdIngetrokken", "De uitnodiging is ingetrokken.", any_version=True,
+        "UitnodigingWerdIngetrokken", _("De uitnodiging is ingetrokken."), any_version=True,
         part="vertegenwoordigers")
     if done is None:  # refused: say why, where the invitation is listed
         return back_to(acting.assoc.vcode, "vertegenwoordigers",
-                       "; ".join(form.form_errors) or "De uitnodiging kon niet ingetrokken "
-                                                      "worden.")
+                       "; ".join(form.form_errors)
+                       or _("De uitnodiging kon niet ingetrokken worden."))
     return done
 
 
@@ -58,10 +59,10 @@ def withdraw(vcode: str, item_id: int) -> BaseResponse:
 def answer(item_id: int, choice: str) -> BaseResponse:
     person = signed_in()
     if choice not in ("aanvaarden", "weigeren"):
-        raise LoketError("not_found", "Deze pagina bestaat niet.", 404)
+        raise LoketError("not_found", _("Deze pagina bestaat niet."), 404)
     form = AnswerForm()
     if not form.validate_on_submit():
-        raise LoketError("csrf", "Het formulier is verlopen; probeer opnieuw.", 400)
+        raise LoketError("csrf", _("Het formulier is verlopen; probeer opnieuw."), 400)
     session = db.session()
     accept = choice == "aanvaarden"
     try:
@@ -69,11 +70,11 @@ def answer(item_id: int, choice: str) -> BaseResponse:
                                                   Actor(person.sub, "BUR", None), via=VIA)
     except changes.RecordConflict as refused:
         session.rollback()
-        flash(refused.detail)
+        flash(refused.detail_in(i18n.current()))
         return redirect(url_for("register.index"), 303)
     if accept:
-        flash(f"Je bent nu vertegenwoordiger van {assoc.naam} en kunt namens de vereniging "
-              "handelen.")
+        flash(_("Je bent nu vertegenwoordiger van %(name)s en kunt namens de vereniging "
+                "handelen.", name=assoc.naam))
         return redirect(url_for("register.overview", vcode=assoc.vcode), 303)
-    flash(f"Je hebt de uitnodiging van {assoc.naam} geweigerd.")
+    flash(_("Je hebt de uitnodiging van %(name)s geweigerd.", name=assoc.naam))
     return redirect(url_for("register.index"), 303)

@@ -12,9 +12,12 @@ from flask import Response, redirect, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from loket.errors import NotFound
-from loket.register import service, views
+from loket.i18n import gettext as _
+from loket.i18n import lazy_gettext
+from loket.register import service, views, wording
 from loket.register.pages.common import acting_for, bp, page
 from loket.register.pages.forms import (
+    TYPE_LABELS,
     ConfirmForm,
     ContactForm,
     LocationForm,
@@ -26,31 +29,44 @@ from loket.register.service import Acting
 
 
 @dataclass(frozen=True)
+class Texts:
+    """What the pages of a kind say (Dutch here, translated when shown)."""
+
+    add: Any                   # the heading of the form that adds one
+    edit: Any                  # the heading of the form that changes one
+    remove: Any                # the heading of the page that confirms removing one
+    added: Any                 # the confirmation after adding one
+    missing: Callable[[int], str]  # no such item (its number), to change
+    gone: Callable[[int], str]     # no such item (its number), to remove
+
+
+@dataclass(frozen=True)
 class Kind:
     slug: str
-    one: str                   # "contactgegeven", for headings
-    the: str                   # "het contactgegeven", for messages
+    one: str                   # "contactgegeven", for the audit log
+    texts: Texts
     items: Callable[[Acting], list[Any]]
     new_form: type[VersionedForm]
     edit_form: type[VersionedForm]
     changes: service.Items
     describe: Callable[[Any], str]
-    hints: dict[str, str]
+    hints: dict[str, Any]      # field → its hint (lazy texts)
     part: service.Part
     section: str               # the section of Onze gegevens that lists them
     personal: bool = False     # the items are people: reading or changing one is logged
 
     def may_add(self, acting: Acting) -> None:
         if self.personal:
-            acting.require_primary("vertegenwoordigers toevoegen")
+            acting.require_primary(wording.gettext("vertegenwoordigers toevoegen"))
 
     def may_remove(self, acting: Acting) -> None:
         if self.personal:
-            acting.require_primary("vertegenwoordigers verwijderen")
+            acting.require_primary(wording.gettext("vertegenwoordigers verwijderen"))
 
     def may_edit(self, acting: Acting, item: Any) -> None:
         if self.personal and item.id != acting.rep.id:
-            acting.require_primary("de gegevens van een andere vertegenwoordiger wijzigen")
+            acting.require_primary(wording.gettext(
+                "de gegevens van een andere vertegenwoordiger wijzigen"))
 
     def subject(self, item: Any) -> str | None:
         return item.person.sub if self.personal and item is not None else None
@@ -62,24 +78,54 @@ def _rep_name(rep: Any) -> str:
 
 
 CONTACTS = Kind(
-    "contactgegevens", "contactgegeven", "het contactgegeven", lambda a: a.assoc.contacts,
-    ContactForm, ContactForm, service.CONTACTS, lambda c: f"{c.type}: {c.waarde}",
-    {"waarde": "Een e-mailadres, een telefoonnummer of een webadres dat begint met https://.",
-     "beschrijving": "Bijvoorbeeld 'secretariaat' of 'jeugdwerking'."},
+    "contactgegevens", "contactgegeven", Texts(
+        lazy_gettext("Contactgegeven toevoegen"), lazy_gettext("Contactgegeven wijzigen"),
+        lazy_gettext("Contactgegeven verwijderen"),
+        lazy_gettext("Het contactgegeven is toegevoegd."),
+        lambda n: _("Deze vereniging heeft geen contactgegeven met nummer %(number)s (meer).",
+                    number=n),
+        lambda n: _("Deze vereniging heeft geen contactgegeven met nummer %(number)s (meer): "
+                    "misschien verwijderde iemand het al.", number=n)),
+    lambda a: a.assoc.contacts,
+    ContactForm, ContactForm, service.CONTACTS,
+    lambda c: f"{TYPE_LABELS.get(c.type, c.type)}: {c.waarde}",
+    {"waarde": lazy_gettext("Een e-mailadres, een telefoonnummer of een webadres dat begint "
+                            "met https://."),
+     "beschrijving": lazy_gettext("Bijvoorbeeld 'secretariaat' of 'jeugdwerking'.")},
     service.CONTACT, "contact",
 )
 LOCATIONS = Kind(
-    "locaties", "locatie", "de locatie", lambda a: a.assoc.locations, LocationForm, LocationForm,
-    service.LOCATIONS, lambda loc: f"{loc.type}: {views.address_line(loc)}",
-    {"postcode": "Vier cijfers, bijvoorbeeld 9000.", "naam": "Bijvoorbeeld 'Sporthal De Linde'.",
-     "gemeente": "Leeg laten mag: het register vult de gemeente van de postcode in."},
+    "locaties", "locatie", Texts(
+        lazy_gettext("Locatie toevoegen"), lazy_gettext("Locatie wijzigen"),
+        lazy_gettext("Locatie verwijderen"), lazy_gettext("De locatie is toegevoegd."),
+        lambda n: _("Deze vereniging heeft geen locatie met nummer %(number)s (meer).",
+                    number=n),
+        lambda n: _("Deze vereniging heeft geen locatie met nummer %(number)s (meer): "
+                    "misschien verwijderde iemand het al.", number=n)),
+    lambda a: a.assoc.locations, LocationForm, LocationForm,
+    service.LOCATIONS,
+    lambda loc: f"{TYPE_LABELS.get(loc.type, loc.type)}: {views.address_line(loc)}",
+    {"postcode": lazy_gettext("Vier cijfers, bijvoorbeeld 9000."),
+     "naam": lazy_gettext("Bijvoorbeeld 'Sporthal De Linde'."),
+     "gemeente": lazy_gettext("Leeg laten mag: het register vult de gemeente van de postcode "
+                              "in.")},
     service.LOCATION, "locaties",
 )
 REPRESENTATIVES = Kind(
-    "vertegenwoordigers", "vertegenwoordiger", "de vertegenwoordiger", lambda a: a.assoc.representatives,
+    "vertegenwoordigers", "vertegenwoordiger", Texts(
+        lazy_gettext("Vertegenwoordiger toevoegen"),
+        lazy_gettext("Vertegenwoordiger wijzigen"),
+        lazy_gettext("Vertegenwoordiger verwijderen"),
+        lazy_gettext("De vertegenwoordiger is toegevoegd."),
+        lambda n: _("Deze vereniging heeft geen vertegenwoordiger met nummer %(number)s (meer).",
+                    number=n),
+        lambda n: _("Deze vereniging heeft geen vertegenwoordiger met nummer %(number)s (meer): "
+                    "misschien verwijderde iemand het al.", number=n)),
+    lambda a: a.assoc.representatives,
     RepresentativeForm, RepresentativeForm, service.REPRESENTATIVES, _rep_name,
     {}, service.REPRESENTATIVE, "vertegenwoordigers", personal=True,
 )
+
 KINDS = {kind.slug: kind for kind in (CONTACTS, LOCATIONS, REPRESENTATIVES)}
 
 
@@ -93,7 +139,7 @@ def _find(kind: Kind, acting: Acting, item_id: int) -> Any:
 def _kind(slug: str) -> Kind:
     found = KINDS.get(slug)
     if found is None:
-        raise NotFound("not_found", "Deze pagina bestaat niet.")
+        raise NotFound("not_found", _("Deze pagina bestaat niet."))
     return found
 
 
@@ -108,7 +154,7 @@ def item_new(vcode: str, slug: str) -> BaseResponse:
     form = kind.new_form()
     if form.validate_on_submit():
         done = submit(acting, form, lambda: add(acting, form.to_api()),
-                      f"{kind.one} toegevoegd", f"{kind.the.capitalize()} is toegevoegd.",
+                      f"{kind.one} toegevoegd", str(kind.texts.added),
                       subject_of=kind.subject, any_version=True, part=kind.section)
         if done is not None:
             return done
@@ -129,13 +175,12 @@ def item_edit(vcode: str, slug: str, item_id: int) -> BaseResponse:
             form.stale = True
             form.version.data = str(acting.assoc.version)
             return _form_page(kind, acting, form, None, 200, new=True, gone=True)
-        raise NotFound("not_found", f"Deze vereniging heeft geen {kind.one} met nummer "
-                                    f"{item_id} (meer).")
+        raise NotFound("not_found", kind.texts.missing(item_id))
     kind.may_edit(acting, item)
     if form.validate_on_submit():
         done = submit_edit(acting, form, kind.part, item.id,
                            form.to_api(),  # type: ignore[attr-defined]
-                           "De wijziging is bewaard.", subject_of=kind.subject,
+                           _("De wijziging is bewaard."), subject_of=kind.subject,
                            section=kind.section)
         if done is not None:
             return done
@@ -152,14 +197,14 @@ def item_remove(vcode: str, slug: str, item_id: int) -> BaseResponse:
     acting = acting_for(vcode, lock=request.method == "POST")
     item = _find(kind, acting, item_id)
     if item is None:
-        raise NotFound("not_found", f"Deze vereniging heeft geen {kind.one} met nummer "
-                                    f"{item_id} (meer): misschien verwijderde iemand het al.")
+        raise NotFound("not_found", kind.texts.gone(item_id))
     kind.may_remove(acting)
     form = ConfirmForm()
     if form.validate_on_submit():
         subject = kind.subject(item)
         done = submit(acting, form, lambda: kind.changes.remove(acting, item.id),
-                      f"{kind.one} verwijderd", f"'{kind.describe(item)}' is verwijderd.",
+                      f"{kind.one} verwijderd",
+                      _("'%(item)s' is verwijderd.", item=kind.describe(item)),
                       subject_of=lambda _result: subject, part=kind.section)
         if done is not None:
             return done

@@ -11,13 +11,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as BaseResponse
 
-from loket import db
+from loket import db, i18n
+from loket.errors import in_language
+from loket.i18n import gettext as _
 from loket.models import AssociationEvent, Client, Invitation, Person
-from loket.register import changes, history, invitations, merge, search, service, views
+from loket.register import changes, history, invitations, merge, search, service, views, wording
 from loket.register.changes import RecordConflict, StaleVersion
 from loket.register.pages.common import acting_for, bp, page
 from loket.register.pages.common import signed_in as signed_in_person
 from loket.register.pages.forms import (
+    ASSOCIATION_TYPE_LABELS,
+    STATUS_LABELS,
+    TYPE_LABELS,
     ActivitiesForm,
     AnswerForm,
     BasicsForm,
@@ -45,7 +50,7 @@ def show_refusal(form: VersionedForm, refused: Exception) -> None:
     elif isinstance(refused, InvalidRecord):
         form.show_problems(refused.problems)
     elif isinstance(refused, RecordConflict):
-        form.show_problems([Problem(refused.field or "", refused.detail)])
+        form.show_problems([Problem(refused.field or "", refused.text)])
 
 
 def submit(acting: Acting, form: VersionedForm, change: Callable[[], object], event: str,
@@ -80,9 +85,9 @@ def back_to(vcode: str, part: str | None, done: str) -> BaseResponse:
 def display(value: object) -> str:
     """A value as the clash notice shows it."""
     if value is None or value == "" or value == []:
-        return "(leeg)"
+        return _("(leeg)")
     if isinstance(value, bool):
-        return "ja" if value else "nee"
+        return _("ja") if value else _("nee")
     if isinstance(value, list | tuple):
         return ", ".join(map(str, value))
     return str(value)
@@ -128,8 +133,8 @@ def submit_edit(acting: Acting, form: VersionedForm, part: service.Part, item: i
         return None
     if merged.kept:
         labels = ", ".join(dict.fromkeys(form.label_of(name) for name in merged.kept))
-        done += (f" Intussen had iemand anders ook iets gewijzigd ({labels}); die wijziging "
-                 "is behouden.")
+        done += " " + _("Intussen had iemand anders ook iets gewijzigd (%(fields)s); die "
+                        "wijziging is behouden.", fields=labels)
     return back_to(acting.assoc.vcode, section, done)
 
 
@@ -168,7 +173,7 @@ def _show_clashes(acting: Acting, form: VersionedForm, part: service.Part, item:
         form.clashes.append(ClashView(
             field, form.label_of(api), display(current.get(api)), display(flat.get(api)),
             names.get(by.get(api, "")), request.form.get(f"kies-{field}") if again else None,
-            "kies welke waarde blijft." if again and request.form.get(f"kies-{field}")
+            _("kies welke waarde blijft.") if again and request.form.get(f"kies-{field}")
             not in ("hun", "mijn") else None))
 
 
@@ -194,7 +199,7 @@ def _history(acting: Acting, codes: views.Names) -> list[history.Line]:
         .order_by(AssociationEvent.seq.desc()).limit(HISTORY)))
     names = who_names(acting.session, {e.actor for e in events if e.actor}
                       | {e.client_id for e in events if e.client_id})
-    return [history.line(e, names, codes) for e in events]
+    return [history.line(e, names, codes, lang=i18n.current()) for e in events]
 
 
 @bp.get("/mijn-verenigingsloket/<vcode>")
@@ -210,7 +215,10 @@ def overview(vcode: str) -> Response:
     acting.session.commit()  # the read is logged before the page leaves
     return page("register/overview.html", acting=acting, record=record, history=lines,
                 invited=[(i, invitations.status(i)) for i in invited],
-                status_text=invitations.STATUS_TEXT, confirm=ConfirmForm(),
+                status_text={state: in_language(text, i18n.current())
+                             for state, text in invitations.STATUS_TEXT.items()},
+                type_label=TYPE_LABELS, association_types=ASSOCIATION_TYPE_LABELS,
+                statuses=STATUS_LABELS, confirm=ConfirmForm(),
                 mask=views.mask_insz, day=invitations.day)
 
 
@@ -222,7 +230,7 @@ def basics(vcode: str) -> BaseResponse:
     form = BasicsForm()
     if form.validate_on_submit():
         done = submit_edit(acting, form, service.BASICS, None, form.to_api(acting.assoc),
-                           "De basisgegevens zijn bewaard.", section="basis")
+                           _("De basisgegevens zijn bewaard."), section="basis")
         if done is not None:
             return done
         return page("register/basics.html", acting=acting, form=form)
@@ -248,12 +256,12 @@ def activities(vcode: str) -> BaseResponse:
             if extra:
                 added = search.resolve_area(acting.session, extra, codes).named
         except search.SearchError as exc:
-            form.show_problems([Problem("nieuwWerkingsgebied", exc.detail)])
+            form.show_problems([Problem("nieuwWerkingsgebied", exc.text)])
         else:
             done = submit_edit(acting, form, service.BASICS, None, {
                 "hoofdactiviteiten": form.hoofdactiviteiten.data or [],
                 "werkingsgebieden": list(dict.fromkeys(kept + added))},
-                "De activiteiten en werkingsgebieden zijn bewaard.", section="activiteiten")
+                _("De activiteiten en werkingsgebieden zijn bewaard."), section="activiteiten")
             if done is not None:
                 return done
         return page("register/activities.html", acting=acting, form=form)
@@ -267,17 +275,17 @@ def activities(vcode: str) -> BaseResponse:
 @bp.route("/mijn-verenigingsloket/<vcode>/stopzetten", methods=["GET", "POST"])
 def stop(vcode: str) -> BaseResponse:
     acting = acting_for(vcode, lock=True)
-    acting.require_primary("de vereniging stopzetten")
+    acting.require_primary(wording.gettext("de vereniging stopzetten"))
     form = StopForm()
     if form.validate_on_submit():
         if not form.bevestig.data:
-            form.bevestig.errors = ["Vink aan dat de vereniging gestopt is."]
+            form.bevestig.errors = [_("Vink aan dat de vereniging gestopt is.")]
         else:
             done = submit(acting, form, lambda: changes.stop(
                 acting.session, acting.assoc, {"einddatum": form.einddatum.data},
                 acting.actor), "VerenigingWerdGestopt",
-                f"{acting.assoc.naam} is gestopt. Ze verschijnt niet meer in de publieke "
-                "zoekfunctie.", inactive_too=True)
+                _("%(name)s is gestopt. Ze verschijnt niet meer in de publieke zoekfunctie.",
+                  name=acting.assoc.naam), inactive_too=True)
             if done is not None:
                 return done
         return page("register/stop.html", acting=acting, form=form)

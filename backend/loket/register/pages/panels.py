@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from loket import db, firstparty
 from loket.errors import Forbidden
+from loket.i18n import gettext as _
 from loket.register.pages.common import acting_for, bp, signed_in
 from loket.sso import capacities
 from loket.sso.web import current_sign_in
@@ -43,7 +44,7 @@ def switch() -> BaseResponse:
 def api_token() -> Response:
     """A short-lived token for the panels on these pages: this origin's own scripts only."""
     if request.headers.get("Sec-Fetch-Site", "same-origin") != "same-origin":
-        raise Forbidden("forbidden", "Alleen voor de pagina's van Mijn Verenigingsloket.")
+        raise Forbidden("forbidden", _("Alleen voor de pagina's van Mijn Verenigingsloket."))
     vcode = request.args.get("vcode")
     if vcode:
         acting = acting_for(vcode)
@@ -55,7 +56,7 @@ def api_token() -> Response:
         active = capacities.for_person(session, person)[0]
     who = current_sign_in(touch=False)
     if who is None or active is None:
-        raise Forbidden("login_required", "Meld je opnieuw aan.")
+        raise Forbidden("login_required", _("Meld je opnieuw aan."))
     firstparty.ensure_client(session, current_app.config["ISSUER"])
     token, expires_in = firstparty.issue_token(session, current_app.extensions["loket.provider"],
                                                person, who.session, active)

@@ -9,11 +9,12 @@ from flask import Response, current_app, flash, redirect, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from loket import db
+from loket.i18n import gettext as _
 from loket.register import registration, search, views
 from loket.register.changes import Actor
 from loket.register.pages.common import VIA, bp, page, signed_in
 from loket.register.pages.forms import RegisterForm
-from loket.register.validation import InvalidRecord
+from loket.register.validation import InvalidRecord, Problem
 
 
 @bp.route("/mijn-verenigingsloket/registreren", methods=["GET", "POST"])
@@ -32,7 +33,7 @@ def register() -> BaseResponse:
         if extra:
             areas = search.resolve_area(session, extra, codes).named
     except search.SearchError as exc:
-        form.werkingsgebied.errors = [exc.detail]
+        form.show_problems([Problem("werkingsgebied", exc.text)])
         return _page(form, candidates)
     actor = Actor(person.sub, "BUR", None)
     confirmation = form.bevestiging.data if form.toch.data else None
@@ -45,7 +46,7 @@ def register() -> BaseResponse:
         candidates = duplicate.candidates
         form.bevestiging.data = duplicate.token
         if form.toch.data:  # confirmed, but for another name or place than now
-            form.toch.errors = ["Bevestig opnieuw: de naam of de plaats is intussen anders."]
+            form.toch.errors = [_("Bevestig opnieuw: de naam of de plaats is intussen anders.")]
         form.toch.data = False
         return _page(form, candidates)
     except InvalidRecord as exc:
@@ -53,8 +54,9 @@ def register() -> BaseResponse:
         form.show_problems(exc.problems)
         return _page(form, candidates)
     session.commit()
-    flash(f"{assoc.naam} is geregistreerd met vCode {assoc.vcode}. Je bent er de primaire "
-          "vertegenwoordiger van en handelt nu namens de vereniging.")
+    flash(_("%(name)s is geregistreerd met vCode %(vcode)s. Je bent er de primaire "
+            "vertegenwoordiger van en handelt nu namens de vereniging.", name=assoc.naam,
+            vcode=assoc.vcode))
     return redirect(url_for("register.overview", vcode=assoc.vcode), 303)
 
 

@@ -64,7 +64,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("UPSTREAM_CLIENT_SECRET", "", str, "Loket's client secret at the upstream provider"),
     Setting("UPSTREAM_INSZ_CLAIM", "rrn", str, "the upstream claim carrying the rijksregisternummer"),
     Setting("UPSTREAM_SCOPE", "openid profile rrn", str, "scopes asked of the upstream provider"),
+    Setting("UPSTREAM_KIND", "standard", str,
+            "acm (hand the upstream ACM's citizen login_hint) or standard (any other provider)"),
+    Setting("UPSTREAM_AUTH_METHOD", "auto", str,
+            "auto (from the upstream's discovery), client_secret_basic, client_secret_post, "
+            "client_secret_jwt or private_key_jwt (with Loket's own keys, its jwks_uri)"),
 )
+
+UPSTREAM_KINDS = ("standard", "acm")
+UPSTREAM_AUTH_METHODS = ("auto", "client_secret_basic", "client_secret_post",
+                         "client_secret_jwt", "private_key_jwt")
 
 
 def _parse(setting: Setting, raw: str) -> Any:
@@ -121,8 +130,16 @@ def _check_upstream(values: dict) -> None:
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise ConfigError(f"LOKET_UPSTREAM_ISSUER must be an http(s) URL, "
                           f"got {values['UPSTREAM_ISSUER']!r}.")
-    missing = [f"LOKET_UPSTREAM_{name}" for name in ("CLIENT_ID", "CLIENT_SECRET")
-               if not values[f"UPSTREAM_{name}"]]
+    if values["UPSTREAM_KIND"] not in UPSTREAM_KINDS:
+        raise ConfigError(f"LOKET_UPSTREAM_KIND: choose {' or '.join(UPSTREAM_KINDS)}, "
+                          f"not {values['UPSTREAM_KIND']!r}.")
+    if values["UPSTREAM_AUTH_METHOD"] not in UPSTREAM_AUTH_METHODS:
+        raise ConfigError(f"LOKET_UPSTREAM_AUTH_METHOD: choose one of "
+                          f"{', '.join(UPSTREAM_AUTH_METHODS)}, not "
+                          f"{values['UPSTREAM_AUTH_METHOD']!r}.")
+    needed = ("CLIENT_ID",) if values["UPSTREAM_AUTH_METHOD"] == "private_key_jwt" \
+        else ("CLIENT_ID", "CLIENT_SECRET")
+    missing = [f"LOKET_UPSTREAM_{name}" for name in needed if not values[f"UPSTREAM_{name}"]]
     if missing:
         raise ConfigError(f"LOKET_UPSTREAM_ISSUER is set, so set {' and '.join(missing)} too "
                           "(Loket's registration at the upstream provider).")

@@ -23,6 +23,8 @@ CSRF_EXEMPT_VIEWS = {
     # RP-initiated logout may be a POST from the relying party; the confirmation form there
     # still checks its own CSRF token (LogoutForm.validate_on_submit).
     "loket.sso.endpoints.end_session",
+    # the upstream provider's back-channel logout: a server's POST, proven by its signed token
+    "loket.sso.signin.upstream_backchannel_logout",
 }
 
 

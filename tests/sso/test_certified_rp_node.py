@@ -7,11 +7,7 @@ checks on), `iss`, `aud`, `nonce`, `at_hash`, userinfo's `sub`; then refresh and
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
 import json
-import os
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -21,30 +17,16 @@ import pytest
 import requests
 
 from support.agent import Agent
+from support.node import installed
 from support.oidc import JAN, RelyingParty
 
-HERE = Path(__file__).resolve().parent.parent / "support" / "node_rp"
 SCOPE = "openid profile capacity vo papi offline_access"
 
 
 @pytest.fixture(scope="session")
 def node_rp_dir() -> Path:
-    """The Node relying party with its locked dependencies (`npm ci`), cached per lock file."""
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if not node or not npm:
-        pytest.skip("node and npm are not installed: apt-get install -y nodejs npm")
-    lock = (HERE / "package-lock.json").read_bytes()
-    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "loket-tests"
-    folder = cache / f"node-rp-{hashlib.sha256(lock).hexdigest()[:12]}"
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / ".lock", "w") as guard:  # xdist workers install once, one at a time
-        fcntl.flock(guard, fcntl.LOCK_EX)
-        for name in ("package.json", "package-lock.json", "rp.mjs"):
-            shutil.copyfile(HERE / name, folder / name)
-        if not (folder / "node_modules" / "openid-client").is_dir():
-            subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--silent"], cwd=folder,
-                           check=True, timeout=300)
-    return folder
+    """The Node relying party with its locked dependencies (`npm ci`, cached per lock file)."""
+    return installed("node_rp")
 
 
 @pytest.fixture(scope="session")

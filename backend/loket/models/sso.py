@@ -35,14 +35,19 @@ class SsoSession(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     cookie_hash: Mapped[str] = mapped_column(String(64), unique=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
-    auth_time: Mapped[int] = mapped_column(BigInteger)
-    acr: Mapped[str] = mapped_column(String(100))
+    # how the person authenticated, as far as known: an upstream that does not say leaves
+    # auth_time and acr empty (never invented), and a max_age then asks it anew
+    auth_time: Mapped[int | None] = mapped_column(BigInteger)
+    acr: Mapped[str | None] = mapped_column(String(100))
     amr: Mapped[list] = mapped_column(default=list)
     created_at: Mapped[int] = mapped_column(BigInteger)
     last_seen_at: Mapped[int] = mapped_column(BigInteger)
     expires_at: Mapped[int] = mapped_column(BigInteger, index=True)
     ended_at: Mapped[int | None] = mapped_column(BigInteger)
     upstream: Mapped[dict] = mapped_column(default=dict)
+    # the upstream's session and subject, for its back-channel logout
+    upstream_sid: Mapped[str | None] = mapped_column(String(255), index=True)
+    upstream_sub: Mapped[str | None] = mapped_column(String(255), index=True)
     # {"code", "identifier"} of the capacity the session last signed in to a site with
     capacity: Mapped[dict | None] = mapped_column(nullable=True)
 
@@ -88,8 +93,8 @@ class AuthorizationCode(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
     capacity: Mapped[dict] = mapped_column()
     session_id: Mapped[str] = mapped_column(String(64))
-    auth_time: Mapped[int] = mapped_column(BigInteger)
-    acr: Mapped[str] = mapped_column(String(100))
+    auth_time: Mapped[int | None] = mapped_column(BigInteger)
+    acr: Mapped[str | None] = mapped_column(String(100))
     amr: Mapped[list] = mapped_column(default=list)
     created_at: Mapped[int] = mapped_column(BigInteger)
     expires_at: Mapped[int] = mapped_column(BigInteger, index=True)

@@ -36,7 +36,8 @@ def init_app(app: Flask) -> None:
         app.extensions["loket.upstream"] = Upstream(UpstreamConfig(
             issuer=cfg["UPSTREAM_ISSUER"], client_id=cfg["UPSTREAM_CLIENT_ID"],
             client_secret=cfg["UPSTREAM_CLIENT_SECRET"], insz_claim=cfg["UPSTREAM_INSZ_CLAIM"],
-            scope=cfg["UPSTREAM_SCOPE"],
+            scope=cfg["UPSTREAM_SCOPE"], kind=cfg["UPSTREAM_KIND"],
+            auth_method=cfg["UPSTREAM_AUTH_METHOD"],
         ))
 
     # Each module adds its routes to the one blueprint before it is registered.

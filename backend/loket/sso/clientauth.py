@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Mapping
-from urllib.parse import unquote
+from urllib.parse import unquote_plus
 
 from sqlalchemy.orm import Session
 
@@ -37,7 +37,7 @@ def authenticate_client(session: Session, authorization: str, form: Mapping[str,
             raise InvalidClient("The Basic credentials cannot be read.", basic=True) from exc
         raw_id, sep, raw_secret = decoded.partition(":")
         # RFC 6749 2.3.1: id and secret are form-encoded before they are joined.
-        client_id, secret = unquote(raw_id), unquote(raw_secret)
+        client_id, secret = unquote_plus(raw_id), unquote_plus(raw_secret)
         if not sep:
             raise InvalidClient("The Basic credentials cannot be read.", basic=True)
         if form.get("client_id") not in (None, client_id):

@@ -29,8 +29,8 @@ class SessionFacts:
 
     sid: str
     sub: str
-    auth_time: int
-    acr: str
+    auth_time: int | None  # None: the upstream did not say
+    acr: str | None
 
 
 @dataclass(frozen=True)
@@ -185,7 +185,8 @@ def decide_sign_in(params: AuthorizationParams, session: SessionFacts | None,
     else:
         stale = not fresh and (
             "login" in params.prompt
-            or (params.max_age is not None and now - session.auth_time > params.max_age)
+            or (params.max_age is not None and (session.auth_time is None
+                                                 or now - session.auth_time > params.max_age))
             or bool(params.acr_values and session.acr not in params.acr_values)
         )
     if not stale:

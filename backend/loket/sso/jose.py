@@ -15,13 +15,21 @@ import secrets
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from jose import jwk as _jwk
 from jose import jwt as _jwt
 from jose.exceptions import ExpiredSignatureError, JWTClaimsError, JWTError
 
-SIGNING_ALGORITHMS = ("RS256", "ES256")
+SIGNING_ALGORITHMS = ("RS256", "ES256")  # what Loket signs with, and accepts of its own tokens
+# What another issuer (an upstream provider, a client's assertion) may sign with, where the
+# caller pins which of these it accepts: asymmetric only. python-jose has no RSASSA-PSS, so
+# PS* signatures are checked with cryptography here, the claims then as for every token.
+VERIFY_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
+                     "ES256", "ES384", "ES512")
+_HASHES: dict[str, type[hashes.SHA256 | hashes.SHA384 | hashes.SHA512]] = {
+    "256": hashes.SHA256, "384": hashes.SHA384, "512": hashes.SHA512}
 MAX_TOKEN_BYTES = 16 * 1024
 _REQUIRED = ("iss", "aud", "exp", "iat")
 
@@ -89,6 +97,12 @@ def sign(claims: Mapping[str, Any], key: Any, kid: str, alg: str,
     return str(_jwt.encode(dict(claims), key, algorithm=alg, headers=headers))
 
 
+def sign_with_secret(claims: Mapping[str, Any], secret: str) -> str:
+    """A client assertion for ``client_secret_jwt`` at another provider (HS256 with the
+    secret it gave us): the one HMAC token Loket makes, and never one it accepts."""
+    return str(_jwt.encode(dict(claims), secret, algorithm="HS256"))
+
+
 def token_hash(value: str, alg: str = "RS256") -> str:
     """``at_hash`` / ``c_hash``: left half of the SHA-256 of the value, base64url."""
     if alg not in SIGNING_ALGORITHMS:
@@ -133,6 +147,23 @@ def _check_shape(token: object) -> None:
         raise TokenError("malformed", "The token is not a signed JWT.")
 
 
+def _verify_pss(token: str, key: Mapping[str, Any], alg: str) -> None:
+    """An RSASSA-PSS signature (RFC 7518 3.5: MGF1 with the same hash, salt as long as it)."""
+    try:
+        numbers = rsa.RSAPublicNumbers(int.from_bytes(b64url_decode(str(key["e"])), "big"),
+                                       int.from_bytes(b64url_decode(str(key["n"])), "big"))
+        public = numbers.public_key()
+        head, payload, signature = token.split(".")
+        digest = _HASHES[alg[2:]]()
+        public.verify(b64url_decode(signature), f"{head}.{payload}".encode("ascii"),
+                      padding.PSS(mgf=padding.MGF1(digest), salt_length=digest.digest_size),
+                      digest)
+    except (InvalidSignature, KeyError, ValueError, TypeError) as exc:
+        raise TokenError("bad_signature", "The token's signature is not valid.") from exc
+    if public.key_size < 2048:
+        raise TokenError("bad_signature", "The token's RSA key is shorter than 2048 bits.")
+
+
 def verify(
     token: str,
     keys: Iterable[Mapping[str, Any]],
@@ -149,8 +180,9 @@ def verify(
 
     ``audience=None`` is allowed only for our own tokens whose audience the caller checks
     itself (``id_token_hint`` at logout, where any of our clients may be the audience).
+    ``algorithms``: what the caller accepts, among :data:`VERIFY_ALGORITHMS`.
     """
-    allowed = [alg for alg in algorithms if alg in SIGNING_ALGORITHMS]
+    allowed = [alg for alg in algorithms if alg in VERIFY_ALGORITHMS]
     header = unverified_header(token)
     alg = header.get("alg")
     if not isinstance(alg, str) or alg not in allowed:
@@ -164,10 +196,13 @@ def verify(
     if kid is None and len(candidates) != 1:
         raise TokenError("unknown_key", "The token names no key and several could apply.")
     key = candidates[0]
-    if key.get("alg", alg) != alg or key.get("kty") != ("RSA" if alg == "RS256" else "EC"):
+    if key.get("alg", alg) != alg or key.get("kty") != ("EC" if alg.startswith("ES") else "RSA"):
         raise TokenError("bad_algorithm", "The token's algorithm does not match its key.")
+    pss = alg.startswith("PS")
+    if pss:
+        _verify_pss(token, key, alg)
     options = {
-        "verify_signature": True,
+        "verify_signature": not pss,  # PS*: checked above
         "verify_aud": audience is not None,
         "verify_iat": True,
         "verify_exp": verify_exp,

@@ -108,6 +108,11 @@ class IssuedTokens:
     refresh_token: str | None = None
 
 
+def _short(value: object) -> str | None:
+    """An upstream's sid or sub as stored (a string of at most 255 characters), else None."""
+    return value if isinstance(value, str) and 0 < len(value) <= 255 else None
+
+
 def acm_claims(person: Person, capacity: dict) -> dict[str, str]:
     """ACM's ``vo`` claims, saying what ``capacity`` says: the person's stable id, the
     doelgroep (BUR, VER, EA) and, acting for an organisation, its code (vCode or KBO number)
@@ -127,13 +132,13 @@ class Provider:
 
     # ---- SSO sessions -------------------------------------------------------------------
 
-    def start_session(self, db: Session, person: Person, acr: str, amr: list[str],
+    def start_session(self, db: Session, person: Person, acr: str | None, amr: list[str],
                       upstream: dict[str, Any] | None = None,
                       auth_time: int | None = None) -> tuple[SsoSession, str]:
         """A new SSO session for ``person``; returns it and the cookie value.
 
-        ``auth_time`` is when the person authenticated (upstream, that may be earlier than now);
-        the session's lifetime counts from now.
+        ``auth_time`` is when the person authenticated (upstream, that may be earlier than now;
+        None when the upstream did not say); the session's lifetime counts from now.
         """
         now = int(time.time())
         cookie = new_secret()
@@ -141,28 +146,32 @@ class Provider:
             id=secrets.token_urlsafe(16),
             cookie_hash=digest(cookie),
             person_id=person.id,
-            auth_time=min(auth_time or now, now),
+            auth_time=None if auth_time is None else min(auth_time, now),
             acr=acr,
             amr=amr,
             created_at=now,
             last_seen_at=now,
             expires_at=now + self.life.session_max,
             upstream=upstream or {},
+            upstream_sid=_short((upstream or {}).get("sid")),
+            upstream_sub=_short((upstream or {}).get("sub")),
         )
         db.add(row)
         db.flush()
         return row, cookie
 
-    def reauthenticate(self, db: Session, row: SsoSession, acr: str, amr: list[str],
+    def reauthenticate(self, db: Session, row: SsoSession, acr: str | None, amr: list[str],
                        auth_time: int | None = None,
                        upstream: dict[str, Any] | None = None) -> str:
         """The same person signed in again: new auth_time and a new cookie secret."""
         now = int(time.time())
         cookie = new_secret()
         row.cookie_hash = digest(cookie)
-        row.auth_time = min(auth_time or now, now)
+        row.auth_time = None if auth_time is None else min(auth_time, now)
         if upstream is not None:
             row.upstream = upstream
+            row.upstream_sid = _short(upstream.get("sid"))
+            row.upstream_sub = _short(upstream.get("sub"))
         row.acr = acr
         row.amr = amr
         row.last_seen_at = now
@@ -404,12 +413,16 @@ class Provider:
             "azp": client_id,
             "iat": now,
             "exp": now + self.life.id_token,
-            "auth_time": auth["auth_time"],
             "sid": auth["sid"],
-            "acr": auth["acr"],
-            "amr": auth["amr"],
             "at_hash": jose.token_hash(access, key.alg),
         }
+        # how the person authenticated, only as far as it is known (never invented)
+        if auth.get("auth_time") is not None:
+            claims["auth_time"] = auth["auth_time"]
+        if auth.get("acr"):
+            claims["acr"] = auth["acr"]
+        if auth.get("amr"):
+            claims["amr"] = auth["amr"]
         if nonce is not None:
             claims["nonce"] = nonce
         claims.update(self.person_claims(scopes, person, capacity, None))

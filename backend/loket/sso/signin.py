@@ -8,7 +8,7 @@ import secrets
 import time
 from typing import Any
 
-from flask import Response, current_app, redirect, render_template, request, url_for
+from flask import Response, current_app, jsonify, redirect, render_template, request, url_for
 from flask import session as cookie_session
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
@@ -16,7 +16,7 @@ from sqlalchemy import select
 from loket import audit, db, i18n, ratelimit
 from loket.errors import LoketError, message
 from loket.identifiers import InvalidIdentifier, parse_insz
-from loket.models import AuthorizationRequest, Client, Person
+from loket.models import AuthorizationRequest, Client, Person, SsoSession
 from loket.sso import backchannel
 from loket.sso.decisions import TEST_LOGIN_ACR
 from loket.sso.forms import TestLoginForm
@@ -141,9 +141,9 @@ def _to_upstream(federated: Upstream, row: AuthorizationRequest | None,
             redirect_uri=_callback_url(), state=state, nonce=nonce,
             challenge=pkce_challenge(verifier),
             acr_values=auth.acr_values if auth else [],
-            # what the relying party asked of us, we ask of the upstream
-            prompt="login" if auth and ("login" in auth.prompt or auth.max_age is not None)
-            else None,
+            # what the relying party asked of us, we ask of the upstream as it is: a max_age
+            # the upstream's session meets asks nobody to sign in again
+            prompt="login" if auth and "login" in auth.prompt else None,
             max_age=auth.max_age if auth else None,
         )
     except UpstreamError as exc:
@@ -199,8 +199,10 @@ def upstream_callback() -> ResponseReturnValue:
         code = request.args.get("code")
         if not code:
             raise UpstreamError("upstream_refused", "De identiteitsprovider gaf geen code terug.")
+        asked = AuthorizationParams.from_dict(row.params) if row is not None else None
         who = federated.sign_in(code=code, verifier=pending["verifier"],
-                                redirect_uri=_callback_url(), nonce=pending["nonce"])
+                                redirect_uri=_callback_url(), nonce=pending["nonce"],
+                                max_age=asked.max_age if asked else None, signer=_signer)
     except UpstreamError as exc:
         audit.record(session, "sign-in", "upstream", outcome="refused", client_id=client_id,
                      detail={"reason": exc.code})
@@ -218,8 +220,55 @@ def upstream_callback() -> ResponseReturnValue:
     session.flush()
     return complete_sign_in(person, row, acr=who.acr, amr=who.amr, auth_time=who.auth_time,
                             method="upstream",
-                            upstream={"id_token": who.id_token, "sid": who.sid},
+                            upstream={"id_token": who.id_token, "sid": who.sid,
+                                      "sub": who.sub},
                             back=local_path(pending.get("back")))
+
+
+def _signer(claims: dict[str, Any]) -> str:
+    """A client assertion signed with Loket's active key (``private_key_jwt`` upstream: the
+    upstream knows Loket's keys from its ``jwks_uri``)."""
+    from loket.sso import jose
+
+    key = provider().keys.active(db.read_session())
+    return jose.sign(claims, key.private_key, key.kid, key.alg)
+
+
+@bp.post("/aanmelden/backchannel-logout")
+def upstream_backchannel_logout() -> ResponseReturnValue:
+    """The upstream ended a session (OpenID Connect Back-Channel Logout): the Loket sessions
+    that came from it end too, and every site they were used at is told in its turn."""
+    federated = upstream()
+    if federated is None:
+        raise LoketError("not_found", message("http_404"), 404)
+    token = request.form.get("logout_token", "")
+    session = db.session()
+    try:
+        claims = federated.validate_logout_token(token)
+    except UpstreamError as exc:
+        audit.record(session, "sign-out", "upstream-logout", outcome="refused",
+                     reason=exc.code, detail={"detail": exc.detail[:200]})
+        session.commit()
+        response = jsonify({"error": "invalid_request", "error_description": exc.code})
+        response.status_code = 400
+        return no_store(response)
+    query = select(SsoSession).where(SsoSession.ended_at.is_(None))
+    sid, sub = claims.get("sid"), claims.get("sub")
+    if isinstance(sid, str):
+        query = query.where(SsoSession.upstream_sid == sid)
+        if isinstance(sub, str):
+            query = query.where(SsoSession.upstream_sub == sub)
+    else:
+        query = query.where(SsoSession.upstream_sub == sub)
+    notices: list[tuple[Client, str]] = []
+    ended = 0
+    for row in session.scalars(query.limit(100)):
+        notices += provider().end_session(session, row, "upstream logout")
+        ended += 1
+    audit.record(session, "sign-out", "upstream-logout", detail={"sessions": ended})
+    session.commit()
+    backchannel.send_all(notices)
+    return no_store(Response(status=200))
 
 
 def upstream_logout_redirect(id_token: str | None, destination: str | None,
@@ -250,8 +299,8 @@ def after_upstream_logout() -> ResponseReturnValue:
 
 # ---- after either ----------------------------------------------------------------------------
 
-def complete_sign_in(person: Person, row: AuthorizationRequest | None, *, acr: str,
-                     amr: list[str], auth_time: int, method: str,
+def complete_sign_in(person: Person, row: AuthorizationRequest | None, *, acr: str | None,
+                     amr: list[str], auth_time: int | None, method: str,
                      upstream: dict[str, Any] | None = None,
                      back: str | None = None) -> ResponseReturnValue:
     """Start (or renew) the SSO session and go on with the authorization request (or, signing

@@ -10,9 +10,10 @@ from __future__ import annotations
 import base64
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 import requests
 
@@ -21,8 +22,13 @@ from loket.sso import jose
 
 TIMEOUT = 5.0
 CACHE_SECONDS = 300
-# What we claim when the upstream says nothing about assurance: the lowest level, never more.
-UNSPECIFIED_ACR = "0"
+ASSERTION_SECONDS = 60
+ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout"
+# Chosen from the upstream's discovery in this order when LOKET_UPSTREAM_AUTH_METHOD=auto;
+# private_key_jwt only when set (the upstream must know Loket's jwks_uri first).
+AUTO_METHODS = ("client_secret_basic", "client_secret_post", "client_secret_jwt")
+Signer = Callable[[dict[str, Any]], str]  # signs a client assertion with Loket's own key
 
 
 class UpstreamError(Exception):
@@ -41,6 +47,8 @@ class UpstreamConfig:
     client_secret: str
     insz_claim: str = "rrn"
     scope: str = "openid profile rrn"
+    kind: str = "standard"        # "acm": ACM's citizen login_hint goes along
+    auth_method: str = "auto"     # see AUTO_METHODS
 
 
 @dataclass(frozen=True)
@@ -48,11 +56,12 @@ class UpstreamPerson:
     insz: str
     given_name: str
     family_name: str
-    acr: str
+    acr: str | None               # None: the upstream did not say (never invented)
     amr: list[str]
-    auth_time: int
+    auth_time: int | None
     id_token: str
     sid: str | None
+    sub: str
 
 
 class Upstream:
@@ -110,6 +119,10 @@ class Upstream:
     def authorization_url(self, *, redirect_uri: str, state: str, nonce: str, challenge: str,
                           acr_values: list[str], prompt: str | None = None,
                           max_age: int | None = None) -> str:
+        """Where to send the person; what the site asked of Loket (``acr_values``, ``prompt``,
+        ``max_age``) is asked of the upstream as it is, and when and how they authenticated
+        is asked for (the ``claims`` parameter, where the upstream takes it)."""
+        meta = self.metadata()
         params = {
             "response_type": "code",
             "client_id": self.config.client_id,
@@ -119,35 +132,103 @@ class Upstream:
             "nonce": nonce,
             "code_challenge": challenge,
             "code_challenge_method": "S256",
-            # Loket needs the natural person; capacities are Loket's own business.
-            "login_hint": _citizen_hint(),
         }
+        if self.config.kind == "acm":
+            # ACM: Loket needs the natural person; capacities are Loket's own business. Any
+            # other provider would take a hint as a user name (Keycloak fills it in).
+            params["login_hint"] = _citizen_hint()
         if acr_values:
             params["acr_values"] = " ".join(acr_values)
         if prompt:
             params["prompt"] = prompt
         if max_age is not None:
             params["max_age"] = str(max_age)
-        return f"{self.metadata()['authorization_endpoint']}?{urlencode(params)}"
+        if meta.get("claims_parameter_supported") is True:
+            asked: dict[str, Any] = {"auth_time": {"essential": True}, "amr": None,
+                                     "acr": {"values": acr_values} if acr_values else None}
+            params["claims"] = json.dumps({"id_token": asked}, separators=(",", ":"))
+        return f"{meta['authorization_endpoint']}?{urlencode(params)}"
 
-    def sign_in(self, *, code: str, verifier: str, redirect_uri: str,
-                nonce: str) -> UpstreamPerson:
-        tokens = self._exchange(code, verifier, redirect_uri)
+    def auth_method(self) -> str:
+        """How Loket authenticates at the token endpoint: as configured, or the first of
+        :data:`AUTO_METHODS` the upstream's discovery offers (``client_secret_basic``, the
+        default of RFC 8414, when it lists none)."""
+        if self.config.auth_method != "auto":
+            return self.config.auth_method
+        offered = self.metadata().get("token_endpoint_auth_methods_supported") or [
+            "client_secret_basic"]
+        for method in AUTO_METHODS:
+            if method in offered:
+                return method
+        raise UpstreamError("upstream_misconfigured", "De identiteitsprovider biedt geen "
+                            "aanmeldmethode voor toepassingen die Loket kent "
+                            f"({', '.join(map(str, offered))[:200]}).")
+
+    def algorithms(self) -> list[str]:
+        """The signing algorithms the upstream's discovery advertises that Loket verifies
+        (asymmetric only; RS256 when it says nothing, as OpenID Connect Discovery has it)."""
+        advertised = self.metadata().get("id_token_signing_alg_values_supported") or ["RS256"]
+        return [alg for alg in jose.VERIFY_ALGORITHMS if alg in advertised]
+
+    def acr_values(self) -> list[str]:
+        """The assurance levels the upstream advertises (ACM's URNs), passed on as they are."""
+        try:
+            values = self.metadata().get("acr_values_supported") or []
+        except UpstreamError:
+            return []
+        return [str(v) for v in values if isinstance(v, str)][:20]
+
+    def sign_in(self, *, code: str, verifier: str, redirect_uri: str, nonce: str,
+                max_age: int | None = None, signer: Signer | None = None) -> UpstreamPerson:
+        """The person the upstream signed in. ``max_age``: what was asked; an upstream that
+        then does not say when the person authenticated is refused (OpenID Connect Core
+        3.1.2.1 requires ``auth_time``). ``signer``: for ``private_key_jwt``."""
+        tokens = self._exchange(code, verifier, redirect_uri, signer)
         id_token = tokens.get("id_token")
         if not isinstance(id_token, str):
             raise UpstreamError("upstream_token", "De identiteitsprovider gaf geen ID-token.")
         claims = self.validate_id_token(id_token, nonce)
+        if max_age is not None and not isinstance(claims.get("auth_time"), int):
+            raise UpstreamError("upstream_token_invalid", "De identiteitsprovider zei niet "
+                                "wanneer je je aanmeldde, hoewel de website dat vroeg "
+                                "(auth_time).")
         if self.config.insz_claim not in claims or "family_name" not in claims:
             claims = {**self._userinfo(tokens.get("access_token"), claims["sub"]), **claims}
         return self._person(claims, id_token)
 
-    def _exchange(self, code: str, verifier: str, redirect_uri: str) -> dict[str, Any]:
+    def client_authentication(self, signer: Signer | None = None,
+                              ) -> tuple[dict[str, str], dict[str, str]]:
+        """(form fields, headers) that authenticate Loket at the upstream's token endpoint."""
+        method = self.auth_method()
+        client_id, secret = self.config.client_id, self.config.client_secret
+        if method == "client_secret_basic":
+            # RFC 6749 2.3.1: both form-encoded before joining, so '+', '/', ':' survive
+            raw = f"{quote_plus(client_id, safe='')}:{quote_plus(secret, safe='')}"
+            return {}, {"Authorization": "Basic " + base64.b64encode(raw.encode()).decode()}
+        if method == "client_secret_post":
+            return {"client_id": client_id, "client_secret": secret}, {}
+        now = int(time.time())
+        claims = {"iss": client_id, "sub": client_id, "aud": self.metadata()["token_endpoint"],
+                  "iat": now, "exp": now + ASSERTION_SECONDS, "jti": jose.new_kid()}
+        if method == "client_secret_jwt":
+            assertion = jose.sign_with_secret(claims, secret)
+        else:
+            if signer is None:
+                raise UpstreamError("upstream_misconfigured", "private_key_jwt vraagt Loket's "
+                                    "eigen sleutel, die hier ontbreekt.")
+            assertion = signer(claims)
+        return {"client_id": client_id, "client_assertion_type": ASSERTION_TYPE,
+                "client_assertion": assertion}, {}
+
+    def _exchange(self, code: str, verifier: str, redirect_uri: str,
+                  signer: Signer | None) -> dict[str, Any]:
+        fields, headers = self.client_authentication(signer)
         try:
             response = requests.post(
                 self.metadata()["token_endpoint"],
                 data={"grant_type": "authorization_code", "code": code,
-                      "redirect_uri": redirect_uri, "code_verifier": verifier},
-                auth=(self.config.client_id, self.config.client_secret),
+                      "redirect_uri": redirect_uri, "code_verifier": verifier, **fields},
+                headers=headers,
                 timeout=TIMEOUT,
             )
             data = response.json()
@@ -163,7 +244,7 @@ class Upstream:
     def validate_id_token(self, id_token: str, nonce: str) -> dict[str, Any]:
         """Every check on the upstream's ID token; a refresh of the keys on an unknown kid."""
         kwargs: dict[str, Any] = {"issuer": self.config.issuer, "audience": self.config.client_id,
-                                  "require": ("sub", "nonce")}
+                                  "require": ("sub", "nonce"), "algorithms": self.algorithms()}
         try:
             try:
                 claims = jose.verify(id_token, self._keys(), **kwargs)
@@ -218,18 +299,44 @@ class Upstream:
                                 f"(claim {', '.join(missing)}).")
         amr = claims.get("amr")
         auth_time = claims.get("auth_time")
-        if not isinstance(auth_time, int):
-            auth_time = int(claims["iat"])  # the upstream does not say; its token's time bounds it
+        acr = claims.get("acr")
         return UpstreamPerson(
             insz=insz,
             given_name=str(given)[:200],
             family_name=str(family)[:200],
-            acr=str(claims.get("acr") or UNSPECIFIED_ACR)[:100],
+            # what the upstream said, or nothing: no stand-ins from iat or a made-up level
+            acr=acr[:100] if isinstance(acr, str) and acr else None,
             amr=[str(a) for a in amr][:10] if isinstance(amr, list) else [],
-            auth_time=auth_time,
+            auth_time=auth_time if isinstance(auth_time, int) else None,
             id_token=id_token,
             sid=claims.get("sid") if isinstance(claims.get("sid"), str) else None,
+            sub=str(claims["sub"]),
         )
+
+    def validate_logout_token(self, token: str) -> dict[str, Any]:
+        """A back-channel logout token from the upstream (OpenID Connect Back-Channel Logout
+        2.6): its signature, issuer, audience, times, the logout event, a ``sid`` or ``sub``,
+        and no ``nonce``."""
+        kwargs: dict[str, Any] = {"issuer": self.config.issuer, "audience": self.config.client_id,
+                                  "require": ("jti", "events"), "algorithms": self.algorithms()}
+        try:
+            try:
+                claims = jose.verify(token, self._keys(), **kwargs)
+            except jose.TokenError as exc:
+                if exc.code != "unknown_key":
+                    raise
+                claims = jose.verify(token, self._keys(refresh=True), **kwargs)
+        except jose.TokenError as exc:
+            raise UpstreamError("upstream_token_invalid", _explain(exc)) from exc
+        events = claims.get("events")
+        if not isinstance(events, dict) or not isinstance(events.get(BACKCHANNEL_EVENT), dict):
+            raise UpstreamError("upstream_token_invalid", "Dit is geen afmeldtoken (events).")
+        if "nonce" in claims:
+            raise UpstreamError("upstream_token_invalid", "Een afmeldtoken draagt geen nonce.")
+        if not isinstance(claims.get("sid"), str) and not isinstance(claims.get("sub"), str):
+            raise UpstreamError("upstream_token_invalid", "Het afmeldtoken noemt geen sessie "
+                                "of persoon (sid, sub).")
+        return claims
 
     def end_session_url(self, *, id_token_hint: str, post_logout_redirect_uri: str,
                         state: str) -> str | None:

@@ -41,6 +41,8 @@ def discovery() -> ResponseReturnValue:
     issuer = current_app.config["ISSUER"]
     from loket.scopes import USER_SCOPES
 
+    federated = current_app.extensions.get("loket.upstream")
+
     doc = {
         "issuer": issuer,
         "authorization_endpoint": f"{issuer}/oidc/authorize",
@@ -62,8 +64,9 @@ def discovery() -> ResponseReturnValue:
                              "rrn", "capacity", "capacities", "vo_id", "vo_doelgroepcode",
                              "vo_orgcode", "vo_orgnaam", "papi_token"],
         "prompt_values_supported": ["none", "login", "select_account", "consent"],
+        # the upstream's levels (ACM's URNs) are passed through as they are
         "acr_values_supported": ([decisions.TEST_LOGIN_ACR] if current_app.config["TEST_LOGIN"]
-                                 else []),
+                                 else []) + (federated.acr_values() if federated else []),
         "authorization_response_iss_parameter_supported": True,
         "backchannel_logout_supported": True,
         "backchannel_logout_session_supported": True,

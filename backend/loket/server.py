@@ -40,8 +40,10 @@ def _logconfig(fmt: str, level: str) -> dict[str, Any]:
 
 
 def run(host: str, port: int, workers: int, threads: int, log_format: str = "json",
-        log_level: str = "INFO") -> None:
+        log_level: str = "INFO", tls: tuple[str, str] | None = None) -> None:
+    options: dict[str, Any] = {"certfile": tls[0], "keyfile": tls[1]} if tls else {}
     LoketServer({
+        **options,
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
         "workers": workers,
         "threads": threads,

@@ -8,16 +8,24 @@ and every site's through back-channel logout."""
 
 from __future__ import annotations
 
+import datetime
+import ipaddress
 import json
+import os
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 import requests
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.x509.oid import NameOID
 
 from loket.sso import jose
 from support.agent import Agent, forms
@@ -53,11 +61,12 @@ def _keys() -> dict[str, Any]:
 
 
 class Upstream:
-    def __init__(self, url: str, process: subprocess.Popen) -> None:
-        self.url, self.process = url, process
+    def __init__(self, url: str, process: subprocess.Popen, ca: str | None = None) -> None:
+        self.url, self.process, self.ca = url, process, ca
 
     def sign_ins(self) -> int:
-        return int(requests.get(f"{self.url}/__sign-ins", timeout=10).json()["count"])
+        return int(requests.get(f"{self.url}/__sign-ins", timeout=10,
+                                verify=self.ca or True).json()["count"])
 
 
 @pytest.fixture(scope="module")
@@ -65,52 +74,60 @@ def ports() -> dict[str, int]:
     return {method: free_port() for method in METHODS}
 
 
-@pytest.fixture(scope="module")
-def upstream(tmp_path_factory: pytest.TempPathFactory, ports: dict[str, int]) -> Iterator[Upstream]:
-    folder = installed("node_op")
+def _op_client(method: str, loket: str) -> dict[str, Any]:
+    client: dict[str, Any] = {
+        "client_id": f"loket-{method}", "redirect_uris": [f"{loket}/aanmelden/terug"],
+        "post_logout_redirect_uris": [f"{loket}/afgemeld"],
+        "backchannel_logout_uri": f"{loket}/aanmelden/backchannel-logout",
+        # the upstream's logout token names its session (sid): only that one ends here
+        "backchannel_logout_session_required": True,
+        "grant_types": ["authorization_code"], "response_types": ["code"],
+        "token_endpoint_auth_method": method, "id_token_signed_response_alg": METHODS[method],
+    }
+    if method == "private_key_jwt":
+        client["jwks_uri"] = f"{loket}/oidc/jwks.json"
+        client["token_endpoint_auth_signing_alg"] = "RS256"
+    else:
+        client["client_secret"] = SECRET
+    return client
+
+
+@contextmanager
+def _running_op(folder: Path, tmp: Path, clients: list[dict[str, Any]],
+                tls: dict[str, str] | None = None) -> Iterator[Upstream]:
     port = free_port(OP_HOST)
-    url = f"http://{OP_HOST}:{port}"
-    clients = []
-    for method, alg in METHODS.items():
-        loket = f"http://127.0.0.1:{ports[method]}"
-        client: dict[str, Any] = {
-            "client_id": f"loket-{method}", "redirect_uris": [f"{loket}/aanmelden/terug"],
-            "post_logout_redirect_uris": [f"{loket}/afgemeld"],
-            "backchannel_logout_uri": f"{loket}/aanmelden/backchannel-logout",
-            # the upstream's logout token names its session (sid): only that one ends here
-            "backchannel_logout_session_required": True,
-            "grant_types": ["authorization_code"], "response_types": ["code"],
-            "token_endpoint_auth_method": method, "id_token_signed_response_alg": alg,
-        }
-        if method == "private_key_jwt":
-            client["jwks_uri"] = f"{loket}/oidc/jwks.json"
-            client["token_endpoint_auth_signing_alg"] = "RS256"
-        else:
-            client["client_secret"] = SECRET
-        clients.append(client)
-    config = tmp_path_factory.mktemp("node-op") / "config.json"
+    url = f"{'https' if tls else 'http'}://{OP_HOST}:{port}"
+    config = tmp / "config.json"
     config.write_text(json.dumps({"issuer": url, "host": OP_HOST, "port": port,
                                   "clients": clients, "jwks": _keys(), "acr": ACR,
-                                  "amr": ["eid"]}))
-    log = config.with_name("upstream.log")
-    output = log.open("w")
-    process = subprocess.Popen(["node", str(folder / "op.mjs"), str(config)], cwd=folder,
-                               stdout=output, stderr=subprocess.STDOUT, text=True)
-    try:
-        for _ in range(100):
-            try:
-                if requests.get(f"{url}/.well-known/openid-configuration", timeout=2).ok:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        else:
-            raise AssertionError(f"the upstream did not start: {log.read_text()}")
-        yield Upstream(url, process)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        output.close()
-        print(f"upstream log ({log}):\n{log.read_text()[-3000:]}")
+                                  "amr": ["eid"], **({"tls": tls} if tls else {})}))
+    log = tmp / "upstream.log"
+    env = {**os.environ, **({"NODE_EXTRA_CA_CERTS": tls["ca"]} if tls else {})}
+    with log.open("w") as output:
+        process = subprocess.Popen(["node", str(folder / "op.mjs"), str(config)], cwd=folder,
+                                   stdout=output, stderr=subprocess.STDOUT, text=True, env=env)
+        try:
+            for _ in range(100):
+                try:
+                    if requests.get(f"{url}/.well-known/openid-configuration", timeout=2,
+                                    verify=tls["ca"] if tls else True).ok:
+                        break
+                except requests.ConnectionError:
+                    time.sleep(0.1)
+            else:
+                raise AssertionError(f"the upstream did not start: {log.read_text()}")
+            yield Upstream(url, process, tls["ca"] if tls else None)
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+            print(f"upstream log ({log}):\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="module")
+def upstream(tmp_path_factory: pytest.TempPathFactory, ports: dict[str, int]) -> Iterator[Upstream]:
+    clients = [_op_client(method, f"http://127.0.0.1:{ports[method]}") for method in METHODS]
+    with _running_op(installed("node_op"), tmp_path_factory.mktemp("node-op"), clients) as op:
+        yield op
 
 
 @pytest.fixture(scope="module")
@@ -258,3 +275,85 @@ def test_a_forged_upstream_logout_token_ends_nothing(lokets) -> None:
     assert refused.status_code == 400
     assert not loket.sql("SELECT ended_at FROM sso_sessions WHERE id = :id", {"id": sid})[0][0]
     assert userinfo(loket, tokens["access_token"]).status_code == 200
+
+
+# ---- production: HTTPS on both sides ------------------------------------------------------------
+
+def _certificates(folder: Path) -> dict[str, str]:
+    """A throwaway CA and a certificate for both loopback hosts, as PEM files."""
+    now = datetime.datetime.now(datetime.UTC)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Loket test CA")])
+    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name)
+          .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
+          .not_valid_before(now - datetime.timedelta(minutes=5))
+          .not_valid_after(now + datetime.timedelta(hours=2))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+          .sign(ca_key, hashes.SHA256()))
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = (x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")]))
+            .issuer_name(ca_name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(minutes=5))
+            .not_valid_after(now + datetime.timedelta(hours=2))
+            .add_extension(x509.SubjectAlternativeName([
+                x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
+                x509.IPAddress(ipaddress.ip_address(OP_HOST))]), critical=False)
+            .sign(ca_key, hashes.SHA256()))
+    paths = {"ca": folder / "ca.pem", "cert": folder / "cert.pem", "key": folder / "key.pem"}
+    paths["ca"].write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    paths["cert"].write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    paths["key"].write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                               serialization.PrivateFormat.PKCS8,
+                                               serialization.NoEncryption()))
+    return {name: str(path) for name, path in paths.items()}
+
+
+def test_production_over_https_with_truthful_assurance_and_upstream_logout(
+        tmp_path: Path, backchannel_receiver: Any) -> None:
+    """LOKET_ENV=production (no test login, an https issuer and upstream, secure cookies),
+    Loket and the upstream both on HTTPS with a CA of the test's own."""
+    tls = _certificates(tmp_path)
+    port = free_port()
+    loket_url = f"https://127.0.0.1:{port}"
+    method = "private_key_jwt"  # the upstream fetches Loket's jwks_uri over HTTPS
+    with pytest.MonkeyPatch.context() as patch, _running_op(
+            installed("node_op"), tmp_path, [_op_client(method, loket_url)], tls) as op:
+        patch.setenv("REQUESTS_CA_BUNDLE", tls["ca"])  # this process, and Loket's, trust it
+        loket = make_provider(tmp_path / "loket", port=port, tls=(tls["cert"], tls["key"]),
+                              extra_env={"LOKET_ENV": "production",
+                                         "LOKET_UPSTREAM_ISSUER": op.url,
+                                         "LOKET_UPSTREAM_CLIENT_ID": f"loket-{method}",
+                                         "LOKET_UPSTREAM_AUTH_METHOD": method,
+                                         "LOKET_UPSTREAM_KIND": "acm"})
+        try:
+            redirect = f"{backchannel_receiver.base}/prod-callback"
+            secret = loket.add_client("prod-rp", "--redirect-uri", redirect,
+                                      "--backchannel-logout-uri", backchannel_receiver.url)
+            rp = RelyingParty("prod-rp", secret, redirect, "")
+            agent = Agent(loket.url)
+            tokens = _sign_in(loket, rp, agent)
+            claims = jose.unverified_claims(tokens["id_token"])
+            assert claims["iss"] == loket_url
+            assert claims["acr"] == ACR and claims["amr"] == ["eid"]
+            assert claims["auth_time"] == _upstream_token(loket, claims["sid"])["auth_time"]
+            cookie = next(c for c in agent.http.cookies if c.name.startswith("__Host-"))
+            assert cookie.secure
+            typed = op.sign_ins()
+            _sign_in(loket, rp, agent, max_age="600")
+            assert op.sign_ins() == typed
+            backchannel_receiver.clear()
+            page = agent.http.get(f"{op.url}/session/end", timeout=15)
+            form = next(f for f in forms(page.text) if "xsrf" in f.fields)
+            agent.http.post(urljoin(page.url, form.action), timeout=15, allow_redirects=False,
+                            data={**form.fields, "logout": "yes"})
+            deadline = time.time() + 10
+            while time.time() < deadline and userinfo(
+                    loket, tokens["access_token"]).status_code == 200:
+                time.sleep(0.2)
+            assert userinfo(loket, tokens["access_token"]).status_code == 401
+            assert [jose.unverified_claims(t)["aud"] for t in backchannel_receiver.tokens] \
+                == [rp.client_id]
+        finally:
+            loket.stop()

@@ -155,6 +155,7 @@ class Provider:
     proc: subprocess.Popen | None = None
     demo_clients: dict[str, Any] = field(default_factory=dict)
     log_path: Path | None = None
+    serve_args: tuple[str, ...] = ()  # e.g. ("--certfile", c, "--keyfile", k) for HTTPS
 
     def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         """``loket ARGS`` with this provider's settings, run in this process (see :func:`run_cli`)."""
@@ -200,7 +201,8 @@ class Provider:
         self.log_path = self.instance / "serve.log"
         with open(self.log_path, "ab") as log:  # the child keeps its own copy
             self.proc = subprocess.Popen(
-                [LOKET, "serve", "--host", host, "--port", port, "--workers", "2"],
+                [LOKET, "serve", "--host", host, "--port", port, "--workers", "2",
+                 *self.serve_args],
                 env=env, stdout=log, stderr=subprocess.STDOUT,
             )
         wait_for(f"{self.url}/healthz", proc=self.proc)
@@ -211,10 +213,12 @@ class Provider:
 
 def make_provider(tmp: Path, database_url: str | None = None, host: str = "127.0.0.1",
                   extra_env: dict[str, str] | None = None, seed: bool = True,
-                  start: bool = True, port: int | None = None) -> Provider:
-    """Migrate, seed and (unless ``start=False``) start a provider; the caller stops it."""
+                  start: bool = True, port: int | None = None,
+                  tls: tuple[str, str] | None = None) -> Provider:
+    """Migrate, seed and (unless ``start=False``) start a provider; the caller stops it.
+    ``tls`` (certificate, key): served over HTTPS, the issuer an https URL."""
     port = port or free_port(host)
-    url = f"http://{host}:{port}"
+    url = f"{'https' if tls else 'http'}://{host}:{port}"
     instance = tmp / "instance"
     instance.mkdir(parents=True, exist_ok=True)
     db_url = database_url or f"sqlite:///{instance / 'loket.sqlite'}"
@@ -230,7 +234,8 @@ def make_provider(tmp: Path, database_url: str | None = None, host: str = "127.0
                               "authorize=1000000/60,token_client=1000000/60"),
         **(extra_env or {}),
     }
-    provider = Provider(url=url, env=env, instance=instance, database_url=db_url)
+    provider = Provider(url=url, env=env, instance=instance, database_url=db_url,
+                        serve_args=("--certfile", tls[0], "--keyfile", tls[1]) if tls else ())
     provider.cli("db", "upgrade")
     if seed:
         provider.demo_clients = json.loads(provider.cli("seed-demo", "--json").stdout)

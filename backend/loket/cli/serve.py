@@ -14,11 +14,19 @@ from loket.cli import bootstrap
               help="Worker processes.")
 @click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64),
               help="Threads per worker.")
-def serve(host: str, port: int, workers: int, threads: int) -> None:
+@click.option("--certfile", type=click.Path(exists=True, dir_okay=False),
+              help="Serve HTTPS with this certificate (PEM; without a reverse proxy in front).")
+@click.option("--keyfile", type=click.Path(exists=True, dir_okay=False),
+              help="The certificate's private key (PEM).")
+def serve(host: str, port: int, workers: int, threads: int, certfile: str | None,
+          keyfile: str | None) -> None:
     """Run the provider on gunicorn (a production WSGI server)."""
     from loket.server import run
 
+    if bool(certfile) != bool(keyfile):
+        raise click.UsageError("give --certfile and --keyfile together (or neither).")
     app = bootstrap.app()
     bootstrap.prepare(app, upgrade=app.config["ENV"] == "development")
     run(host=host, port=port, workers=workers, threads=threads,
-        log_format=app.config["LOG_FORMAT"], log_level=app.config["LOG_LEVEL"])
+        log_format=app.config["LOG_FORMAT"], log_level=app.config["LOG_LEVEL"],
+        tls=(certfile, keyfile) if certfile and keyfile else None)

@@ -3,9 +3,11 @@
 // library's; only the configuration and a one-field sign-in page (the rijksregisternummer, as
 // eID would prove it) are ours, through the library's interaction API.
 //
-// CONFIG: {issuer, host, port, clients: [...], jwks: {keys: [...]}, acr, amr}
+// CONFIG: {issuer, host, port, clients: [...], jwks: {keys: [...]}, acr, amr, tls?: {cert, key}}
+// (with tls, an https issuer; the test's CA reaches Node through NODE_EXTRA_CA_CERTS)
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import Provider from "oidc-provider";
 
 const config = JSON.parse(readFileSync(process.argv[2], "utf8"));
@@ -80,7 +82,10 @@ async function body(req) {
 }
 
 const callback = provider.callback();
-createServer(async (req, res) => {
+const serve = config.tls
+  ? (handler) => createTlsServer({ cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) }, handler)
+  : (handler) => createServer(handler);
+serve(async (req, res) => {
   try {
     const match = req.url.match(/^\/interaction\/([\w-]+)$/);
     if (req.url === "/__sign-ins") {  // how many times someone typed their number here

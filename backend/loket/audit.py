@@ -28,11 +28,11 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, has_app_context, has_request_context, request
-from sqlalchemy import bindparam, event, insert, select, update
+from sqlalchemy import bindparam, event, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from loket import audit_checkpoints as checkpoints
-from loket.audit_chain import GENESIS, HASHED_FIELDS, entry_hash
+from loket.audit_chain import ALL_FIELDS, CHAIN_VERSION, GENESIS, entry_hash
 from loket.audit_retention import check_emptied
 from loket.models import AuditCut, AuditEntry, AuditHead
 from loket.models.base import table_of
@@ -107,6 +107,22 @@ def _lane() -> int:
     return 1 + int.from_bytes(digest[:4], "big") % LANES
 
 
+_PG_SEQS = text("SELECT nextval(pg_get_serial_sequence('audit_log', 'seq')) "
+               "FROM generate_series(1, :n)")
+_MAX_SEQ = text("SELECT COALESCE(MAX(seq), 0) FROM audit_log")
+
+
+def _next_seqs(conn: Any, n: int) -> list[int]:
+    """The global order numbers of the next ``n`` entries, known before they are hashed (the
+    hash covers them). PostgreSQL: from the column's sequence, without a lock (writers of other
+    lanes go on). SQLite: after the highest, safe because this connection already holds the
+    database's single write lock (the lane head was just updated)."""
+    if conn.dialect.name == "postgresql":
+        return [int(row[0]) for row in conn.execute(_PG_SEQS, {"n": n})]
+    top = int(conn.execute(_MAX_SEQ).scalar_one())
+    return list(range(top + 1, top + 1 + n))
+
+
 def _flush_pending(session: Session) -> None:
     pending = session.info.pop(_PENDING, None)
     if not pending:
@@ -122,8 +138,10 @@ def _flush_pending(session: Session) -> None:
     # ``seq`` never disagree by more than a moment, and a time range bounds ``seq``
     # (audit_search.SLACK).
     at = _now_iso()
-    for fields in pending:
+    for fields, seq in zip(pending, _next_seqs(conn, len(pending)), strict=True):
         lane_seq += 1
+        fields["seq"] = seq
+        fields["chain"] = CHAIN_VERSION
         fields["at"] = at
         fields["lane"] = lane
         fields["lane_seq"] = lane_seq
@@ -229,6 +247,7 @@ def verify(session: Session) -> VerifyResult:
     if set(heads) != set(range(1, LANES + 1)):
         return VerifyResult(False, 0, "the chain's head rows are missing or extra")
     last: dict[int, tuple[int, str]] = {lane: (0, GENESIS) for lane in heads}
+    versions = dict.fromkeys(heads, 1)  # a lane's hash rule only goes up
     count = 0
     for entry in _entries(session):
         if entry.lane not in last:
@@ -239,7 +258,12 @@ def verify(session: Session) -> VerifyResult:
             return VerifyResult(
                 False, count, f"lane {entry.lane}: entry #{seen + 1} is missing (the next one "
                 f"found is #{entry.lane_seq}, entry {entry.seq})", entry.seq)
-        fields = {k: getattr(entry, k) for k in HASHED_FIELDS}
+        fields = {k: getattr(entry, k) for k in ALL_FIELDS}
+        if entry.chain not in (1, CHAIN_VERSION) or entry.chain < versions[entry.lane]:
+            return VerifyResult(False, count, f"entry {entry.seq} claims hash rule "
+                                f"{entry.chain} after entries of rule {versions[entry.lane]} "
+                                f"in lane {entry.lane}", entry.seq)
+        versions[entry.lane] = entry.chain
         if entry.prev_hash != prev:
             return VerifyResult(False, count, f"entry {entry.seq} does not follow the entry "
                                 f"before it in lane {entry.lane}", entry.seq)

@@ -29,7 +29,7 @@ from sqlalchemy import and_, false, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from loket import inputs
-from loket.audit_chain import HASHED_FIELDS, entry_hash
+from loket.audit_chain import ALL_FIELDS, entry_hash
 from loket.audit_checkpoints import Proof
 from loket.models import AuditCut, AuditEntry
 
@@ -156,7 +156,7 @@ def prune(session: Session, rules: Rules, now: datetime,
     session.add(row)
     session.flush()
     cut = Cut(row.id, row.at, before)
-    columns = [getattr(AuditEntry, name) for name in HASHED_FIELDS]
+    columns = [getattr(AuditEntry, name) for name in ALL_FIELDS if name != "seq"]
     last = 0
     while True:
         batch = session.execute(
@@ -166,7 +166,7 @@ def prune(session: Session, rules: Rules, now: datetime,
         if not batch:
             break
         for entry in batch:
-            fields = {name: getattr(entry, name) for name in HASHED_FIELDS}
+            fields = {name: getattr(entry, name) for name in ALL_FIELDS}
             if entry_hash(entry.prev_hash, fields) != entry.hash:
                 raise RetentionProblem(
                     f"entry {entry.seq} no longer carries its hash: it was changed after it was "

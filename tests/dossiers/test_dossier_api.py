@@ -432,3 +432,18 @@ def test_a_registered_site_may_read_from_the_browser_others_may_not(client, pers
     other = client.get("/api/v1/me/dossiers", headers={**bearer(token),
                                                       "Origin": "https://evil.example"})
     assert "Access-Control-Allow-Origin" not in other.headers
+
+
+def test_a_back_office_reading_its_dossier_is_in_each_agents_access_overview(
+        app, client, backoffice) -> None:
+    """A dossier holds its agents' identifiers (a person's INSZ among them): the back office's
+    read is logged once per agent as subject, so each sees it in their own overview."""
+    body = dossier_body(agents=[{"identifier": JAN, "rights": "beheren"},
+                                {"identifier": "V0001001", "rights": "raadplegen"}])
+    assert put(client, backoffice, "D-AUDIT", body).status_code in (200, 201)
+    assert client.get(f"{URL}/D-AUDIT", headers=bearer(backoffice)).status_code == 200
+    with db.database(app).read_sessions() as session:
+        jan = session.scalar(select(Person).where(Person.insz == JAN))
+    reads = [e for e in audit_entries(app, "dossier-read") if e.resource.endswith("/D-AUDIT")]
+    assert sorted(e.subject for e in reads) == sorted([jan.sub, "VER:V0001001"])
+    assert all(JAN not in str(e.detail) and e.client_id == "bo-test" for e in reads)

@@ -4,6 +4,7 @@ edited or deleted entry."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -114,3 +115,48 @@ def test_verify_detects_a_rewritten_chain_entry(logged_db) -> None:
                   {"h": hashlib.sha256(b"forged").hexdigest()})
     result = logged_db.cli("audit", "verify", check=False)
     assert result.returncode == 1 and "entry 1 was changed" in result.stderr
+
+
+def test_verify_detects_entries_swapped_in_the_global_order(logged_db) -> None:
+    """Swapping two entries' places in the log (their seq) changes the order a person sees
+    their accesses in: the hash covers seq, so it is found."""
+    count = int(logged_db.sql("SELECT MAX(seq) FROM audit_log")[0][0])
+    assert count >= 2
+    logged_db.sql("UPDATE audit_log SET seq = -1 WHERE seq = 1")
+    logged_db.sql("UPDATE audit_log SET seq = 1 WHERE seq = 2")
+    logged_db.sql("UPDATE audit_log SET seq = 2 WHERE seq = -1")
+    result = logged_db.cli("audit", "verify", check=False)
+    assert result.returncode == 1 and "was changed" in result.stderr
+
+
+def test_verify_refuses_an_entry_passed_off_under_the_old_hash_rule(logged_db) -> None:
+    """Rule 1 (before seq was hashed) cannot be claimed by an entry written under rule 2: its
+    hash does not match the old rule, and a lane's rule never goes back."""
+    assert {row[0] for row in logged_db.sql("SELECT DISTINCT chain FROM audit_log")} == {2}
+    logged_db.sql("UPDATE audit_log SET chain = 1 WHERE seq = 2")
+    result = logged_db.cli("audit", "verify", check=False)
+    assert result.returncode == 1 and "entry 2" in result.stderr
+
+
+def test_entries_of_the_old_rule_still_verify_and_precede_new_ones(logged_db) -> None:
+    """A log written before the rule changed (its entries rehashed here the old way, as they
+    were written then) verifies, and new entries follow it in the same lanes."""
+    from loket.audit_chain import HASHED_FIELDS, entry_hash
+
+    rows = logged_db.sql(f"SELECT seq, lane, {', '.join(HASHED_FIELDS)} FROM audit_log "  # noqa: S608
+                         "ORDER BY lane, lane_seq")
+    prev: dict[int, str] = {}
+    for row in rows:
+        fields = dict(zip(HASHED_FIELDS, row[2:], strict=True))
+        if isinstance(fields["detail"], str):
+            fields["detail"] = json.loads(fields["detail"])
+        new = entry_hash(prev.get(row[1], "0" * 64), fields)  # rule 1: without seq
+        logged_db.sql("UPDATE audit_log SET chain = 1, prev_hash = :p, hash = :h WHERE seq = :s",
+                      {"p": prev.get(row[1], "0" * 64), "h": new, "s": row[0]})
+        prev[row[1]] = new
+    for lane, last in prev.items():
+        logged_db.sql("UPDATE audit_head SET last_hash = :h WHERE id = :l", {"h": last, "l": lane})
+    assert logged_db.cli("audit", "verify").returncode == 0
+    logged_db.add_client("site-after", "--redirect-uri", "https://after.example/cb")
+    assert {row[0] for row in logged_db.sql("SELECT DISTINCT chain FROM audit_log")} == {1, 2}
+    assert "intact" in logged_db.cli("audit", "verify").stdout

@@ -99,7 +99,8 @@ def checkpointed(request, tmp_path: Path) -> Iterator[Provider]:
 def _rewrite_lane_from(provider: Provider, seq: int) -> None:
     """What a database administrator could do: change an entry and rehash the rest of its
     lane and its head row, so that the hash chain holds again."""
-    from loket.audit_chain import HASHED_FIELDS, entry_hash
+    from loket.audit_chain import ALL_FIELDS as HASHED_FIELDS
+    from loket.audit_chain import entry_hash
 
     lane, lane_seq = provider.sql("SELECT lane, lane_seq FROM audit_log WHERE seq = :s",
                                   {"s": seq})[0]

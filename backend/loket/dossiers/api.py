@@ -27,6 +27,7 @@ from loket.models import (
     CompanyMandate,
     Dossier,
     DossierAgent,
+    Person,
     Representative,
 )
 
@@ -164,10 +165,33 @@ def get_dossier(source: str, number: str) -> Response:
         raise NotFound("not_found", f"Source {source!r} has no dossier with this number.")
     view = store.source_view(reader, found, store.source_names(reader, [source]).get(source),
                              history=True)
-    audit.record(session, "dossier-read", _resource(source, number), actor=who.actor,
-                 client_id=who.client_id)
+    # The back office reads personal data of each agent (a person's INSZ, an association, a
+    # company): one entry per subject, so each sees it in their own access overview.
+    subjects: list[str | None] = [*_agent_subjects(
+        reader, [(a["type"], a["identifier"]) for a in view["agents"]])]
+    for subject in subjects or [None]:
+        audit.record(session, "dossier-read", _resource(source, number), actor=who.actor,
+                     client_id=who.client_id, subject=subject)
     session.commit()
     return jsonify(view)
+
+
+def _agent_subjects(session: Session, agents: list[tuple[str, str]]) -> list[str]:
+    """The audit subjects of a dossier's agents: a person's ``sub`` (looked up by INSZ, never
+    the INSZ itself; a person who never signed in has no overview to see it in), an
+    association's ``VER:vCode``, a company's ``EA:KBO``."""
+    insz = [identifier for kind, identifier in agents if kind == "INSZ"]
+    subs = dict(session.execute(select(Person.insz, Person.sub).where(Person.insz.in_(insz)))
+                .tuples().all()) if insz else {}
+    found = []
+    for kind, identifier in agents:
+        if kind == "INSZ" and identifier in subs:
+            found.append(subs[identifier])
+        elif kind == "vCode":
+            found.append(f"VER:{identifier}")
+        elif kind == "KBO":
+            found.append(f"EA:{identifier}")
+    return list(dict.fromkeys(found))
 
 
 # ---- persons ---------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, SmallInteger, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from loket.models.base import Base
@@ -48,6 +48,8 @@ class AuditEntry(Base):
     detail: Mapped[dict] = mapped_column(default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # the hash rule (loket.audit_chain): 1 before migration 0015, 2 (seq covered) since
+    chain: Mapped[int] = mapped_column(SmallInteger, default=1, server_default="1")
     # the cut (loket audit prune) that emptied the entry under retention; None while it is whole
     pruned: Mapped[int | None] = mapped_column(Integer)
 

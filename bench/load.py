@@ -255,7 +255,8 @@ def main() -> None:
             rp = {"id": "load-rp", "secret": first.add_client("load-rp", "--redirect-uri",
                                                               redirect), "redirect": redirect}
             backoffice = {"id": "load-bo", "secret": first.add_client(
-                "load-bo", "--grant-type", "client_credentials", "--scope", "dossiers:write")}
+                "load-bo", "--grant-type", "client_credentials", "--scope", "dossiers:write",
+                "--origin", "https://backoffice.example")}
             one = run_phase("1 instance", [first.url], rp, backoffice, args.clients,
                             args.seconds)
             second.start()

@@ -72,7 +72,10 @@ def _publisher_token(app: Flask, client: FlaskClient, client_id: str) -> str:
     from loket import clients, db
 
     reg = clients.Registration(id=client_id, name="Publisher", scopes=["catalog:write"],
-                               grant_types=["client_credentials"])
+                               grant_types=["client_credentials"],
+                               organisation="Gemeente Groenbeek",
+                               origins=["https://www.groenbeek.example",
+                                        "https://loket.groenbeek.example"])
     with db.database(app).transaction() as session:
         _, secret = clients.add(session, reg, allow_http_anywhere=True)
     answer = client.post("/oidc/token", data={"grant_type": "client_credentials"},

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from loket.identifiers import InvalidIdentifier
 from loket.models import Client
 from loket.scopes import ALL_SCOPES, DEFAULT_RP_SCOPES, SERVICE_SCOPES
 
@@ -39,6 +40,10 @@ class Registration:
     public: bool = False
     theme: str = "base"
     pkce_required: bool = True
+    # what a back office or publisher says on behalf of (loket.trust): the organisation's name
+    # (default: ``name``) and code (OVO code, KBO number or a municipality's NIS code)
+    organisation: str | None = None
+    organisation_code: str | None = None
 
 
 def is_loopback(host: str | None) -> bool:
@@ -135,7 +140,37 @@ def validate(reg: Registration, *, allow_http_anywhere: bool,
         public=reg.public,
         theme=reg.theme,
         pkce_required=reg.pkce_required or reg.public,
+        organisation=_organisation(reg.organisation),
+        organisation_code=_organisation_code(reg.organisation_code),
     )
+
+
+_OVO = re.compile(r"^OVO\d{6}$")
+_NIS = re.compile(r"^\d{5}$")
+
+
+def _organisation(value: str | None) -> str | None:
+    name = " ".join((value or "").split())
+    if value is not None and not 1 <= len(name) <= 200:
+        raise ClientError("organisation: give the name of 1 to 200 characters of the "
+                          "organisation this client speaks for.")
+    return name or None
+
+
+def _organisation_code(value: str | None) -> str | None:
+    """An OVO code (``OVO002949``), a KBO number or a municipality's NIS code (``44021``)."""
+    if value is None or not value.strip():
+        return None
+    code = value.strip().upper()
+    if _OVO.match(code) or _NIS.match(code):
+        return code
+    try:
+        from loket.identifiers import parse_kbo
+
+        return parse_kbo(code)
+    except InvalidIdentifier as exc:
+        raise ClientError("organisation code: an OVO code (OVO + 6 digits), a KBO number or "
+                          f"a municipality's NIS code (5 digits), not {value[:40]!r}.") from exc
 
 
 def _default_scopes(grants: list[str]) -> list[str]:
@@ -178,6 +213,13 @@ def add(session: Session, reg: Registration, *, allow_http_anywhere: bool,
     client.public = clean.public
     client.pkce_required = clean.pkce_required
     client.theme = clean.theme
+    settings = {k: v for k, v in (client.settings or {}).items()
+                if k not in ("organisation", "organisation_code")}
+    if clean.organisation:
+        settings["organisation"] = clean.organisation
+    if clean.organisation_code:
+        settings["organisation_code"] = clean.organisation_code
+    client.settings = settings
     client.updated_at = now
     if clean.public:
         client.secret_hash = None

@@ -23,7 +23,10 @@ def publisher(app: Flask, client: FlaskClient) -> Callable[..., str]:
 
     def issue(client_id: str, scope: str = "catalog:write") -> str:
         reg = clients.Registration(id=client_id, name=f"Publisher {client_id}",
-                                   grant_types=["client_credentials"], scopes=[scope])
+                                   grant_types=["client_credentials"], scopes=[scope],
+                                   organisation="Gemeente Groenbeek",
+                                   origins=["https://www.groenbeek.example",
+                                            "https://loket.groenbeek.example"])
         with db.database(app).transaction() as session:
             _, secret = clients.add(session, reg, allow_http_anywhere=True)
         assert secret

@@ -283,3 +283,48 @@ def test_openapi_documents_the_catalog(client: FlaskClient) -> None:
     assert {"get"} <= set(doc["paths"]["/catalog/products"])
     assert {"get", "put", "delete"} <= set(doc["paths"]["/catalog/products/{product_id}"])
     assert "CatalogProduct" in doc["components"]["schemas"]
+
+
+# ---- who may publish what (loket.trust) -----------------------------------------------------
+
+def test_ids_are_compared_without_regard_to_case(client: FlaskClient,
+                                                 publisher: Callable[..., str]) -> None:
+    owner, other = publisher("pub-case-a"), publisher("pub-case-b")
+    assert put(client, owner, "gb-regenton", product()).status_code == 201
+    # another publisher's GB-REGENTON is the same product: refused as someone else's
+    taken = put(client, other, "GB-REGENTON", product())
+    assert taken.status_code == 403 and taken.get_json()["error"] == "not_owner"
+    # the owner in another spelling: told which spelling it has
+    clash = put(client, owner, "GB-Regenton", product())
+    assert clash.status_code == 409 and clash.get_json()["error"] == "id_case_clash"
+    assert "'gb-regenton'" in clash.get_json()["detail"]
+    found = client.get(f"{URL}/GB-REGENTON")
+    assert found.status_code == 200 and found.get_json()["id"] == "gb-regenton"
+
+
+def test_the_competent_authority_is_the_publishers_organisation(
+        client: FlaskClient, publisher: Callable[..., str]) -> None:
+    token = publisher("pub-authority")  # registered for Gemeente Groenbeek
+    posing = put(client, token, "A-AUTH", product(
+        competentAuthority={"level": "Vlaams", "name": "Vlaamse overheid"}))
+    assert posing.status_code == 400
+    fields = [p["field"] for p in posing.get_json()["errors"]]
+    assert fields == ["competentAuthority.name"]
+    assert "Gemeente Groenbeek" in posing.get_json()["errors"][0]["detail"]
+    assert client.get(f"{URL}/A-AUTH").status_code == 404
+    unnamed = put(client, token, "A-AUTH", product(competentAuthority={"level": "Lokaal"}))
+    assert unnamed.status_code == 201
+    assert unnamed.get_json()["competentAuthority"]["name"] == "Gemeente Groenbeek"
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"websites": [{"url": "https://phish.example/subsidie"}]}, "websites[0].url"),
+    ({"onlineRequestUrl": "https://phish.example/aanvragen"}, "onlineRequestUrl"),
+    ({"contactPoints": [{"url": "http://www.groenbeek.example/contact"}]}, "contactPoints[0].url"),
+])
+def test_links_lie_on_the_publishers_origins(client: FlaskClient, publisher: Callable[..., str],
+                                             change: dict[str, Any], field: str) -> None:
+    refused = put(client, publisher("pub-links"), "A-LINK", product(**change))
+    assert refused.status_code == 400
+    assert field in [p["field"] for p in refused.get_json()["errors"]]
+    assert client.get(f"{URL}/A-LINK").status_code == 404

@@ -91,7 +91,9 @@ def test_pushed_dossier_shows_for_fc_groenbeek_and_not_for_jan_as_citizen(browse
         name=name, lastChange=recent(30), link=link,
         status={"code": "DossierOnvolledig", "phase": "Samenstelling",
                 "detail": "Het budget ontbreekt.",
-                "action": {"required": True, "text": "Bezorg het budget van het zomerkamp."}}))
+                "action": {"required": True, "text": "Bezorg het budget van het zomerkamp."}},
+        # links only on the back office's registered origins (loket.trust)
+        handler={"name": "Sofie Van Damme", "website": "https://www.groenbeek.example/"}))
 
     context = browser.new_context(locale="nl-BE")
     page = context.new_page()

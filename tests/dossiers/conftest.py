@@ -20,7 +20,8 @@ def register(app: Flask) -> Callable[..., str]:
 
     def add(client_id: str, *scopes: str, grant: str = "client_credentials") -> str:
         reg = clients.Registration(id=client_id, name=f"Back office {client_id}",
-                                   grant_types=[grant], scopes=list(scopes))
+                                   grant_types=[grant], scopes=list(scopes),
+                                   origins=["https://backoffice.example"])
         with db.database(app).transaction() as session:
             _, secret = clients.add(session, reg, allow_http_anywhere=True)
         assert secret

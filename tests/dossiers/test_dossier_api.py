@@ -110,7 +110,8 @@ def test_hostile_text_goes_in_and_comes_out_verbatim_as_json(app, client, backof
     assert item["name"] == HOSTILE and item["type"] == "<b>t</b>"
     assert item["status"]["detail"] == "'; DROP TABLE dossiers; --\n{{7*7}}"
     assert item["status"]["action"]["text"] == "<script>x</script>"
-    assert item["handler"] == {"name": "\"><svg onload=alert(1)>"}
+    assert item["handler"] == {"name": "\"><svg onload=alert(1)>",
+                               "organisation": "Back office bo-test"}
     assert stored(app, "D-4") is not None
 
 
@@ -447,3 +448,49 @@ def test_a_back_office_reading_its_dossier_is_in_each_agents_access_overview(
     reads = [e for e in audit_entries(app, "dossier-read") if e.resource.endswith("/D-AUDIT")]
     assert sorted(e.subject for e in reads) == sorted([jan.sub, "VER:V0001001"])
     assert all(JAN not in str(e.detail) and e.client_id == "bo-test" for e in reads)
+
+
+# ---- who may address whom (loket.trust) -----------------------------------------------------
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"link": "https://evil.example/inloggen"}, "link"),
+    ({"link": "http://backoffice.example/dossiers/1"}, "link"),  # another origin: the scheme
+    ({"link": "https://backoffice.example:8443/x"}, "link"),     # and the port count
+    ({"handler": {"name": "Stad", "website": "https://phish.example/"}}, "handler.website"),
+], ids=["other-host", "other-scheme", "other-port", "handler-website"])
+def test_links_must_lie_on_the_clients_registered_origins(app, client, backoffice, change,
+                                                          field) -> None:
+    refused = put(client, backoffice, "D-TRUST", dossier_body(**change))
+    assert refused.status_code == 400, refused.get_data(as_text=True)
+    assert refused.get_json()["field"] == field
+    assert "https://backoffice.example" in refused.get_json()["detail"]
+    assert stored(app, "D-TRUST") is None
+    bulk = client.post(URL, json={"dossiers": [{**dossier_body(**change), "number": "D-T2"}]},
+                       headers=bearer(backoffice))
+    assert bulk.status_code == 400 and bulk.get_json()["field"] == f"dossiers[0].{field}"
+
+
+def test_a_client_without_origins_sends_no_links_and_is_told_how(client, cc_token,
+                                                                  register) -> None:
+    from loket import clients, db
+
+    token = cc_token("bo-nolinks")
+    with db.database(client.application).transaction() as session:
+        session.get(clients.Client, "bo-nolinks").origins = []
+    refused = put(client, token, "D-1", dossier_body(), source="bo-nolinks")
+    assert refused.status_code == 400 and refused.get_json()["field"] == "link"
+    assert "loket client add --origin" in refused.get_json()["detail"]
+    without = dossier_body(handler={"name": "Loket"})
+    del without["link"]
+    assert put(client, token, "D-1", without, source="bo-nolinks").status_code == 201
+
+
+def test_the_handler_is_of_the_registered_organisation(client, backoffice,
+                                                       person_token) -> None:
+    sent = dossier_body(handler={"name": "Dienst Vrije Tijd", "organisation": "Stad Antwerpen"})
+    refused = put(client, backoffice, "D-ORG", sent)
+    assert refused.status_code == 400 and refused.get_json()["field"] == "handler.organisation"
+    assert put(client, backoffice, "D-ORG", dossier_body()).status_code == 201
+    item = next(d for d in mine(client, person_token(JAN, FC_GROENBEEK)).get_json()["dossiers"]
+                if d["number"] == "D-ORG")
+    assert item["handler"]["organisation"] == item["source"]["name"] == "Back office bo-test"

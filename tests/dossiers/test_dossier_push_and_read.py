@@ -42,8 +42,10 @@ def clients(provider: Provider) -> Clients:
     made = Clients(
         source=f"bo-{tag}", source_secret="", other=f"bo-other-{tag}", other_secret="",
         catalog=f"bo-cat-{tag}", catalog_secret="", rp=f"dossier-rp-{tag}", rp_secret="")
-    made.source_secret = provider.add_client(made.source, *cc, "--scope", "dossiers:write")
-    made.other_secret = provider.add_client(made.other, *cc, "--scope", "dossiers:write")
+    made.source_secret = provider.add_client(made.source, *cc, "--scope", "dossiers:write",
+                                             "--origin", "https://backoffice.example")
+    made.other_secret = provider.add_client(made.other, *cc, "--scope", "dossiers:write",
+                                            "--origin", "https://backoffice.example")
     made.catalog_secret = provider.add_client(made.catalog, *cc, "--scope", "catalog:write")
     made.rp_secret = provider.add_client(
         made.rp, "--redirect-uri", CALLBACK, "--scope", "openid", "--scope", "capacity",

@@ -46,7 +46,11 @@ def test_a_code_replayed_in_parallel_revokes_what_the_winner_got(provider: Provi
 
 def backoffice_token(provider: Provider, name: str) -> str:
     secret = provider.add_client(name, "--grant-type", "client_credentials",
-                                 "--scope", "dossiers:write", "--scope", "catalog:write")
+                                 "--scope", "dossiers:write", "--scope", "catalog:write",
+                                 "--organisation", "Gemeente Groenbeek",
+                                 "--origin", "https://backoffice.example",
+                                 "--origin", "https://www.groenbeek.example",
+                                 "--origin", "https://loket.groenbeek.example")
     answer = requests.post(f"{provider.url}/oidc/token", auth=(name, secret), timeout=10,
                            data={"grant_type": "client_credentials"})
     return str(answer.json()["access_token"])

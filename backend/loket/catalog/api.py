@@ -7,11 +7,12 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
-from loket import apibase, audit, db, inputs, preconditions, ratelimit
+from loket import apibase, audit, clients, db, inputs, preconditions, ratelimit
 from loket.catalog import codes, openapi, relevance, search, store, validation
 from loket.catalog.areas import AreaCache, AreaTree
-from loket.errors import BadRequest, Forbidden, NotFound
+from loket.errors import BadRequest, Conflict, Forbidden, NotFound
 from loket.preconditions import etag
+from loket.trust import Binding
 
 bp = Blueprint("catalog", __name__)
 
@@ -171,12 +172,18 @@ def _refuse_other_owner(caller: apibase.Caller, exc: store.NotOwner, operation: 
 def put_product(product_id: str) -> Response:
     caller = apibase.caller("catalog:write", person=False)
     session = db.session()
-    data = validation.parse_product(_body(), set(AreaTree.load(session).areas),
-                                    product_id=product_id)
-    existing = store.find(session, product_id, for_update=True)
+    # whose product it is, before what it says: another publisher's id is refused as such
+    existing = (store.find(session, product_id, for_update=True)
+                if validation.PRODUCT_ID.match(product_id) else None)
     if existing is not None and existing.publisher != caller.client_id:
         raise _refuse_other_owner(caller, store.NotOwner(product_id, existing.publisher),
                                   "catalog-put")
+    if existing is not None and existing.product_id != product_id:
+        raise Conflict("id_case_clash", f"Your product is {existing.product_id!r}; ids are "
+                       "compared without regard to case, so use that spelling.")
+    data = validation.parse_product(_body(), set(AreaTree.load(session).areas),
+                                    product_id=product_id,
+                                    binding=Binding.of(clients.get(session, caller.client_id)))
     preconditions.check(request.headers.get("If-Match"), existing.version if existing else None)
     outcome = store.upsert(session, caller.client_id, data, db.now())
     if outcome.result != store.UNCHANGED:

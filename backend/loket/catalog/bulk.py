@@ -143,7 +143,8 @@ def add(session: Session, count: int, *, seed: int = 7,
         size = min(BATCH, count - done)
         datas = [record(existing + done + i + 1, rng, tree, municipalities, provinces, year)
                  for i in range(size)]
-        rows = [{"product_id": d["id"], "publisher": PUBLISHER, "data": d, "version": 1,
+        rows = [{"product_id": d["id"], "product_key": d["id"].lower(), "publisher": PUBLISHER,
+                 "data": d, "version": 1,
                  "created_at": now, "updated_at": now, **store.columns(d)} for d in datas]
         ids = session.scalars(insert(CatalogProduct).returning(
             CatalogProduct.id, sort_by_parameter_order=True), rows).all()

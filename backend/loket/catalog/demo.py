@@ -15,6 +15,7 @@ from loket import clients
 from loket.catalog import relevance, store, validation
 from loket.catalog.areas import AreaTree
 from loket.catalog.demo_data import PRODUCTS, PUBLISHERS
+from loket.trust import origin_of
 
 CLIENTS_FILE = "demo-catalog-clients.json"
 _RELATIVE = re.compile(r"^Y([+-]\d+)?-(\d{2}-\d{2})$")
@@ -27,11 +28,18 @@ def register_publishers(session: Session, instance: Path, *,
     path = instance / CLIENTS_FILE
     stored: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
     result: dict[str, Any] = {}
-    for client_id, name, *_ in PUBLISHERS:
+    links: dict[str, set[str]] = {}
+    for owner, record in records(2000):  # the origins each publisher's products link to
+        urls = [w.get("url") for w in record.get("websites", [])] + [
+            c.get("url") for c in record.get("contactPoints", [])] + [
+            record.get("onlineRequestUrl")]
+        links.setdefault(owner, set()).update(origin_of(u) for u in urls if u)
+    for client_id, name, authority, *_ in PUBLISHERS:
         existing = clients.get(session, client_id)
         keep = stored.get(client_id, {}).get("client_secret") if existing is not None else None
         reg = clients.Registration(id=client_id, name=name, grant_types=["client_credentials"],
-                                   scopes=["catalog:write"])
+                                   scopes=["catalog:write"], organisation=authority,
+                                   origins=sorted(links.get(client_id, ())))
         client, secret = clients.add(session, reg, allow_http_anywhere=allow_http_anywhere,
                                      secret=keep, replace=True)
         if existing is not None and keep is None:

@@ -157,7 +157,10 @@ PATHS: dict[str, Any] = {
             "tags": ["catalog"], "summary": "Publish or replace one of your products",
             "description": "Client credentials with scope `catalog:write`. Idempotent: the same "
                            "body again changes nothing. A product of another publisher is "
-                           "refused with 403 and left unchanged. Optional `If-Match`.",
+                           "refused with 403 and left unchanged. Ids are compared without "
+                           "regard to case. The competent authority is the organisation the "
+                           "client is registered for (its name may be left out), and every "
+                           "link lies on the client's registered origins. Optional `If-Match`.",
             "security": [{"bearer": ["catalog:write"]}], "parameters": [_ID],
             "requestBody": {"required": True, "content": {"application/json": {
                 "schema": {"$ref": "#/components/schemas/CatalogProductInput"}}}},
@@ -170,6 +173,8 @@ PATHS: dict[str, Any] = {
                 "401": {"description": "No valid token", "content": _ERROR},
                 "403": {"description": "Wrong scope, or another publisher's product",
                         "content": _ERROR},
+                "409": {"description": "Your product has this id in another case "
+                                       "(`id_case_clash`)", "content": _ERROR},
                 "412": {"description": "If-Match does not match", "content": _ERROR},
             },
         },

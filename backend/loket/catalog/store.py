@@ -83,9 +83,18 @@ class Outcome:
     product: CatalogProduct
 
 
+class CaseClash(Exception):
+    """The publisher's own product has this id in another case: one product, one spelling."""
+
+    def __init__(self, given: str, stored: str) -> None:
+        super().__init__(f"product id {given!r} is {stored!r} already, in another case")
+        self.given, self.stored = given, stored
+
+
 def find(session: Session, product_id: str, *, for_update: bool = False) -> CatalogProduct | None:
-    """The product; ``for_update`` locks its row until commit (If-Match checks stay true)."""
-    query = select(CatalogProduct).where(CatalogProduct.product_id == product_id)
+    """The product, whatever the case of ``product_id``; ``for_update`` locks its row until
+    commit (If-Match checks stay true)."""
+    query = select(CatalogProduct).where(CatalogProduct.product_key == product_id.lower())
     return session.scalar(query.with_for_update() if for_update else query)
 
 
@@ -98,11 +107,14 @@ def upsert(session: Session, publisher: str, data: dict[str, Any], now: int) -> 
     product = find(session, record["id"])
     if product is not None and product.publisher != publisher:
         raise NotOwner(record["id"], product.publisher)
+    if product is not None and product.product_id != record["id"]:
+        raise CaseClash(record["id"], product.product_id)
     if product is not None and product.data == record:
         return Outcome(UNCHANGED, product)
     cols = columns(record)
     if product is None:
-        product = CatalogProduct(product_id=record["id"], publisher=publisher, data=record,
+        product = CatalogProduct(product_id=record["id"], product_key=record["id"].lower(),
+                                 publisher=publisher, data=record,
                                  version=1, created_at=now, updated_at=now, **cols)
         session.add(product)
         session.flush()

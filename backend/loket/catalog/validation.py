@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from loket import inputs
 from loket.catalog import codes
 from loket.errors import DEFAULT_LANGUAGE, BadRequest
+from loket.trust import Binding
 
 PRODUCT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 PUBLISHER_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
@@ -275,12 +276,37 @@ class _Checker:
         return result
 
 
+def _bind(check: _Checker, out: dict[str, Any], binding: Binding) -> None:
+    """The competent authority is the publisher's organisation; its links lie on its origins."""
+    authority = out.get("competentAuthority")
+    if isinstance(authority, dict):
+        given = authority.get("name")
+        problem = binding.name_problem(given) if given else None
+        if problem:
+            check.fail("competentAuthority.name", problem)
+        else:
+            authority["name"] = binding.organisation
+    links = [(f"websites[{i}].url", site.get("url")) for i, site in
+             enumerate(out.get("websites") or [])]
+    links += [(f"contactPoints[{i}].url", point.get("url")) for i, point in
+              enumerate(out.get("contactPoints") or [])]
+    links.append(("onlineRequestUrl", out.get("onlineRequestUrl")))
+    for field, url in links:
+        problem = binding.link_problem(url) if url else None
+        if problem:
+            check.fail(field, problem)
+
+
 def parse_product(record: Any, known_areas: Collection[str], *, product_id: str | None = None,
-                  allow_publisher: bool = False) -> dict[str, Any]:
+                  allow_publisher: bool = False,
+                  binding: Binding | None = None) -> dict[str, Any]:
     """The canonical form of one record, or :class:`InvalidProduct` naming every bad field.
 
     ``product_id`` (from a URL) must agree with the record's ``id`` when the record has one.
     ``publisher`` is accepted only where the caller allows it (import), and kept in the result.
+    ``binding``: the publishing client's organisation and origins (:mod:`loket.trust`): the
+    competent authority is that organisation (its name filled in when missing), and every link
+    lies on its origins.
     """
     check = _Checker(known_areas)
     if not isinstance(record, dict):
@@ -312,8 +338,10 @@ def parse_product(record: Any, known_areas: Collection[str], *, product_id: str 
     if "competentAuthority" not in record:
         check.fail("competentAuthority", 'is required, e.g. {"level": "Lokaal", "name": "…"}')
     else:
+        # a bound publisher's authority is its organisation: the name may be left out
         out["competentAuthority"] = check.authority(record["competentAuthority"],
-                                                    "competentAuthority", "level", True)
+                                                    "competentAuthority", "level",
+                                                    binding is None)
     if record.get("executingAuthority") is not None:
         out["executingAuthority"] = check.authority(record["executingAuthority"],
                                                     "executingAuthority", "executing_level", False)
@@ -333,6 +361,8 @@ def parse_product(record: Any, known_areas: Collection[str], *, product_id: str 
         check.fail("endDate", "lies before startDate")
     if record.get("onlineRequestUrl") is not None:
         out["onlineRequestUrl"] = check.url(record["onlineRequestUrl"], "onlineRequestUrl")
+    if binding is not None:
+        _bind(check, out, binding)
     if check.errors:
         raise InvalidProduct(check.errors)
     return {key: out[key] for key in FIELDS if out.get(key) not in (None, [], {})}

@@ -62,8 +62,9 @@ def import_(file: str, publisher: str | None) -> None:
     with database.read_sessions() as session:
         known = set(AreaTree.load(session).areas)
         publishers: dict[str, bool] = {}
-        owners: dict[str, str] = {
-            row.product_id: row.publisher for row in session.execute(
+        # ids compared without regard to case, as the catalog does
+        owners: dict[str, tuple[str, str]] = {
+            row.product_id.lower(): (row.publisher, row.product_id) for row in session.execute(
                 select(store.CatalogProduct.product_id, store.CatalogProduct.publisher))}
         seen: dict[str, int] = {}
         with click.progressbar(records, label="validating", file=sys.stderr,
@@ -87,13 +88,17 @@ def import_(file: str, publisher: str | None) -> None:
                     problems.append(f"{where}: publisher: no client {owner!r}; register it with "
                                     "`loket client add --grant-type client_credentials "
                                     "--scope catalog:write`")
-                elif owners.get(data["id"], owner) != owner:
+                elif owners.get(data["id"].lower(), (owner,))[0] != owner:
                     problems.append(f"{where}: publisher: product {data['id']!r} belongs to "
-                                    f"{owners[data['id']]!r}, not {owner!r}")
-                if data["id"] in seen:
+                                    f"{owners[data['id'].lower()][0]!r}, not {owner!r}")
+                elif owners.get(data["id"].lower(), (owner, data["id"]))[1] != data["id"]:
+                    problems.append(f"{where}: id: the catalog has it as "
+                                    f"{owners[data['id'].lower()][1]!r}; use that spelling")
+                key = data["id"].lower()
+                if key in seen:
                     problems.append(f"{where}: id: {data['id']!r} appears already in record "
-                                    f"{seen[data['id']]}")
-                seen[data["id"]] = index
+                                    f"{seen[key]} (ids are compared without regard to case)")
+                seen[key] = index
                 parsed.append((owner, data))
     if problems:
         for line in problems[:MAX_SHOWN]:

@@ -33,12 +33,17 @@ def group() -> None:
               help="Accept this confidential client's sign-ins without PKCE (only for software "
                    "that cannot send it; not with --public).")
 @click.option("--theme", default="base", show_default=True, help="Theme of its widgets.")
+@click.option("--organisation", help="The organisation a back office or publisher speaks for "
+              "(default: --name): its dossiers' handler and its products' competent authority.")
+@click.option("--organisation-code", help="That organisation's OVO code, KBO number or "
+              "municipality NIS code.")
 @click.option("--json", "as_json", is_flag=True,
               help='Print {"client_id", "client_secret"} as JSON.')
 def add(client_id: str, name: str, redirect_uri: tuple[str, ...], origin: tuple[str, ...],
         post_logout_uri: tuple[str, ...], backchannel_logout_uri: str | None,
         grant_type: tuple[str, ...], scope: tuple[str, ...], public: bool, without_pkce: bool,
-        theme: str, as_json: bool) -> None:
+        theme: str, organisation: str | None, organisation_code: str | None,
+        as_json: bool) -> None:
     """Register a client and print its secret (shown once)."""
     from loket import audit, clients
     from loket import db as dbm
@@ -52,7 +57,8 @@ def add(client_id: str, name: str, redirect_uri: tuple[str, ...], origin: tuple[
         id=client_id, name=name, redirect_uris=list(redirect_uri), origins=list(origin),
         post_logout_uris=list(post_logout_uri), backchannel_logout_uri=backchannel_logout_uri,
         grant_types=list(grant_type), scopes=list(scope), public=public, theme=theme,
-        pkce_required=not without_pkce,
+        pkce_required=not without_pkce, organisation=organisation,
+        organisation_code=organisation_code,
     )
     try:
         with dbm.database(app).transaction() as session:
@@ -60,7 +66,10 @@ def add(client_id: str, name: str, redirect_uri: tuple[str, ...], origin: tuple[
                 session, reg, allow_http_anywhere=app.config["ENV"] == "development"
             )
             audit.record(session, "client-add", f"client/{added.id}", actor="cli",
-                         detail={"grant_types": added.grant_types, "scopes": added.scopes})
+                         detail={"grant_types": added.grant_types, "scopes": added.scopes,
+                                 "origins": added.origins,
+                                 **{k: v for k, v in (added.settings or {}).items()
+                                    if k.startswith("organisation")}})
     except clients.ClientError as exc:
         bootstrap.fail(str(exc))
     if as_json:
@@ -71,6 +80,11 @@ def add(client_id: str, name: str, redirect_uri: tuple[str, ...], origin: tuple[
     click.echo(f"  scopes:      {' '.join(added.scopes)}")
     if not added.pkce_required:
         click.echo("  PKCE:        not required (registered --without-pkce)")
+    if any(":" in scope for scope in added.scopes):
+        settings = added.settings or {}
+        code = f" ({settings['organisation_code']})" if settings.get("organisation_code") else ""
+        click.echo(f"  speaks for:  {settings.get('organisation') or added.name}{code}; links "
+                   f"on {', '.join(added.origins) or 'no origin (add --origin to send links)'}")
     if secret:
         click.echo(f"  secret:      {secret}")
         click.echo("Store the secret now: it is not shown again.")

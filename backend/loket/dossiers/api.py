@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from loket import apibase, audit, db, inputs
+from loket import apibase, audit, clients, db, inputs
 from loket.apibase import OpenApiPart
 from loket.dossiers import store, validation
 from loket.dossiers.openapi import PATHS, SCHEMAS, TAG
@@ -30,6 +30,7 @@ from loket.models import (
     Person,
     Representative,
 )
+from loket.trust import Binding
 
 bp = Blueprint("dossiers", __name__)
 
@@ -90,6 +91,11 @@ def _back_office(source: str, operation: str = "dossier-write") -> tuple[apibase
     return who, session
 
 
+def _binding(session: Session, who: apibase.Caller) -> Binding:
+    """What the calling back office may say: its organisation, its origins (loket.trust)."""
+    return Binding.of(clients.get(session, who.client_id))
+
+
 def _commit_write(session: Session) -> None:
     try:
         session.commit()
@@ -108,7 +114,8 @@ def put_dossier(source: str, number: str) -> tuple[Response, int]:
     resource = _resource(source, number[:150])
     try:
         checked = validation.number(number, "number")
-        record = validation.parse_dossier(_json_body(), number_value=checked, now=now)
+        record = validation.parse_dossier(_json_body(), number_value=checked, now=now,
+                                          binding=_binding(session, who))
     except InvalidField as problem:
         raise _refuse(session, who, resource, FieldError(problem), "invalid",
                       {"field": problem.field}) from None
@@ -134,7 +141,7 @@ def post_dossiers(source: str) -> tuple[Response, int]:
     now = db.now()
     resource = _resource(source)
     try:
-        records = validation.parse_bulk(_json_body(), now=now)
+        records = validation.parse_bulk(_json_body(), now=now, binding=_binding(session, who))
     except InvalidField as problem:
         raise _refuse(session, who, resource, FieldError(problem), "invalid",
                       {"field": problem.field}) from None

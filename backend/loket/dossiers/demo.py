@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from loket import clients
 from loket.dossiers import store, validation
+from loket.trust import origin_of
 
 JAN, AN, ELS = "85073003328", "92021411256", "79050124561"
 FC_GROENBEEK, DE_SCHAKEL, DE_RIETGORS = "V0001001", "V0001002", "V0001003"
@@ -151,11 +152,16 @@ def register_back_offices(session: Session, instance: Path, *,
     path = instance / "demo-backoffices.json"
     stored: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
     result: dict[str, Any] = {}
+    links: dict[str, set[str]] = {}
+    for source, _number, _days, payload in DOSSIERS:  # where each back office links to
+        urls = [payload.get("link"), (payload.get("handler") or {}).get("website")]
+        links.setdefault(source, set()).update(origin_of(u) for u in urls if u)
     for client_id, name in BACK_OFFICES:
         existing = clients.get(session, client_id)
         keep = stored.get(client_id, {}).get("client_secret") if existing is not None else None
         reg = clients.Registration(id=client_id, name=name, grant_types=["client_credentials"],
-                                   scopes=["dossiers:write"])
+                                   scopes=["dossiers:write"],
+                                   origins=sorted(links.get(client_id, ())))
         client, secret = clients.add(session, reg, allow_http_anywhere=allow_http_anywhere,
                                      secret=keep, replace=True)
         if existing is not None and keep is None:

@@ -61,7 +61,11 @@ SCHEMAS: dict[str, Any] = {
             "department": {"type": "string", "maxLength": 200},
             "phone": {"type": "string", "maxLength": 40},
             "email": {"type": "string", "format": "email", "maxLength": 254},
-            "website": {"type": "string", "format": "uri", "pattern": "^https?://"},
+            "website": {"type": "string", "format": "uri", "pattern": "^https?://",
+                        "description": "On one of the pushing client's registered origins."},
+            "organisation": {"type": "string", "readOnly": True,
+                             "description": "The organisation the pushing client is registered "
+                                            "for (never sent: set by Loket)."},
         },
     },
     "DossierAgent": {

@@ -143,12 +143,15 @@ def history_of(session: Session, dossier_id: int) -> list[DossierStatusChange]:
 
 
 def source_names(session: Session, sources: Iterable[str]) -> dict[str, str]:
-    """The organisation behind each source: the name its client was registered with."""
+    """The organisation behind each source: the one its client was registered for
+    (``--organisation``, else its name; see loket.trust)."""
     wanted = set(sources)
     if not wanted:
         return {}
-    rows = session.execute(select(Client.id, Client.name).where(Client.id.in_(wanted)))
-    return {cid: name for cid, name in rows}
+    rows = session.execute(select(Client.id, Client.name, Client.settings)
+                           .where(Client.id.in_(wanted)))
+    return {cid: str((settings or {}).get("organisation") or name)
+            for cid, name, settings in rows}
 
 
 _CURSOR = re.compile(r"^([0-2])\.(-?\d{1,15})\.(\d{1,19})$")

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from loket.identifiers import InvalidIdentifier, parse_insz, parse_kbo, parse_vcode
+from loket.trust import Binding
 
 PHASES = ("Samenstelling", "Behandeling", "Beslissing", "Beroep", "Uitvoering", "Afgerond")
 CLOSED_PHASE = "Afgerond"
@@ -306,13 +307,23 @@ def _short(value: Any) -> str:
     return json.dumps(value, ensure_ascii=True)[:40]
 
 
-def parse_dossier(body: Any, *, number_value: str, now: int) -> DossierInput:
+def parse_dossier(body: Any, *, number_value: str, now: int,
+                  binding: Binding | None = None) -> DossierInput:
     """Check a dossier pushed for ``number_value``; raises :class:`InvalidField` at the first
-    problem."""
+    problem. ``binding``: the organisation the pushing client speaks for (see
+    :mod:`loket.trust`): its handler is of that organisation, its links lie on its origins."""
     data = _object(body, None, DOSSIER_KEYS)
     if "number" in data and data["number"] != number_value:
         raise InvalidField("number", "differs from the dossier number in the URL.")
     code, phase, detail, required, action_text = _status(data.get("status"))
+    link = url(data.get("link"), "link")
+    handler = _handler(data.get("handler"))
+    if binding is not None:
+        handler = _bound_handler(handler, binding)
+        found = binding.links_problems([("link", link),
+                                        ("handler.website", (handler or {}).get("website"))])
+        if found:
+            raise InvalidField(*found)
     return DossierInput(
         number=number_value,
         name=text(data.get("name"), "name", 300) or "",
@@ -323,14 +334,21 @@ def parse_dossier(body: Any, *, number_value: str, now: int) -> DossierInput:
         status_detail=detail,
         action_required=required,
         action_text=action_text,
-        link=url(data.get("link"), "link"),
+        link=link,
         product_numbers=_products(data.get("productNumbers")),
-        handler=_handler(data.get("handler")),
+        handler=handler,
         agents=_agents(data.get("agents")),
     )
 
 
-def parse_bulk(body: Any, *, now: int) -> list[DossierInput]:
+def _bound_handler(handler: dict[str, str] | None, binding: Binding) -> dict[str, str]:
+    """The handler belongs to the organisation the client is registered for: ``organisation``
+    comes from the registration (a client cannot send it); the name, department and contact
+    details are the person or service within it."""
+    return {**(handler or {}), "organisation": binding.organisation}
+
+
+def parse_bulk(body: Any, *, now: int, binding: Binding | None = None) -> list[DossierInput]:
     """Check a bulk push ``{"dossiers": [...]}``; every record names its own ``number``."""
     data = _object(body, None, ("dossiers",))
     records = data.get("dossiers")
@@ -349,7 +367,7 @@ def parse_bulk(body: Any, *, now: int) -> list[DossierInput]:
             if value in seen:
                 raise InvalidField("number", f"is also used by dossiers[{seen[value]}].")
             seen[value] = i
-            parsed.append(parse_dossier(record, number_value=value, now=now))
+            parsed.append(parse_dossier(record, number_value=value, now=now, binding=binding))
         except InvalidField as exc:
             raise exc.within("dossiers", i) from None
     return parsed

@@ -30,6 +30,8 @@ class CatalogProduct(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     product_id: Mapped[str] = mapped_column(String(100), unique=True)
+    # the id as compared: in lower case, so "gb-compostvat" is "GB-COMPOSTVAT" (migration 0016)
+    product_key: Mapped[str] = mapped_column(String(100), unique=True)
     publisher: Mapped[str] = mapped_column(String(64), index=True)
     type: Mapped[str] = mapped_column(String(40))
     level: Mapped[str] = mapped_column(String(20))

@@ -86,6 +86,14 @@ def test_secret_key_is_generated_once_and_kept_private(tmp_path: Path) -> None:
      "public client"),
     (["--id", "site", "--name", "x", "--redirect-uri", "https://a.example/cb",
       "--scope", "dossiers:write"], "client_credentials"),
+    (["--id", "bo", "--name", "x", "--grant-type", "client_credentials", "--scope",
+      "dossiers:write", "--organisation-code", "OVO12"], "organisation code"),
+    (["--id", "bo", "--name", "x", "--grant-type", "client_credentials", "--scope",
+      "dossiers:write", "--organisation-code", "0412345615"], "organisation code"),
+    (["--id", "site", "--name", "x", "--redirect-uri", "https://a.example/cb",
+      "--grant-type", "refresh_token"], "authorization_code"),
+    (["--id", "site", "--name", "x", "--redirect-uri", "https://a.example/cb",
+      "--scope", "offline_access"], "refresh_token"),
 ])
 def test_client_add_rejects_bad_registrations(cli, args: list[str], message: str) -> None:
     result = cli.cli("client", "add", *args, check=False)
@@ -105,6 +113,15 @@ def test_client_add_prints_the_secret_once(cli) -> None:
     assert creds["client_secret"] not in cli.cli("client", "list").stdout
     stored = cli.sql("SELECT secret_hash FROM clients WHERE id = 'backoffice'")[0][0]
     assert creds["client_secret"] not in stored
+
+
+def test_a_back_office_is_registered_for_its_organisation(cli) -> None:
+    added = cli.cli("client", "add", "--id", "bo-gb", "--name", "Back office GB",
+                    "--organisation", "Gemeente  Groenbeek", "--organisation-code", "44021",
+                    "--origin", "https://loket.groenbeek.be", "--grant-type",
+                    "client_credentials", "--scope", "dossiers:write")
+    assert "speaks for:  Gemeente Groenbeek (44021); links on https://loket.groenbeek.be" \
+        in added.stdout
 
 
 def test_client_remove(cli) -> None:

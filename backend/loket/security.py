@@ -42,7 +42,7 @@ def init_app(app: Flask) -> None:
             headers.setdefault("Content-Security-Policy", PAGE_CSP)
             headers.setdefault("X-Frame-Options", "DENY")
         if app.config["SECURE_COOKIES"]:
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         if request.path.startswith(("/oidc/", "/aanmelden", "/hoedanigheid")):
             headers.setdefault("Cache-Control", "no-store")
         return response

@@ -340,6 +340,8 @@ def test_production_over_https_with_truthful_assurance_and_upstream_logout(
             assert claims["auth_time"] == _upstream_token(loket, claims["sid"])["auth_time"]
             cookie = next(c for c in agent.http.cookies if c.name.startswith("__Host-"))
             assert cookie.secure
+            hsts = requests.get(f"{loket.url}/", timeout=10).headers["Strict-Transport-Security"]
+            assert hsts == "max-age=31536000; includeSubDomains"
             typed = op.sign_ins()
             _sign_in(loket, rp, agent, max_age="600")
             assert op.sign_ins() == typed

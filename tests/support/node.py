@@ -17,12 +17,13 @@ import pytest
 HERE = Path(__file__).resolve().parent
 
 
-def installed(name: str) -> Path:
-    """The ready folder of ``tests/support/<name>`` (its script and node_modules)."""
+def installed(name: str, base: Path = HERE) -> Path:
+    """The ready folder of ``<base>/<name>`` (tests/support by default; the benchmarks keep
+    theirs in bench/): its script and node_modules."""
     npm = shutil.which("npm")
     if not shutil.which("node") or not npm:
         pytest.skip("node and npm are not installed: apt-get install -y nodejs npm")
-    source = HERE / name
+    source = base / name
     lock = (source / "package-lock.json").read_bytes()
     cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "loket-tests"
     folder = cache / f"{name}-{hashlib.sha256(lock).hexdigest()[:12]}"

@@ -342,6 +342,31 @@ def test_private_key_jwt_at_the_token_endpoint(keyed: Flask) -> None:
         secret.get_json()["error_description"]
 
 
+def test_private_key_jwt_at_profile_token(keyed: Flask) -> None:
+    """The widgets' profile-token exchange takes an assertion as the token endpoint does, and
+    says what was wrong with a refused one."""
+    from loket.models import Person
+
+    with db.database(keyed).transaction() as session:
+        person = session.scalars(select(Person).limit(1)).one()
+        access = keyed.extensions["loket.provider"].issue_token(
+            session, "site-pkj", "openid profile", person=person,
+            capacity={"code": "BUR", "identifier": person.insz, "name": person.given_name})
+    http = keyed.test_client()
+    token = sign(assertion_claims("site-pkj", ISSUER), RSA_KEY, kid="pkj-1")
+    ok = http.post("/widgets/v1/profile-token", data={"access_token": access,
+                                                       **assertion_form(token)})
+    assert ok.status_code == 200, ok.get_json()
+    assert ok.get_json()["widget_id"] == "site-pkj"
+    replayed = http.post("/widgets/v1/profile-token", data={"access_token": access,
+                                                             **assertion_form(token)})
+    assert replayed.status_code == 401
+    assert "used already" in replayed.get_json()["detail"]  # this endpoint's error shape
+    secret = http.post("/widgets/v1/profile-token", data={"access_token": access},
+                       headers={"Authorization": basic("site-pkj", SECRET)})
+    assert secret.status_code == 401
+
+
 # ---- loket client key ------------------------------------------------------------------------
 
 def cli(app: Flask, *args: str) -> Any:

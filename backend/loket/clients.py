@@ -19,6 +19,9 @@ from loket.models import Client
 from loket.scopes import ALL_SCOPES, DEFAULT_RP_SCOPES, SERVICE_SCOPES
 
 GRANT_TYPES = ("authorization_code", "client_credentials", "refresh_token")
+# client_secret: the secret (Basic or POST), or a private_key_jwt assertion once keys are
+# registered; private_key_jwt: assertions only, the client has no secret
+AUTH_METHODS = ("client_secret", "private_key_jwt")
 _CLIENT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 _THEME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
@@ -44,6 +47,7 @@ class Registration:
     # (default: ``name``) and code (OVO code, KBO number or a municipality's NIS code)
     organisation: str | None = None
     organisation_code: str | None = None
+    auth_method: str = "client_secret"
 
 
 def is_loopback(host: str | None) -> bool:
@@ -107,6 +111,11 @@ def validate(reg: Registration, *, allow_http_anywhere: bool,
                           "(refresh tokens come from a person's sign-in).")
     if reg.public and "client_credentials" in grants:
         raise ClientError("a public client cannot use client_credentials (it has no secret).")
+    if reg.auth_method not in AUTH_METHODS:
+        raise ClientError(f"auth method {reg.auth_method!r}: choose from {', '.join(AUTH_METHODS)}.")
+    if reg.public and reg.auth_method != "client_secret":
+        raise ClientError("a public client authenticates with nothing but its id: "
+                          "--auth-method private_key_jwt needs a confidential client.")
     scopes = list(dict.fromkeys(reg.scopes or _default_scopes(grants)))
     for scope in scopes:
         if scope not in ALL_SCOPES:
@@ -142,6 +151,7 @@ def validate(reg: Registration, *, allow_http_anywhere: bool,
         pkce_required=reg.pkce_required or reg.public,
         organisation=_organisation(reg.organisation),
         organisation_code=_organisation_code(reg.organisation_code),
+        auth_method=reg.auth_method,
     )
 
 
@@ -220,8 +230,9 @@ def add(session: Session, reg: Registration, *, allow_http_anywhere: bool,
     if clean.organisation_code:
         settings["organisation_code"] = clean.organisation_code
     client.settings = settings
+    client.auth_method = clean.auth_method
     client.updated_at = now
-    if clean.public:
+    if clean.public or clean.auth_method == "private_key_jwt":
         client.secret_hash = None
         secret = None
     elif secret is None and existing is not None and existing.secret_hash:

@@ -3,7 +3,9 @@
 with the pinned lock file in tests/support/node_rp, against a live `loket serve` on SQLite and
 PostgreSQL. The library checks everything it checks for any provider: discovery, `iss` in the
 authorization response (RFC 9207), state, PKCE, the ID token's signature (non-repudiation
-checks on), `iss`, `aud`, `nonce`, `at_hash`, userinfo's `sub`; then refresh and logout."""
+checks on), `iss`, `aud`, `nonce`, `at_hash`, userinfo's `sub`; then refresh and logout. The
+same library authenticates with `private_key_jwt` too, with a key registered by
+`loket client key add`."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ import pytest
 import requests
 
 from support.agent import Agent
+from support.jwk import ASSERTION_TYPE, private_rsa_jwk, public_jwk
 from support.node import installed
 from support.oidc import JAN, RelyingParty
 
@@ -141,3 +144,72 @@ def test_the_library_refuses_a_tampered_callback(node_rp_dir, provider, node_cli
     refused = _node(node_rp_dir, "callback", provider, node_client, callback_url=tampered,
                     **{k: start[k] for k in ("verifier", "state", "nonce")})
     assert refused.get("error"), refused
+
+
+@pytest.fixture(scope="session")
+def node_key_client(provider, backchannel_receiver, tmp_path_factory) -> tuple[RelyingParty, dict]:
+    """A client that authenticates with private_key_jwt only: registered without a secret, its
+    public key (made here) given to `loket client key add`; the private JWK goes to Node."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    redirect = f"{backchannel_receiver.base}/node-key-callback"
+    args = [a for scope in SCOPE.split() for a in ("--scope", scope)]
+    added = provider.cli("client", "add", "--id", "node-key-rp", "--name", "Node key RP",
+                         "--redirect-uri", redirect, "--post-logout-uri", redirect,
+                         "--grant-type", "authorization_code", "--grant-type", "refresh_token",
+                         "--auth-method", "private_key_jwt", *args, "--json")
+    assert json.loads(added.stdout)["client_secret"] is None
+    folder = tmp_path_factory.mktemp("node-key")
+    private = private_rsa_jwk(key, "node-key-1")
+    (folder / "private.json").write_text(json.dumps(private))
+    (folder / "public.json").write_text(json.dumps({"keys": [public_jwk(key, "node-key-1")]}))
+    refused = provider.cli("client", "key", "add", "node-key-rp", str(folder / "private.json"),
+                           check=False)
+    assert refused.returncode == 1 and "this is a private key" in refused.stderr
+    provider.cli("client", "key", "add", "node-key-rp", str(folder / "public.json"))
+    return RelyingParty("node-key-rp", "", redirect, redirect), private
+
+
+def test_private_key_jwt_with_the_library(node_rp_dir, provider, node_key_client, agent,
+                                          discovery) -> None:
+    assert "private_key_jwt" in discovery["token_endpoint_auth_methods_supported"]
+    assert "RS256" in discovery["token_endpoint_auth_signing_alg_values_supported"]
+    client, private = node_key_client
+    auth = {"auth": "private_key_jwt", "private_jwk": private}
+    start = _node(node_rp_dir, "start", provider, client, scope=SCOPE, **auth)
+    assert "error" not in start, start
+    signed = _node(node_rp_dir, "callback", provider, client,
+                   callback_url=_sign_in(agent, start["url"], "VER:V0001001"),
+                   **{k: start[k] for k in ("verifier", "state", "nonce")}, **auth)
+    assert "error" not in signed, signed
+    assert signed["claims"]["aud"] == "node-key-rp" and signed["refresh_token"]
+    assert signed["userinfo"]["vo_orgnaam"] == "FC Groenbeek"
+    assert signed["client_assertion"], "the library sent no client_assertion"
+
+    refreshed = _node(node_rp_dir, "refresh", provider, client,
+                      refresh_token=signed["refresh_token"], **auth)
+    assert "error" not in refreshed, refreshed
+    assert refreshed["claims"]["sub"] == signed["claims"]["sub"]
+    assert refreshed["client_assertion"] != signed["client_assertion"]  # one per request
+
+    # the assertion of that refresh, replayed with the new refresh token: refused before the
+    # grant is looked at, so the refresh token still works afterwards
+    token_endpoint = discovery["token_endpoint"]
+    replayed = requests.post(token_endpoint, timeout=15, data={
+        "grant_type": "refresh_token", "refresh_token": refreshed["refresh_token"],
+        "client_id": client.client_id, "client_assertion_type": ASSERTION_TYPE,
+        "client_assertion": refreshed["client_assertion"]})
+    assert replayed.status_code == 401, replayed.text
+    assert replayed.json()["error"] == "invalid_client"
+    assert "used already" in replayed.json()["error_description"]
+    again = _node(node_rp_dir, "refresh", provider, client,
+                  refresh_token=refreshed["refresh_token"], **auth)
+    assert "error" not in again, again
+
+    # no secret for this client, whatever is sent as one
+    secret = requests.post(token_endpoint, timeout=15, auth=(client.client_id, "guess"),
+                           data={"grant_type": "refresh_token",
+                                 "refresh_token": again["refresh_token"]})
+    assert secret.status_code == 401
+    assert "private_key_jwt only" in secret.json()["error_description"]

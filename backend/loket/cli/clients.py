@@ -37,20 +37,36 @@ def group() -> None:
               "(default: --name): its dossiers' handler and its products' competent authority.")
 @click.option("--organisation-code", help="That organisation's OVO code, KBO number or "
               "municipality NIS code.")
+@click.option("--jwks", "jwks_file", type=click.File("r", encoding="utf-8"),
+              help="JSON file with the public key(s) of the client's private_key_jwt "
+                   "assertions: a JWK or a JWK Set; - for stdin.")
+@click.option("--auth-method", type=click.Choice(["client_secret", "private_key_jwt"]),
+              default="client_secret", show_default=True,
+              help="client_secret: its secret (Basic or POST), or an assertion signed with a "
+                   "registered key; private_key_jwt: signed assertions only, no secret.")
 @click.option("--json", "as_json", is_flag=True,
               help='Print {"client_id", "client_secret"} as JSON.')
 def add(client_id: str, name: str, redirect_uri: tuple[str, ...], origin: tuple[str, ...],
         post_logout_uri: tuple[str, ...], backchannel_logout_uri: str | None,
         grant_type: tuple[str, ...], scope: tuple[str, ...], public: bool, without_pkce: bool,
         theme: str, organisation: str | None, organisation_code: str | None,
-        as_json: bool) -> None:
+        jwks_file: Any, auth_method: str, as_json: bool) -> None:
     """Register a client and print its secret (shown once)."""
-    from loket import audit, clients
+    from loket import audit, client_keys, clients
     from loket import db as dbm
 
     if public and without_pkce:
         bootstrap.fail("a public client has no secret: only PKCE binds its codes to it, so "
                        "--without-pkce cannot be combined with --public")
+    if public and jwks_file is not None:
+        bootstrap.fail("a public client authenticates with nothing but its id: --jwks needs a "
+                       "confidential client")
+    keys: list[dict[str, Any]] = []
+    if jwks_file is not None:
+        try:
+            keys = client_keys.read_keys(jwks_file.read(), jwks_file.name)
+        except clients.ClientError as exc:
+            bootstrap.fail(f"{exc} Nothing was registered.")
     app = bootstrap.app()
     bootstrap.prepare(app, upgrade=False)
     reg = clients.Registration(
@@ -58,16 +74,20 @@ def add(client_id: str, name: str, redirect_uri: tuple[str, ...], origin: tuple[
         post_logout_uris=list(post_logout_uri), backchannel_logout_uri=backchannel_logout_uri,
         grant_types=list(grant_type), scopes=list(scope), public=public, theme=theme,
         pkce_required=not without_pkce, organisation=organisation,
-        organisation_code=organisation_code,
+        organisation_code=organisation_code, auth_method=auth_method,
     )
     try:
         with dbm.database(app).transaction() as session:
             added, secret = clients.add(
                 session, reg, allow_http_anywhere=app.config["ENV"] == "development"
             )
+            if keys:
+                client_keys.add_keys(added, keys)
             audit.record(session, "client-add", f"client/{added.id}", actor="cli",
                          detail={"grant_types": added.grant_types, "scopes": added.scopes,
                                  "origins": added.origins,
+                                 "auth_method": added.auth_method,
+                                 "key_ids": [k["kid"] for k in keys],
                                  **{k: v for k, v in (added.settings or {}).items()
                                     if k.startswith("organisation")}})
     except clients.ClientError as exc:
@@ -80,6 +100,8 @@ def add(client_id: str, name: str, redirect_uri: tuple[str, ...], origin: tuple[
     click.echo(f"  scopes:      {' '.join(added.scopes)}")
     if not added.pkce_required:
         click.echo("  PKCE:        not required (registered --without-pkce)")
+    for key in keys:
+        click.echo(f"  key:         {key['kid']} ({_describe(key)})")
     if any(":" in scope for scope in added.scopes):
         settings = added.settings or {}
         code = f" ({settings['organisation_code']})" if settings.get("organisation_code") else ""
@@ -88,8 +110,19 @@ def add(client_id: str, name: str, redirect_uri: tuple[str, ...], origin: tuple[
     if secret:
         click.echo(f"  secret:      {secret}")
         click.echo("Store the secret now: it is not shown again.")
+    elif added.auth_method == "private_key_jwt":
+        click.echo("  private_key_jwt only: no secret."
+                   + ("" if keys else f" Add its public key: `loket client key add {added.id} "
+                                      "FILE`."))
     else:
         click.echo("  public client: no secret; it must use PKCE.")
+
+
+def _describe(key: dict[str, Any]) -> str:
+    from loket.client_keys import thumbprint
+
+    kind = f"EC {key['crv']}" if key["kty"] == "EC" else "RSA"
+    return f"{kind}{', ' + key['alg'] if 'alg' in key else ''}, thumbprint {thumbprint(key)}"
 
 
 @group.command("list")
@@ -174,3 +207,84 @@ def configure(client_id: str, settings_file: Any, theme: str | None, show: bool)
                    f"{', '.join(sorted(stored)) or '(none)'}. Sites see it within 5 minutes.")
     else:
         click.echo("Nothing to do: give --settings FILE, --theme NAME or --show.")
+
+
+@group.group("key")
+def key_group() -> None:
+    """Public keys a client signs its private_key_jwt assertions with."""
+
+
+@key_group.command("add")
+@click.argument("client_id")
+@click.argument("jwks_file", metavar="FILE", type=click.File("r", encoding="utf-8"))
+def key_add(client_id: str, jwks_file: Any) -> None:
+    """Add the public key(s) of FILE (a JWK or a JWK Set; - for stdin) to a client."""
+    from loket import audit, client_keys, clients
+    from loket import db as dbm
+
+    try:
+        keys = client_keys.read_keys(jwks_file.read(), jwks_file.name)
+    except clients.ClientError as exc:
+        bootstrap.fail(f"{exc} Nothing was added.")
+    app = bootstrap.app()
+    bootstrap.prepare(app, upgrade=False)
+    try:
+        with dbm.database(app).transaction() as session:
+            found = clients.get(session, client_id)
+            if found is None:
+                bootstrap.fail(f"no client with id {client_id!r} (see `loket client list`).")
+            client_keys.add_keys(found, keys)
+            audit.record(session, "client-key-add", f"client/{client_id}", actor="cli",
+                         detail={"key_ids": [k["kid"] for k in keys],
+                                 "thumbprints": [client_keys.thumbprint(k) for k in keys]})
+    except clients.ClientError as exc:
+        bootstrap.fail(f"{exc} Nothing was added.")
+    for key in keys:
+        click.echo(f"Added key {key['kid']} ({_describe(key)}) to {client_id!r}.")
+
+
+@key_group.command("list")
+@click.argument("client_id")
+@click.option("--json", "as_json", is_flag=True, help="Print the client's JWK Set as JSON.")
+def key_list(client_id: str, as_json: bool) -> None:
+    """List a client's public keys and how it authenticates."""
+    from loket import client_keys, clients
+    from loket import db as dbm
+
+    with dbm.database(bootstrap.app()).transaction() as session:
+        found = clients.get(session, client_id)
+        if found is None:
+            bootstrap.fail(f"no client with id {client_id!r} (see `loket client list`).")
+        keys = client_keys.keys_of(found)
+        method = found.auth_method
+    if as_json:
+        click.echo(json.dumps({"keys": keys}, indent=2))
+        return
+    click.echo(f"{client_id}: authenticates with "
+               + ("private_key_jwt only" if method == "private_key_jwt"
+                  else "its secret" + (" or private_key_jwt" if keys else "")))
+    for key in keys:
+        click.echo(f"  {key['kid']}  {_describe(key)}")
+    if not keys:
+        click.echo("  no keys")
+
+
+@key_group.command("remove")
+@click.argument("client_id")
+@click.argument("kid")
+def key_remove(client_id: str, kid: str) -> None:
+    """Remove the key KID from a client; assertions signed with it are refused at once."""
+    from loket import audit, client_keys, clients
+    from loket import db as dbm
+
+    try:
+        with dbm.database(bootstrap.app()).transaction() as session:
+            found = clients.get(session, client_id)
+            if found is None:
+                bootstrap.fail(f"no client with id {client_id!r} (see `loket client list`).")
+            removed = client_keys.remove_key(found, kid)
+            audit.record(session, "client-key-remove", f"client/{client_id}", actor="cli",
+                         detail={"key_id": kid, "thumbprint": client_keys.thumbprint(removed)})
+    except clients.ClientError as exc:
+        bootstrap.fail(str(exc))
+    click.echo(f"Removed key {kid} from {client_id!r}.")

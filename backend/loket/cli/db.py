@@ -24,8 +24,8 @@ def upgrade() -> None:
 
 @group.command("prune")
 def prune() -> None:
-    """Delete expired authorization requests, and codes, tokens and sessions a day past
-    expiry; empty the personal data of representatives removed, and of invitations closed,
+    """Delete expired authorization requests and client assertion jtis, and codes, tokens and
+    sessions a day past expiry; empty the personal data of representatives removed, and of invitations closed,
     longer ago than LOKET_RETENTION_DAYS."""
     from loket import db as dbm
     from loket.register import invitations

@@ -3,7 +3,7 @@
 from loket.models.audit import AuditCut, AuditEntry, AuditHead, SecurityOfficer
 from loket.models.base import Base
 from loket.models.catalog import CatalogProduct, CatalogProductCode
-from loket.models.clients import Client
+from loket.models.clients import Client, ClientAssertionJti
 from loket.models.dossiers import Dossier, DossierAgent, DossierStatusChange
 from loket.models.register import (
     Association,
@@ -46,6 +46,7 @@ __all__ = [
     "CatalogProduct",
     "CatalogProductCode",
     "Client",
+    "ClientAssertionJti",
     "Company",
     "CompanyMandate",
     "Contactgegeven",

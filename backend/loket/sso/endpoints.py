@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, jsonify, redirect, render_template, request, url_for
+from flask import Response, current_app, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from loket import audit, db, ratelimit
@@ -77,7 +77,8 @@ def token() -> ResponseReturnValue:
     try:
         form = _form_params()
         client = clientauth.authenticate_client(
-            db.lookup_session(), request.headers.get("Authorization", ""), form)
+            db.lookup_session(), request.headers.get("Authorization", ""), form,
+            assertions=clientauth.AssertionCheck(current_app.config["ISSUER"], session))
         ratelimit.check("token_client", client.id)
         grant = form.get("grant_type")
         if grant not in client.grant_types:

@@ -21,6 +21,7 @@ from loket.models import (
     AuthorizationCode,
     AuthorizationRequest,
     Client,
+    ClientAssertionJti,
     Person,
     SessionClient,
     SsoSession,
@@ -270,7 +271,8 @@ class Provider:
         return request_id
 
     def prune(self, db: Session) -> dict[str, int]:
-        """Delete what can no longer be used: expired requests, old codes, tokens, sessions."""
+        """Delete what can no longer be used: expired requests, old codes, tokens, sessions,
+        and the jtis of client assertions that have expired."""
         now = int(time.time())
         long_ago = now - PRUNE_AFTER
         removed = {}
@@ -280,6 +282,7 @@ class Provider:
             ("codes", AuthorizationCode, AuthorizationCode.expires_at <= long_ago),
             ("access tokens", AccessToken, AccessToken.expires_at <= long_ago),
             ("sessions", SsoSession, SsoSession.expires_at <= long_ago),
+            ("client assertion jtis", ClientAssertionJti, ClientAssertionJti.expires_at < now),
         ):
             result = cast(CursorResult[Any], db.execute(delete(model).where(condition)))
             removed[name] = result.rowcount

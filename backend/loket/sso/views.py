@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from loket import audit, db, i18n, ratelimit
 from loket.errors import LoketError
 from loket.models import AuthorizationRequest, Client
-from loket.sso import capacities, decisions, jose
+from loket.sso import capacities, clientauth, decisions, jose
 from loket.sso.forms import CapacityForm
 from loket.sso.protocol import (
     AuthorizationParams,
@@ -56,7 +56,9 @@ def discovery() -> ResponseReturnValue:
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": list(jose.SIGNING_ALGORITHMS),
         "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post",
-                                                  "none"],
+                                                  "private_key_jwt", "none"],
+        # a site's private_key_jwt assertions: RS256, PS256 or ES256 (see clientauth)
+        "token_endpoint_auth_signing_alg_values_supported": list(clientauth.ASSERTION_ALGORITHMS),
         "code_challenge_methods_supported": ["S256"],
         "scopes_supported": list(USER_SCOPES),
         "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "acr",

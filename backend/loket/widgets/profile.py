@@ -41,8 +41,11 @@ def profile_token() -> Response:
     session = db.session()
     try:
         client = clientauth.authenticate_client(
-            session, request.headers.get("Authorization", ""), request.form, public_ok=False)
-    except OAuthError:
+            session, request.headers.get("Authorization", ""), request.form, public_ok=False,
+            assertions=clientauth.AssertionCheck(current_app.config["ISSUER"], session))
+    except OAuthError as exc:
+        if "client_assertion" in request.form or "client_assertion_type" in request.form:
+            return _error(401, "invalid_client", str(exc.description))
         return _error(401, "invalid_client", "Client authentication failed (a confidential "
                       "client authenticates with its id and secret).")
     provider: Provider = current_app.extensions["loket.provider"]

@@ -7,7 +7,20 @@
 //             state all checked by the library), the ID token's claims and userinfo
 //   refresh   a refresh-token grant → new tokens and claims
 //   logout    the end-session URL
+//
+// Client authentication (input.auth): "basic" (the default) or "post" with input.client_secret,
+// or "private_key_jwt" with input.private_jwk (an RSA private JWK with its kid): the library signs
+// a new assertion for every token request; the last one it sent comes back as
+// "client_assertion", for the test to replay.
 import * as oidc from "openid-client";
+
+const sent = { assertion: null };
+
+async function privateKeyJwt(jwk) {
+  const key = await crypto.subtle.importKey("jwk", jwk,
+    { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, false, ["sign"]);
+  return oidc.PrivateKeyJwt({ key, kid: jwk.kid });
+}
 
 async function read() {
   let text = "";
@@ -16,11 +29,21 @@ async function read() {
 }
 
 async function configure(input) {
-  const auth = input.auth === "post" ? oidc.ClientSecretPost(input.client_secret)
-    : oidc.ClientSecretBasic(input.client_secret);
+  const auth = input.auth === "private_key_jwt" ? await privateKeyJwt(input.private_jwk)
+    : input.auth === "post" ? oidc.ClientSecretPost(input.client_secret)
+      : oidc.ClientSecretBasic(input.client_secret);
   const options = input.issuer.startsWith("http://") ? { execute: [oidc.allowInsecureRequests] } : {};
   const config = await oidc.discovery(new URL(input.issuer), input.client_id, undefined, auth, options);
   oidc.enableNonRepudiationChecks(config); // verify the ID token's signature with the JWKS too
+  if (input.auth === "private_key_jwt") {
+    // only looks at what the library sends: the request itself goes out unchanged
+    config[oidc.customFetch] = (url, init) => {
+      if (init.body instanceof URLSearchParams && init.body.has("client_assertion")) {
+        sent.assertion = init.body.get("client_assertion");
+      }
+      return fetch(url, init);
+    };
+  }
   return config;
 }
 
@@ -80,10 +103,12 @@ const step = process.argv[2];
 try {
   const input = await read();
   const config = await configure(input);
-  process.stdout.write(JSON.stringify(await steps[step](input, config)));
+  const out = await steps[step](input, config);
+  if (input.auth === "private_key_jwt") out.client_assertion = sent.assertion;
+  process.stdout.write(JSON.stringify(out));
 } catch (error) {
   // the library's refusal, named, for the test to assert on
   process.stdout.write(JSON.stringify({ error: error.code ?? error.name, message: String(error.message),
-    oauth_error: error.error ?? null }));
+    oauth_error: error.error ?? null, oauth_error_description: error.error_description ?? null }));
   process.exitCode = 3;
 }

@@ -97,7 +97,8 @@ KINDS = ["anonymous", "citizen", "representative", "back-office", "publisher", "
 
 # ---- the provider and its callers ------------------------------------------------------------
 
-@pytest.fixture(scope="module", params=BACKENDS)
+@pytest.fixture(scope="module", params=[
+    pytest.param(backend, marks=pytest.mark.xdist_group(backend)) for backend in BACKENDS])
 def live(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
          ) -> Iterator[Provider]:
     """A provider of this module's own (the fuzzer changes its data), on each database."""
@@ -211,6 +212,7 @@ class Tally:
     server_errors: int = 0
     failures: list[str] = field(default_factory=list)  # one line per failing case
     statuses: Counter[str] = field(default_factory=Counter)  # "GET /path 200" → cases
+    started: float = field(default_factory=time.monotonic)
 
 
 FIGURES: dict[str, Tally] = {}
@@ -220,16 +222,20 @@ def _backend(live: Provider) -> str:
     return "postgresql" if live.database_url.startswith("postgresql") else "sqlite"
 
 
-def _write_report() -> None:
-    path = os.environ.get("LOKET_FUZZ_REPORT")
-    if not path:
+def _write_report(backend: str, tally: Tally) -> None:
+    """The figures so far, in ``$LOKET_FUZZ_REPORT/<backend>.json`` (when it names a folder)."""
+    folder = os.environ.get("LOKET_FUZZ_REPORT")
+    if not folder:
         return
-    Path(path).write_text(json.dumps({
-        backend: {"examples_per_operation": EXAMPLES, "operations": len(t.operations),
-                  "cases": t.cases, "server_errors": t.server_errors,
-                  "conformance_failures": len(t.failures) - t.server_errors,
-                  "statuses": dict(sorted(t.statuses.items()))}
-        for backend, t in FIGURES.items()}, indent=2))
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    (Path(folder) / f"{backend}.json").write_text(json.dumps({
+        "backend": backend, "examples_per_operation": EXAMPLES, "kinds": len(KINDS),
+        "operations": len(tally.operations), "cases": tally.cases,
+        "server_errors": tally.server_errors,
+        "conformance_failures": len(tally.failures) - tally.server_errors,
+        "seconds": round(time.monotonic() - tally.started),
+        "failures": tally.failures[:50],
+        "statuses": dict(sorted(tally.statuses.items()))}, indent=2))
 
 
 # ---- the test ------------------------------------------------------------------------------
@@ -299,14 +305,17 @@ def _run(operation: Any, credential: Credential, base_url: str, tally: Tally) ->
 def test_every_operation_answers_as_documented(kind: str, live: Provider, api: Any,
                                                credentials: dict[str, Credential]) -> None:
     credential = credentials[kind]
-    tally = FIGURES.setdefault(_backend(live), Tally())
+    backend = _backend(live)
+    tally = FIGURES.setdefault(backend, Tally())
     before = len(tally.failures)
     base_url = f"{live.url}/api/v1"
     operations = [result.ok() for result in api.get_all_operations()]
     assert len(operations) >= 30
-    for operation in operations:
-        tally.operations.add(operation.label)
-        _run(operation, credential, base_url, tally)
-    _write_report()
+    try:
+        for operation in operations:
+            tally.operations.add(operation.label)
+            _run(operation, credential, base_url, tally)
+    finally:
+        _write_report(backend, tally)
     found = tally.failures[before:]
     assert not found, f"{len(found)} case(s) not as documented:\n" + "\n".join(found[:40])

@@ -8,7 +8,7 @@ CHROMIUM ?= /usr/bin/chromium
 PYTEST_WORKERS ?= 2
 PYTEST := $(BIN)/python -m pytest $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist load)
 
-.PHONY: demo test test-postgres lint check-chromium bench clean
+.PHONY: demo test test-postgres fuzz lint check-chromium bench clean
 
 # The install is quiet when it works (setuptools' notes about editable installs, a pip
 # configuration's warnings) and shows its whole log when it does not.
@@ -33,6 +33,18 @@ test: $(STAMP) check-chromium lint
 ## servers run on both in `make test` already)
 test-postgres: $(STAMP) check-chromium
 	LOKET_TEST_APP_BACKEND=postgresql LOKET_CHROMIUM=$(CHROMIUM) $(PYTEST)
+
+## fuzz: the OpenAPI conformance tests (schemathesis) with a large budget, SQLite and
+## PostgreSQL side by side (one worker each); prints operations, cases and failures per
+## database (figures in $(FUZZ_REPORT)/). Each test stops by itself; pytest-timeout bounds it.
+FUZZ_EXAMPLES ?= 20
+FUZZ_REPORT ?= instance/fuzz
+fuzz: $(STAMP)
+	rm -rf $(FUZZ_REPORT)
+	LOKET_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) LOKET_FUZZ_REPORT=$(FUZZ_REPORT) \
+	  $(BIN)/python -m pytest -n 2 --dist loadgroup --timeout 900 -p no:cacheprovider \
+	  tests/test_api_conformance.py; status=$$?; \
+	  $(BIN)/python scripts/fuzz_report.py $(FUZZ_REPORT) && exit $$status
 
 check-chromium:
 	@if [ ! -x "$(CHROMIUM)" ]; then \

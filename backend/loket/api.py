@@ -8,12 +8,13 @@ document once. What the feature modules share is in :mod:`loket.apibase`.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify
 
-from loket import apibase
+from loket import apibase, openapi_shared
 from loket.apibase import OpenApiPart
 from loket.catalog import api as catalog_api
 from loket.dossiers import api as dossiers_api
@@ -28,31 +29,33 @@ def openapi_document(issuer: str, parts: Iterable[OpenApiPart]) -> dict[str, Any
     schemas: dict[str, Any] = {}
     tags: list[dict[str, str]] = []
     for part in parts:
-        paths.update(part.paths)
+        paths.update(copy.deepcopy(part.paths))
         schemas.update(part.schemas)
         if part.tag and part.tag not in tags:
             tags.append(part.tag)
+    paths["/openapi.json"] = copy.deepcopy(OPENAPI_ITSELF)
     return {
         "openapi": "3.1.0",
         "info": {"title": "Loket API", "version": "1",
-                 "description": "Association register, dossier status and product catalog."},
+                 "description": "Association register, dossier status and product catalog. "
+                                "Every refusal is an `Error`; every operation lists the "
+                                "refusals it can give."},
         "servers": [{"url": f"{issuer}/api/v1"}],
         "tags": tags,
-        "paths": dict(sorted(paths.items())),
+        "paths": openapi_shared.complete(dict(sorted(paths.items()))),
         "components": {
-            "securitySchemes": {
-                "bearer": {"type": "http", "scheme": "bearer",
-                           "description": f"Access token from {issuer}/oidc/token"},
-            },
-            "schemas": {
-                "Error": {
-                    "type": "object", "required": ["error", "detail"],
-                    "properties": {"error": {"type": "string"}, "detail": {"type": "string"}},
-                },
-                **schemas,
-            },
+            "securitySchemes": openapi_shared.security_schemes(issuer),
+            "schemas": {"Error": openapi_shared.ERROR_SCHEMA, **schemas},
         },
     }
+
+
+OPENAPI_ITSELF: dict[str, Any] = {"get": {
+    "summary": "This OpenAPI document", "operationId": "getOpenApi",
+    "security": openapi_shared.ANONYMOUS,
+    "responses": {"200": {"description": "OpenAPI 3.1", "content": {
+        "application/json": {"schema": {"type": "object", "required": ["openapi", "paths"]}}}}},
+}}
 
 
 def openapi() -> Response:

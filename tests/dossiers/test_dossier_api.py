@@ -404,7 +404,9 @@ def test_openapi_documents_the_dossier_api(client) -> None:
     assert set(doc["paths"]["/dossiers/{source}/{number}"]) >= {"put", "get", "parameters"}
     schemas = doc["components"]["schemas"]
     assert "Afgerond" in schemas["DossierStatus"]["properties"]["phase"]["enum"]
-    assert {"DossierInput", "DossierList", "FieldError", "SourceDossier"} <= set(schemas)
+    assert {"DossierInput", "DossierList", "SourceDossier"} <= set(schemas)
+    refused = doc["paths"]["/dossiers/{source}/{number}"]["put"]["responses"]["400"]
+    assert refused["content"]["application/json"]["schema"]["$ref"].endswith("/Error")
     listed = doc["paths"]["/me/dossiers"]["get"]["responses"]["200"]
     assert listed["content"]["application/json"]["schema"]["$ref"].endswith("/DossierList")
 

@@ -6,10 +6,10 @@ from typing import Any
 
 from loket.apibase import OpenApiPart
 from loket.catalog import codes
+from loket.openapi_shared import client, errors
 
 _LANG = {"type": "object", "properties": {lang: {"type": "string"} for lang in codes.LANGUAGES},
          "additionalProperties": False}
-_ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
 
 
 def _param(name: str, description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -59,16 +59,11 @@ SCHEMAS: dict[str, Any] = {
         "additionalProperties": False,
     },
     "CatalogProduct": {
-        "allOf": [{"$ref": "#/components/schemas/CatalogProductInput"}, {
-            "type": "object",
-            "properties": {
-                "publisher": {"type": "string", "description": "client id of the publisher"},
-                "version": {"type": "integer"},
-                "updatedAt": {"type": "string", "format": "date-time"},
-                "open": {"type": "boolean", "description": "open today (start/end dates)"},
-                "relevance": {"$ref": "#/components/schemas/CatalogRelevance"},
-            },
-        }],
+        "type": "object",
+        "description": "A product as published, with what the catalog adds.",
+        "required": ["id", "title", "description", "type", "doelgroepen", "themas",
+                     "competentAuthority", "publisher", "version", "open"],
+        "properties": {},  # the input's and the additions, filled in below
     },
     "CatalogRelevance": {
         "type": "object",
@@ -99,29 +94,52 @@ SCHEMAS: dict[str, Any] = {
                                                  "count": {"type": "integer"}}}}},
         },
     },
-    "CatalogValidationError": {
-        "type": "object",
-        "properties": {"error": {"type": "string", "example": "invalid_product"},
-                       "detail": {"type": "string"},
-                       "errors": {"type": "array", "items": {"type": "object", "properties": {
-                           "field": {"type": "string", "example": "themas[0]"},
-                           "detail": {"type": "string"}}}}},
-    },
+}
+
+SCHEMAS["CatalogProduct"]["properties"] = {
+    **SCHEMAS["CatalogProductInput"]["properties"],
+    "publisher": {"type": "string", "description": "client id of the publisher"},
+    "version": {"type": "integer"},
+    "updatedAt": {"type": "string", "format": "date-time"},
+    "open": {"type": "boolean", "description": "open today (start/end dates)"},
+    "relevance": {"$ref": "#/components/schemas/CatalogRelevance"},
 }
 
 _ID = {"name": "product_id", "in": "path", "required": True, "schema": {"type": "string"}}
 _PRODUCT = {"application/json": {"schema": {"$ref": "#/components/schemas/CatalogProduct"}}}
+_PUTTED = {"application/json": {"schema": {"allOf": [
+    {"$ref": "#/components/schemas/CatalogProduct"},
+    {"type": "object", "required": ["result"], "properties": {
+        "result": {"type": "string", "enum": ["created", "updated", "unchanged"]}}}]}}}
+
+_ETAG = {"ETag": {"description": "the product's version, for If-Match",
+                  "schema": {"type": "string"}}}
+_IF_MATCH = {"name": "If-Match", "in": "header", "required": False,
+             "schema": {"type": "string"},
+             "description": 'optional: the ETag of the version you replace, e.g. W/"3"; 412 '
+                            "when it is not the current one (or the product does not exist)"}
+_READERS = [{}, {"person": ["catalog"]}]
+_PUBLISHER = client("catalog:write")
+_TOKEN_SENT = errors(
+    s401="A token was sent but is unknown, expired or revoked (a sent token is never taken "
+         "for an anonymous call).",
+    s403="The token lacks scope `catalog`, or is a client's own token.")
+_PUBLISHER_ERRORS = errors(
+    "401", s403="The token lacks scope `catalog:write` (or is a person's), or the product is "
+                "another publisher's.")
 
 PATHS: dict[str, Any] = {
     "/catalog/products": {"get": {
         "tags": ["catalog"], "summary": "Search products and services",
+        "operationId": "searchCatalog",
         "description": "Anonymous, or with a user access token (scope `catalog`) ranked for "
                        "the token's capacity, with the reasons per result; personalised reads "
                        "are audited. Several values of one filter mean any of them; filters "
                        "combine with AND. Facet counts are over the results.",
-        "security": [{}, {"bearer": ["catalog"]}],
+        "security": _READERS,
         "parameters": [
-            _param("q", "words to find (prefix match, accents ignored), max 200 characters"),
+            _param("q", "words to find (prefix match, accents ignored), max 200 characters",
+                   {"type": "string", "maxLength": 200}),
             _param("doelgroep", "doelgroep code(s), repeated or comma-separated"),
             _param("thema", "thema code(s)"),
             _param("type", "type code(s)"),
@@ -133,7 +151,8 @@ PATHS: dict[str, Any] = {
                    {"type": "string", "enum": ["mine", "all"]}),
             _param("lang", "language of labels and reasons (default: Accept-Language, else nl)",
                    {"type": "string", "enum": list(codes.LANGUAGES)}),
-            _param("offset", "skip this many", {"type": "integer", "minimum": 0}),
+            _param("offset", "skip this many", {"type": "integer", "minimum": 0,
+                                                "maximum": 10_000}),
             _param("limit", "page size (default 20)",
                    {"type": "integer", "minimum": 1, "maximum": 100}),
             _param("facets", "include facets (default true)", {"type": "boolean"}),
@@ -141,49 +160,56 @@ PATHS: dict[str, Any] = {
         "responses": {
             "200": {"description": "Results", "content": {"application/json": {
                 "schema": {"$ref": "#/components/schemas/CatalogSearchResult"}}}},
-            "400": {"description": "A parameter is invalid (named in detail)", "content": _ERROR},
-            "401": {"description": "The token is unknown, expired or revoked", "content": _ERROR},
-            "403": {"description": "The token lacks scope `catalog`", "content": _ERROR},
+            **errors(s400="A parameter is invalid (named in detail): an unknown code, more "
+                          "than 20 values, a number out of range.",
+                     s429="Too many searches from this address; Retry-After says when to "
+                          "try again."),
+            **_TOKEN_SENT,
         },
     }},
     "/catalog/products/{product_id}": {
+        "parameters": [_ID],
         "get": {
-            "tags": ["catalog"], "summary": "One product",
-            "security": [{}, {"bearer": ["catalog"]}], "parameters": [_ID],
-            "responses": {"200": {"description": "The product", "content": _PRODUCT},
-                          "404": {"description": "No such product", "content": _ERROR}},
+            "tags": ["catalog"], "summary": "One product", "operationId": "getCatalogProduct",
+            "description": "With a user token (scope `catalog`): why it is relevant to the "
+                           "token's capacity (`relevance`).",
+            "security": _READERS,
+            "responses": {"200": {"description": "The product", "headers": _ETAG,
+                                  "content": _PRODUCT},
+                          **errors(s404="No such product"), **_TOKEN_SENT},
         },
         "put": {
             "tags": ["catalog"], "summary": "Publish or replace one of your products",
+            "operationId": "putCatalogProduct",
             "description": "Client credentials with scope `catalog:write`. Idempotent: the same "
                            "body again changes nothing. A product of another publisher is "
                            "refused with 403 and left unchanged. Ids are compared without "
-                           "regard to case. The competent authority is the organisation the "
+                           "regard to case (your own product in another spelling: 409 "
+                           "`id_case_clash`). The competent authority is the organisation the "
                            "client is registered for (its name may be left out), and every "
                            "link lies on the client's registered origins. Optional `If-Match`.",
-            "security": [{"bearer": ["catalog:write"]}], "parameters": [_ID],
+            "security": _PUBLISHER, "parameters": [_IF_MATCH],
             "requestBody": {"required": True, "content": {"application/json": {
                 "schema": {"$ref": "#/components/schemas/CatalogProductInput"}}}},
             "responses": {
-                "200": {"description": "Replaced (or unchanged)", "content": _PRODUCT},
-                "201": {"description": "Created", "content": _PRODUCT},
-                "400": {"description": "Invalid product; each field named", "content": {
-                    "application/json": {"schema": {
-                        "$ref": "#/components/schemas/CatalogValidationError"}}}},
-                "401": {"description": "No valid token", "content": _ERROR},
-                "403": {"description": "Wrong scope, or another publisher's product",
-                        "content": _ERROR},
-                "409": {"description": "Your product has this id in another case "
-                                       "(`id_case_clash`)", "content": _ERROR},
-                "412": {"description": "If-Match does not match", "content": _ERROR},
+                "200": {"description": "Replaced (or unchanged)", "headers": _ETAG,
+                        "content": _PUTTED},
+                "201": {"description": "Created", "headers": {**_ETAG, "Location": {
+                    "description": "the product's URL", "schema": {"type": "string"}}},
+                        "content": _PUTTED},
+                **errors("409", "412",
+                         s400="Invalid product: every refused field in `errors`; or not a "
+                              "JSON object, or a malformed If-Match"),
+                **_PUBLISHER_ERRORS,
             },
         },
         "delete": {
             "tags": ["catalog"], "summary": "Withdraw one of your products",
-            "security": [{"bearer": ["catalog:write"]}], "parameters": [_ID],
+            "operationId": "deleteCatalogProduct",
+            "security": _PUBLISHER, "parameters": [_IF_MATCH],
             "responses": {"204": {"description": "Deleted"},
-                          "403": {"description": "Another publisher's product", "content": _ERROR},
-                          "404": {"description": "No such product", "content": _ERROR}},
+                          **errors("409", "412", s404="No such product"),
+                          **_PUBLISHER_ERRORS},
         },
     },
 }

@@ -14,6 +14,7 @@ from loket.dossiers.validation import (
     RIGHTS,
     STATUS_CODES,
 )
+from loket.openapi_shared import client, errors, person
 
 TAG = {"name": "dossiers",
        "description": "Dossier status, DOSIS-style: back offices push, persons read the dossiers "
@@ -174,17 +175,6 @@ SCHEMAS: dict[str, Any] = {
             "dossiers": {"type": "array", "items": _ref("Dossier")},
         },
     },
-    "FieldError": {
-        "type": "object", "required": ["error", "detail", "field"],
-        "properties": {
-            "error": {"type": "string", "enum": ["invalid_field"]},
-            "detail": _STRING,
-            "field": {**_nullable(_STRING),
-                      "description": "Path of the field, e.g. agents[1].identifier or "
-                                     "dossiers[3].status.phase."},
-            "index": {"type": "integer", "description": "Bulk only: the record's position."},
-        },
-    },
 }
 
 
@@ -192,20 +182,18 @@ def _json(schema: str) -> dict[str, Any]:
     return {"application/json": {"schema": _ref(schema)}}
 
 
-def _error(description: str, schema: str = "Error") -> dict[str, Any]:
-    return {"description": description, "content": _json(schema)}
-
-
-_AUTH_ERRORS = {
-    "401": _error("No, an unknown, expired or revoked access token."),
-    "403": _error("The token lacks the scope, or the client may not use this source."),
-}
+_AUTH_ERRORS = errors("401", s403="The token lacks scope dossiers:write (or is a person's), or "
+                                     "the client may not use this source: a back office writes "
+                                     "and reads only under its own client id.")
+_PERSON_ERRORS = errors("401", s403="The token lacks scope dossiers (or is a client's own), or the "
+                                    "person no longer holds the capacity of the sign-in.")
 _SOURCE = {"name": "source", "in": "path", "required": True, "schema": _STRING,
            "description": "The back office's client id."}
 _NUMBER = {"name": "number", "in": "path", "required": True,
            "schema": {"type": "string", "pattern": NUMBER.pattern}}
-_WRITE = [{"bearer": ["dossiers:write"]}]
-_READ = [{"bearer": ["dossiers"]}]
+_WRITE = client("dossiers:write")
+_READ = person("dossiers")
+_LOCATION = {"Location": {"description": "the dossier's URL", "schema": _STRING}}
 
 PATHS: dict[str, Any] = {
     "/dossiers/{source}/{number}": {
@@ -217,14 +205,14 @@ PATHS: dict[str, Any] = {
                            "adds no history. A new status adds a history entry.",
             "requestBody": {"required": True, "content": _json("DossierInput")},
             "responses": {
-                "201": {"description": "Created", "content": _json("DossierWriteResult")},
+                "201": {"description": "Created", "headers": _LOCATION,
+                        "content": _json("DossierWriteResult")},
                 "200": {"description": "Updated or unchanged",
                         "content": _json("DossierWriteResult")},
-                "400": _error("A field is wrong; nothing changed.", "FieldError"),
+                **errors(s400="A field is wrong (`field` names it); nothing changed.",
+                         s409="A concurrent write to the same dossier came first; retry.",
+                         s413="The body is larger than 2 MB."),
                 **_AUTH_ERRORS,
-                "409": _error("A concurrent write to the same dossier came first; retry."),
-                "413": _error("The body is larger than 2 MB."),
-                "415": _error("The body is not JSON."),
             },
         },
         "get": {
@@ -232,7 +220,8 @@ PATHS: dict[str, Any] = {
             "summary": "The back office's own dossier, with agents and status history",
             "responses": {"200": {"description": "The dossier",
                                   "content": _json("SourceDossier")},
-                          "404": _error("No such dossier at this source."), **_AUTH_ERRORS},
+                          **errors(s404="No such dossier at this source."),
+                          **_AUTH_ERRORS},
         },
     },
     "/dossiers/{source}": {
@@ -244,10 +233,11 @@ PATHS: dict[str, Any] = {
             "responses": {
                 "200": {"description": "Every record written (or unchanged)",
                         "content": _json("DossierBulkResult")},
-                "400": _error("A record is wrong (field and index named); nothing changed.",
-                              "FieldError"),
+                **errors(s400="A record is wrong (`field` and `index` name it); nothing "
+                              "changed.",
+                         s409="A concurrent write came first; retry.",
+                         s413="The body is larger than 2 MB."),
                 **_AUTH_ERRORS,
-                "409": _error("A concurrent write came first; retry."),
             },
         },
     },
@@ -270,8 +260,8 @@ PATHS: dict[str, Any] = {
             ],
             "responses": {
                 "200": {"description": "One page", "content": _json("DossierList")},
-                "400": _error("A parameter is wrong.", "FieldError"),
-                **_AUTH_ERRORS,
+                **errors(s400="A parameter is wrong (`field` names it)."),
+                **_PERSON_ERRORS,
             },
         },
     },
@@ -284,8 +274,8 @@ PATHS: dict[str, Any] = {
                 "200": {"description": "The dossier", "content": {"application/json": {
                     "schema": {"allOf": [_ref("Dossier"), {"type": "object", "properties": {
                         "history": _ref("DossierStatusHistory")}}]}}}},
-                "404": _error("No such dossier for this capacity."),
-                **_AUTH_ERRORS,
+                **errors(s404="No such dossier for this capacity."),
+                **_PERSON_ERRORS,
             },
         },
     },

@@ -23,6 +23,7 @@ from support.agent import Agent
 from support.browser import PageLog, chromium_available, launch
 from support.oidc import Receiver, RelyingParty
 from support.servers import (
+    BACKENDS,
     Provider,
     make_provider,
     postgres_available,
@@ -31,8 +32,6 @@ from support.servers import (
     redis_env,
     skip_without_postgres,
 )
-
-BACKENDS = ["sqlite", "postgresql"]
 
 # What the property tests check is the rule, not how fast a shared 2-core machine runs it (the
 # suite runs in two processes beside Chromium and the servers): no deadline per example.

@@ -36,10 +36,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from conftest import BACKENDS
 from support.agent import Agent, pkce_pair
 from support.oidc import AN, JAN, hint
 from support.servers import (
+    BACKENDS,
     Provider,
     make_provider,
     postgres_database,

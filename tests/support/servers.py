@@ -93,6 +93,9 @@ def wait_for(url: str, timeout: float = 30.0, proc: subprocess.Popen | None = No
     raise RuntimeError(f"{url} did not answer within {timeout} s: {last}")
 
 
+# the databases every live-server test runs on
+BACKENDS = ["sqlite", "postgresql"]
+
 REDIS_URL = os.environ.get("LOKET_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 

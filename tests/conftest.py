@@ -20,6 +20,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, settings
 
+from support import sweep
 from support.agent import Agent
 from support.browser import PageLog, chromium_available, launch
 from support.oidc import Receiver, RelyingParty
@@ -334,3 +335,22 @@ def sites(provider: Provider, host_site: HostSite,
 
 
 
+
+# ---- the browser sweep's table ------------------------------------------------------------------
+# tests/test_sweep_browser.py keeps its figures in its reports; here (in the controller when
+# pytest-xdist runs the suite) they are gathered and printed after the run.
+
+_SWEEP_ROWS: list[dict[str, Any]] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "call":
+        _SWEEP_ROWS.extend(sweep.rows_of(report))
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not _SWEEP_ROWS:
+        return
+    terminalreporter.section("browser sweep: axe violations, sideways overflow, layout shift")
+    for line in sweep.table(_SWEEP_ROWS):
+        terminalreporter.write_line(line)

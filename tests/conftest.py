@@ -1,5 +1,6 @@
-"""Fixtures: an in-process app for fast tests, and live providers (SQLite, and PostgreSQL when
-127.0.0.1:5432 answers) for the protocol tests."""
+"""Fixtures: an in-process app for fast tests, live providers (SQLite, and PostgreSQL when
+127.0.0.1:5432 answers) for the protocol tests, and a municipality's site on 127.0.0.2 for the
+widget tests and the browser sweep."""
 
 from __future__ import annotations
 
@@ -19,12 +20,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, settings
 
+from support import sweep
 from support.agent import Agent
 from support.browser import PageLog, chromium_available, launch
 from support.oidc import Receiver, RelyingParty
 from support.servers import (
     BACKENDS,
     Provider,
+    free_port,
     make_provider,
     postgres_available,
     postgres_database,
@@ -32,6 +35,7 @@ from support.servers import (
     redis_env,
     skip_without_postgres,
 )
+from support.widgets import HOST_IP, SETTINGS, THEMES, HostSite, Sites
 
 # What the property tests check is the rule, not how fast a shared 2-core machine runs it (the
 # suite runs in two processes beside Chromium and the servers): no deadline per example.
@@ -269,3 +273,83 @@ def page(browser: Any) -> Iterator[Any]:
     tab.page_log = log
     yield tab
     context.close()
+
+
+# ---- a municipality's site for the widgets ---------------------------------------------------
+# A host page server on 127.0.0.2 (another host, as a municipality's site is) serving the
+# headers each test sets, and one registered site per theme (widget id ``site-<theme>``).
+
+@pytest.fixture(scope="session")
+def host_site() -> Iterator[HostSite]:
+    port = free_port(HOST_IP)
+    site = HostSite(f"http://{HOST_IP}:{port}")
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            path = self.path.split("?", 1)[0]
+            found = site.pages.get(path)
+            if path == "/favicon.ico":
+                self.send_response(204)
+                self.end_headers()
+                return
+            if found is None:
+                self.send_response(404)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            body, content_type, headers = found
+            self.send_response(200)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            for key, value in headers.items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer((HOST_IP, port), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield site
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def sites(provider: Provider, host_site: HostSite,
+          tmp_path_factory: pytest.TempPathFactory) -> Sites:
+    tmp = tmp_path_factory.mktemp("sites")
+    secrets = {}
+    for theme in THEMES:
+        secrets[theme] = provider.add_client(
+            f"site-{theme}", "--redirect-uri", f"{host_site.url}/auth/callback",
+            "--origin", host_site.url, "--theme", theme)
+    registered = Sites(provider, host_site, secrets)
+    for theme in THEMES:
+        registered.configure(theme, SETTINGS, tmp)
+    return registered
+
+
+
+
+# ---- the browser sweep's table ------------------------------------------------------------------
+# tests/test_sweep_browser.py keeps its figures in its reports; here (in the controller when
+# pytest-xdist runs the suite) they are gathered and printed after the run.
+
+_SWEEP_ROWS: list[dict[str, Any]] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "call":
+        _SWEEP_ROWS.extend(sweep.rows_of(report))
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not _SWEEP_ROWS:
+        return
+    terminalreporter.section("browser sweep: axe violations, sideways overflow, layout shift")
+    for line in sweep.table(_SWEEP_ROWS):
+        terminalreporter.write_line(line)

@@ -18,13 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from loket.errors import LANGUAGES, Text, in_language
-
-
-def _translated(text: str, lang: str) -> str:
-    from loket.i18n import catalog
-
-    found = catalog(lang).get(text, text)
-    return found if isinstance(found, str) else text
+from loket.translated import translate
 
 
 def gettext(text: str, **values: object) -> dict[str, str]:
@@ -34,7 +28,7 @@ def gettext(text: str, **values: object) -> dict[str, str]:
     for lang in LANGUAGES:
         filled = {key: in_language(value, lang) if isinstance(value, Mapping) else value
                   for key, value in values.items()}
-        translated = _translated(text, lang)
+        translated = translate(text, lang)
         result[lang] = translated % filled if filled else translated
     return result
 

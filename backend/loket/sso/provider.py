@@ -114,6 +114,24 @@ def _short(value: object) -> str | None:
     return value if isinstance(value, str) and 0 < len(value) <= 255 else None
 
 
+def _remember_upstream(row: SsoSession, upstream: dict[str, Any]) -> None:
+    """The upstream's sign-in on the session, with its sid and sub where its back-channel
+    logout looks for them."""
+    row.upstream = upstream
+    row.upstream_sid = _short(upstream.get("sid"))
+    row.upstream_sub = _short(upstream.get("sub"))
+
+
+def _revoke_family_of(db: Session, code_hash: str, now: int) -> int:
+    """Revoke every live token issued from one code (access, refresh and their rotations:
+    a family); returns how many."""
+    return cast(CursorResult[Any], db.execute(
+        update(AccessToken)
+        .where(AccessToken.code_hash == code_hash, AccessToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )).rowcount
+
+
 def acm_claims(person: Person, capacity: dict) -> dict[str, str]:
     """ACM's ``vo`` claims, saying what ``capacity`` says: the person's stable id, the
     doelgroep (BUR, VER, EA) and, acting for an organisation, its code (vCode or KBO number)
@@ -153,10 +171,8 @@ class Provider:
             created_at=now,
             last_seen_at=now,
             expires_at=now + self.life.session_max,
-            upstream=upstream or {},
-            upstream_sid=_short((upstream or {}).get("sid")),
-            upstream_sub=_short((upstream or {}).get("sub")),
         )
+        _remember_upstream(row, upstream or {})
         db.add(row)
         db.flush()
         return row, cookie
@@ -170,9 +186,7 @@ class Provider:
         row.cookie_hash = digest(cookie)
         row.auth_time = None if auth_time is None else min(auth_time, now)
         if upstream is not None:
-            row.upstream = upstream
-            row.upstream_sid = _short(upstream.get("sid"))
-            row.upstream_sub = _short(upstream.get("sub"))
+            _remember_upstream(row, upstream)
         row.acr = acr
         row.amr = amr
         row.last_seen_at = now
@@ -519,13 +533,7 @@ class Provider:
     def _revoke_family(self, db: Session, client: Client, family: str | None, now: int,
                        reason: str, refused: OAuthError) -> NoReturn:
         """Revoke every token of a refresh token's family; logged, committed, refused."""
-        revoked = 0
-        if family:
-            revoked = cast(CursorResult[Any], db.execute(
-                update(AccessToken)
-                .where(AccessToken.code_hash == family, AccessToken.revoked_at.is_(None))
-                .values(revoked_at=now)
-            )).rowcount
+        revoked = _revoke_family_of(db, family, now) if family else 0
         audit.record(db, "refresh-refused", "token", client_id=client.id, outcome="refused",
                      reason=reason, detail={"revoked_tokens": revoked})
         db.commit()
@@ -543,11 +551,7 @@ class Provider:
 
     def _refuse_replay(self, db: Session, client: Client, code_hash: str, now: int) -> NoReturn:
         """A code used twice: revoke what its first use issued, log it, refuse."""
-        revoked = cast(CursorResult[Any], db.execute(
-            update(AccessToken)
-            .where(AccessToken.code_hash == code_hash, AccessToken.revoked_at.is_(None))
-            .values(revoked_at=now)
-        )).rowcount
+        revoked = _revoke_family_of(db, code_hash, now)
         audit.record(db, "code-replay", "token", client_id=client.id, outcome="refused",
                      detail={"revoked_tokens": revoked})
         db.commit()

@@ -243,17 +243,7 @@ class Upstream:
 
     def validate_id_token(self, id_token: str, nonce: str) -> dict[str, Any]:
         """Every check on the upstream's ID token; a refresh of the keys on an unknown kid."""
-        kwargs: dict[str, Any] = {"issuer": self.config.issuer, "audience": self.config.client_id,
-                                  "require": ("sub", "nonce"), "algorithms": self.algorithms()}
-        try:
-            try:
-                claims = jose.verify(id_token, self._keys(), **kwargs)
-            except jose.TokenError as exc:
-                if exc.code != "unknown_key":
-                    raise
-                claims = jose.verify(id_token, self._keys(refresh=True), **kwargs)
-        except jose.TokenError as exc:
-            raise UpstreamError("upstream_token_invalid", _explain(exc)) from exc
+        claims = self._verified(id_token, ("sub", "nonce"))
         if claims.get("nonce") != nonce:
             raise UpstreamError("upstream_token_invalid",
                                 "Het ID-token van de identiteitsprovider hoort niet bij deze "
@@ -263,6 +253,22 @@ class Upstream:
             raise UpstreamError("upstream_token_invalid",
                                 "Het ID-token is voor een andere toepassing bedoeld (azp).")
         return claims
+
+    def _verified(self, token: str, require: tuple[str, ...]) -> dict[str, Any]:
+        """The claims of a token the upstream signed, for Loket, with every check (issuer,
+        audience, times, an advertised algorithm, ``require``d claims); the keys are fetched
+        again once when the token names a key we do not have yet (rotation upstream)."""
+        kwargs: dict[str, Any] = {"issuer": self.config.issuer, "audience": self.config.client_id,
+                                  "require": require, "algorithms": self.algorithms()}
+        try:
+            try:
+                return jose.verify(token, self._keys(), **kwargs)
+            except jose.TokenError as exc:
+                if exc.code != "unknown_key":
+                    raise
+                return jose.verify(token, self._keys(refresh=True), **kwargs)
+        except jose.TokenError as exc:
+            raise UpstreamError("upstream_token_invalid", _explain(exc)) from exc
 
     def _userinfo(self, access_token: Any, sub: str) -> dict[str, Any]:
         endpoint = self.metadata().get("userinfo_endpoint")
@@ -317,17 +323,7 @@ class Upstream:
         """A back-channel logout token from the upstream (OpenID Connect Back-Channel Logout
         2.6): its signature, issuer, audience, times, the logout event, a ``sid`` or ``sub``,
         and no ``nonce``."""
-        kwargs: dict[str, Any] = {"issuer": self.config.issuer, "audience": self.config.client_id,
-                                  "require": ("jti", "events"), "algorithms": self.algorithms()}
-        try:
-            try:
-                claims = jose.verify(token, self._keys(), **kwargs)
-            except jose.TokenError as exc:
-                if exc.code != "unknown_key":
-                    raise
-                claims = jose.verify(token, self._keys(refresh=True), **kwargs)
-        except jose.TokenError as exc:
-            raise UpstreamError("upstream_token_invalid", _explain(exc)) from exc
+        claims = self._verified(token, ("jti", "events"))
         events = claims.get("events")
         if not isinstance(events, dict) or not isinstance(events.get(BACKCHANNEL_EVENT), dict):
             raise UpstreamError("upstream_token_invalid", "Dit is geen afmeldtoken (events).")

@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, settings
 from support import sweep
 from support.agent import Agent
 from support.browser import PageLog, chromium_available, launch
+from support.catalog import basic, bearer, product
 from support.oidc import Receiver, RelyingParty
 from support.servers import (
     BACKENDS,
@@ -154,6 +155,42 @@ def person_token(app: Flask) -> Callable[..., str]:
                                "name": f"{person.given_name} {person.family_name}"}
             return str(app.extensions["loket.provider"].issue_token(
                 session, "groenbeek", scope, person=person, capacity=cap))
+
+    return issue
+
+
+GOV_SCOPES = ("catalog:write", "associations:recognitions", "associations:exchange",
+              "messages:publish")
+
+
+@pytest.fixture
+def gov_client(app: Flask, client: FlaskClient) -> Callable[..., str]:
+    """In-process: a government client that publishes a product of its own (``GX-ERKENNING``)
+    and may record recognitions, send messages and read the exchange; returns a token."""
+    from loket import clients, db
+
+    def issue(client_id: str = "gemeente-gx", organisation: str = "Gemeente Gx",
+              product_id: str = "GX-ERKENNING", scopes: tuple[str, ...] = GOV_SCOPES) -> str:
+        reg = clients.Registration(id=client_id, name=organisation,
+                                   grant_types=["client_credentials"], scopes=list(scopes),
+                                   organisation=organisation,
+                                   origins=["https://www.gx.example"])
+        with db.database(app).transaction() as session:
+            _, secret = clients.add(session, reg, allow_http_anywhere=True)
+        assert secret
+        answer = client.post("/oidc/token", data={"grant_type": "client_credentials",
+                                                  "scope": " ".join(scopes)},
+                             headers=basic(client_id, secret))
+        assert answer.status_code == 200, answer.get_data(as_text=True)
+        token = str(answer.get_json()["access_token"])
+        if "catalog:write" in scopes:
+            put = client.put(f"/api/v1/catalog/products/{product_id}", headers=bearer(token),
+                             json=product(competentAuthority={"level": "Lokaal",
+                                                              "name": organisation},
+                                          websites=[], onlineRequestUrl=None,
+                                          executingAuthority=None))
+            assert put.status_code in (200, 201), put.get_data(as_text=True)
+        return token
 
     return issue
 

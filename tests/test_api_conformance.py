@@ -55,7 +55,7 @@ EXAMPLES = int(os.environ.get("LOKET_FUZZ_EXAMPLES", "3"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance, response_headers_conformance]
 CALLBACK = "http://127.0.0.1:9/callback"
-PERSON_SCOPES = ["dossiers", "catalog", "associations", "privacy"]
+PERSON_SCOPES = ["dossiers", "catalog", "associations", "privacy", "messages"]
 FC_GROENBEEK = "V0001001"
 BACK_OFFICE = "groenbeek-backoffice"  # a demo back office: it has dossiers of its own
 PUBLISHER = "catalog-groenbeek"  # a demo publisher: it has products of its own
@@ -178,7 +178,9 @@ def credentials(live: Provider) -> dict[str, Credential]:
             {"vCode": FC_GROENBEEK}),
         Credential("back-office", _bearer(back_office), "client",
                    frozenset({"dossiers:write"}), {"source": BACK_OFFICE}),
-        Credential("publisher", _bearer(publisher), "client", frozenset({"catalog:write"}),
+        Credential("publisher", _bearer(publisher), "client",
+                   frozenset({"catalog:write", "associations:recognitions",
+                              "messages:publish"}),
                    {"product_id": "GB-SUB-SPORT"}),
         Credential("exchange", _bearer(service["exchange"]), "client",
                    frozenset({"associations:exchange"}), {"vCode": FC_GROENBEEK}),

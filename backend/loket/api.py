@@ -18,9 +18,10 @@ from loket import apibase, openapi_shared
 from loket.apibase import OpenApiPart
 from loket.catalog import api as catalog_api
 from loket.dossiers import api as dossiers_api
+from loket.messages import api as messages_api
 from loket.register import api as register_api
 
-FEATURES = (dossiers_api, catalog_api, register_api)
+FEATURES = (dossiers_api, catalog_api, register_api, messages_api)
 
 
 def openapi_document(issuer: str, parts: Iterable[OpenApiPart]) -> dict[str, Any]:

@@ -28,6 +28,7 @@ DEFAULT_LIMITS = {
     "token_client": (6000, 60),  # token requests per client
     "search": (600, 60),       # public searches per IP
     "authorize": (600, 60),    # authorization requests per IP
+    "publish": (120, 3600),    # messages a sender publishes per hour
 }
 
 

@@ -12,6 +12,7 @@ USER_SCOPES: dict[str, str] = {
     "papi": "ACM's papi_token: a short-lived token the global header's profile API takes",
     "offline_access": "a refresh token: access while the person is away, until they sign out",
     "dossiers": "read the dossiers of the active capacity",
+    "messages": "read the messages of the active capacity, mark them read, archive them",
     "catalog": "personalised product catalog for the active capacity",
     "associations": "read and change the active association's data",
     "privacy": "download everything stored about the person and see who accessed it (AVG)",
@@ -21,14 +22,17 @@ USER_SCOPES: dict[str, str] = {
 SERVICE_SCOPES: dict[str, str] = {
     "dossiers:write": "push dossier status for its own source",
     "catalog:write": "publish its own products and services",
+    "messages:publish": "send messages (berichten) to associations, citizens and companies",
     "associations:exchange": "read full association records and their changes (with a reason)",
     "associations:manage": "mark an association as a duplicate of another (with a reason)",
+    "associations:recognitions": "record the recognitions (erkenningen) of associations for "
+                                 "its own catalog products",
 }
 
 ALL_SCOPES = {**USER_SCOPES, **SERVICE_SCOPES}
 
 DEFAULT_RP_SCOPES = ["openid", "profile", "capacity", "vo", "papi", "dossiers", "catalog",
-                     "associations"]
+                     "associations", "messages"]
 
 # The scope of a profile token (``papi_token``, ``/widgets/v1/profile-token``): it reads the
 # person's name and capacities through the header's profile API, nothing else.

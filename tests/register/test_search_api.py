@@ -26,7 +26,6 @@ def test_a_citizen_searching_voetbal_near_groenbeek_finds_fc_groenbeek(provider)
     assert body["query"]["werkingsgebied"] == [
         {"gegeven": "9999", "gevonden": [{"code": "BE23999001", "naam": "Groenbeek"}]}]
     assert body["facets"]["hoofdactiviteiten"] == [
-        {"code": "JGDW", "naam": "Jeugdwerk", "count": 1},
         {"code": "SPRT", "naam": "Sport", "count": 1}]
     assert body["facets"]["werkingsgebieden"] == [
         {"code": "BE23999001", "naam": "Groenbeek", "count": 1}]

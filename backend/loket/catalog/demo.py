@@ -38,7 +38,9 @@ def register_publishers(session: Session, instance: Path, *,
         existing = clients.get(session, client_id)
         keep = stored.get(client_id, {}).get("client_secret") if existing is not None else None
         reg = clients.Registration(id=client_id, name=name, grant_types=["client_credentials"],
-                                   scopes=["catalog:write"], organisation=authority,
+                                   scopes=["catalog:write", "associations:recognitions",
+                                           "messages:publish"],
+                                   organisation=authority,
                                    origins=sorted(links.get(client_id, ())))
         client, secret = clients.add(session, reg, allow_http_anywhere=allow_http_anywhere,
                                      secret=keep, replace=True)

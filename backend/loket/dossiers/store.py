@@ -115,6 +115,13 @@ def upsert_many(session: Session, source: str, records: Sequence[DossierInput],
              "action_required": d.action_required, "action_text": d.action_text}
             for d in status_changed
         ])
+        asking = [d for d in status_changed if d.action_required]
+        if asking:  # each agent gets a message "actie nodig" (loket.messages.system)
+            from loket.messages import system
+
+            system.dossier_needs_action(
+                session, source, source_names(session, [source]).get(source, source), asking,
+                system.agents_of(session, [d.id for d in asking]))
     return results
 
 

@@ -5,6 +5,7 @@ from loket.models.base import Base
 from loket.models.catalog import CatalogProduct, CatalogProductCode
 from loket.models.clients import Client, ClientAssertionJti
 from loket.models.dossiers import Dossier, DossierAgent, DossierStatusChange
+from loket.models.messages import Message, MessageRecipient, MessageState
 from loket.models.register import (
     Association,
     AssociationActivity,
@@ -18,6 +19,7 @@ from loket.models.register import (
     Locatie,
     Person,
     Postcode,
+    Recognition,
     RegisterHead,
     Representative,
     Werkingsgebied,
@@ -56,8 +58,12 @@ __all__ = [
     "Hoofdactiviteit",
     "Invitation",
     "Locatie",
+    "Message",
+    "MessageRecipient",
+    "MessageState",
     "Person",
     "Postcode",
+    "Recognition",
     "RegisterHead",
     "SecurityOfficer",
     "Representative",

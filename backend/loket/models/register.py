@@ -83,7 +83,9 @@ class Association(Base):
     locations: Mapped[list[Locatie]] = relationship(
         cascade="all, delete-orphan", order_by="Locatie.id"
     )
-
+    recognitions: Mapped[list[Recognition]] = relationship(
+        cascade="all, delete-orphan", order_by="Recognition.id"
+    )
 
 
 class AssociationActivity(Base):
@@ -239,6 +241,37 @@ class Locatie(Base):
     postcode: Mapped[str] = mapped_column(String(20))
     gemeente: Mapped[str] = mapped_column(String(200))
     land: Mapped[str] = mapped_column(String(100), default="België")
+
+
+class Recognition(Base):
+    """An erkenning: a government's recognition of an association for one of its catalog
+    products. ``status`` follows the dates (see :mod:`loket.register.recognitions`): the
+    indexes serve the scheduled job that moves it, and the catalog's "holds recognition X"."""
+
+    __tablename__ = "recognitions"
+    __table_args__ = (
+        Index("ix_recognitions_status_einddatum", "status", "einddatum"),
+        Index("ix_recognitions_status_startdatum", "status", "startdatum"),
+        Index("ix_recognitions_status_hernieuwingsdatum", "status", "hernieuwingsdatum"),
+        Index("ix_recognitions_product", "product_key", "association_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    association_id: Mapped[int] = mapped_column(
+        ForeignKey("associations.id", ondelete="CASCADE"), index=True
+    )
+    product_id: Mapped[str] = mapped_column(String(100))
+    product_key: Mapped[str] = mapped_column(String(100))  # product_id in lower case
+    client_id: Mapped[str] = mapped_column(String(64), index=True)  # who recorded it
+    organisation: Mapped[str] = mapped_column(String(200))  # the client's, from its registration
+    startdatum: Mapped[str | None] = mapped_column(String(10))
+    einddatum: Mapped[str | None] = mapped_column(String(10))
+    hernieuwingsdatum: Mapped[str | None] = mapped_column(String(10))
+    hernieuwings_url: Mapped[str | None] = mapped_column(String(2000))
+    reden_schorsing: Mapped[str | None] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    updated_at: Mapped[int] = mapped_column(BigInteger)
 
 
 class AssociationEvent(Base):

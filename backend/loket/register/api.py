@@ -7,6 +7,7 @@ from loket.register import (  # noqa: F401 - each module adds its routes to bp
     api_manage,
     api_privacy,
     api_public,
+    api_recognitions,
 )
 from loket.register.openapi import PART as OPENAPI
 from loket.register.web import bp

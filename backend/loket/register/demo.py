@@ -40,7 +40,7 @@ ASSOCIATIONS: tuple[dict[str, Any], ...] = (
         "korte_beschrijving": "Voetbalclub voor jong en oud in Groenbeek, met jeugdwerking en "
                               "een damesploeg.",
         "verenigingstype": "VZW", "kbo": "0456789133", "startdatum": "1962-08-01",
-        "activities": ["SPRT", "JGDW"], "areas": ["BE23999001"],
+        "activities": ["SPRT"], "areas": ["BE23999001"],
         "reps": [("85073003328", "voorzitter", True)],
         "roepnaam": "De Groene Leeuwen", "doelgroep": (5, 99),
         "contacts": [

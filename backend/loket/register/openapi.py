@@ -413,4 +413,97 @@ SCHEMAS["Association"]["properties"].update({
 })
 SCHEMAS["Association"]["required"] = ["vCode", "naam", "status", "versie"]
 
+# ---- recognitions (erkenningen), recorded by governments for their own products -------------
+
+_RECOGNITION_FIELDS = {
+    "startdatum": {"type": ["string", "null"], "format": "date"},
+    "einddatum": {"type": ["string", "null"], "format": "date",
+                  "description": "not before startdatum; after it: Verlopen"},
+    "hernieuwingsdatum": {"type": ["string", "null"], "format": "date",
+                          "description": "when to ask for renewal (not after einddatum)"},
+    "hernieuwingsUrl": {"type": ["string", "null"],
+                        "description": "http(s), on one of the client's registered origins"},
+    "redenSchorsing": {"type": ["string", "null"], "maxLength": 500,
+                       "description": "set: Geschorst (only once started); null: lifted"},
+}
+_RECOGNITION_VIEW = {"type": "object", "required": ["erkenningId", "productnummer", "status"],
+                     "properties": {
+                         "erkenningId": {"type": "integer"}, "productnummer": _STRING,
+                         "organisatie": _STRING,
+                         "status": {"enum": ["InAanvraag", "Actief", "Geschorst", "Verlopen"]},
+                         **_RECOGNITION_FIELDS}}
+SCHEMAS.update({
+    "Erkenning": {"type": "object", "required": ["productnummer"], "properties": {
+        "productnummer": {"type": "string", "maxLength": 100,
+                          "description": "a product of the client's own catalog"},
+        **_RECOGNITION_FIELDS}},
+    "ErkenningPatch": {"type": "object", "properties": _RECOGNITION_FIELDS},
+    "ErkenningView": _RECOGNITION_VIEW,
+    "Erkenningen": {"type": "object", "required": ["erkenningen"], "properties": {
+        "vCode": _STRING, "links": {"type": "object"},
+        "erkenningen": {"type": "array", "items": {"$ref": _REF + "ErkenningView"}}}},
+})
+SCHEMAS["Association"]["properties"]["erkenningen"] = {
+    "type": "array", "items": {"$ref": _REF + "ErkenningView"}}
+_RECOGNISER = client("associations:recognitions")
+_RECOGNITION_403 = ("The token lacks scope associations:recognitions (or is a person's), or "
+                    "the recognition was recorded by another client.")
+
+
+def _recognition_change(summary: str, body: str | None, ok: str | None, status: str, *,
+                        optional: bool) -> dict[str, Any]:
+    headers = {**_ETAG, **(_LOCATION if status == "201" else {})}
+    op: dict[str, Any] = {
+        "tags": ["associations"], "summary": summary, "security": _RECOGNISER,
+        "parameters": [_IF_MATCH_OPTIONAL if optional else _IF_MATCH],
+        "responses": {status: _ok("changed; ETag is the association's new version", ok,
+                                  headers=headers),
+                      **errors("412", s400="a value is refused (`field` and `problems` name "
+                                           "it), or a malformed If-Match",
+                               s403=_RECOGNITION_403,
+                               s404="no such association, or no such recognition in it",
+                               s409="the association is not active, already holds a running "
+                                    "recognition for the product, or a concurrent change "
+                                    "came first",
+                               s413="The body is larger than 64 KB.")}}
+    if not optional:
+        op["responses"].update(errors("428"))
+    if body:
+        op["requestBody"] = {"required": True, "content": _json(body)}
+    return op
+
+
+PATHS.update({
+    "/exchange/associations/{vCode}/erkenningen": {
+        "parameters": [_VCODE],
+        "get": {"tags": ["associations"], "security": _RECOGNISER,
+                "summary": "The association's recognitions (every government's)",
+                "responses": {"200": _ok("the list; ETag = the association's version",
+                                         "Erkenningen"),
+                              **errors(s403=_RECOGNITION_403, s404="no such association")}},
+        "post": _recognition_change("Record a recognition for one of the client's products",
+                                    "Erkenning", "ErkenningView", "201", optional=True),
+    },
+    "/exchange/associations/{vCode}/erkenningen/{item}": {
+        "parameters": [_VCODE, _ITEM],
+        "patch": _recognition_change("Change a recognition the client recorded (dates, "
+                                     "renewal, suspension)", "ErkenningPatch",
+                                     "ErkenningView", "200", optional=False),
+        "delete": _recognition_change("Remove a recognition the client recorded", None, None,
+                                      "204", optional=False),
+    },
+    "/exchange/erkenningen": {"get": {
+        "tags": ["associations"], "security": _RECOGNISER,
+        "summary": "The recognitions this client recorded, by id; follow links.next",
+        "parameters": [
+            {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+            {"name": "limit", "in": "query",
+             "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 100}},
+            {"name": "productnummer", "in": "query", "schema": _STRING},
+            {"name": "status", "in": "query",
+             "schema": {"enum": ["InAanvraag", "Actief", "Geschorst", "Verlopen"]}}],
+        "responses": {"200": {"description": "a page", "content": _json("Erkenningen")},
+                      **errors(s400="a parameter is refused", s403=_RECOGNITION_403)}}},
+})
+
 PART = OpenApiPart(PATHS, SCHEMAS, TAG)

@@ -80,7 +80,7 @@ class InvalidRecord(BadRequest):
         return self.problems[0]
 
 
-class _Collector:
+class Collector:
     def __init__(self, prefix: str = "") -> None:
         self.prefix = prefix
         self.problems: list[Problem] = []
@@ -93,13 +93,13 @@ class _Collector:
             raise InvalidRecord(self.problems)
 
 
-def _unknown_fields(data: Mapping[str, Any], allowed: Iterable[str], out: _Collector) -> None:
+def unknown_fields(data: Mapping[str, Any], allowed: Iterable[str], out: Collector) -> None:
     for key in data:
         if key not in allowed:
             out.add(str(key)[:60], wording.gettext("dit veld bestaat niet."))
 
 
-def _text(data: Mapping[str, Any], field: str, out: _Collector, *, max_len: int,
+def text_field(data: Mapping[str, Any], field: str, out: Collector, *, max_len: int,
           required: bool = False, missing: Text | None = None) -> str | None:
     """A text field; ``missing`` says what to fill in when it is required and empty."""
     value = data.get(field)
@@ -121,7 +121,7 @@ def _text(data: Mapping[str, Any], field: str, out: _Collector, *, max_len: int,
     return value
 
 
-def _bool(data: Mapping[str, Any], field: str, out: _Collector) -> bool:
+def _bool(data: Mapping[str, Any], field: str, out: Collector) -> bool:
     value = data.get(field, False)
     if value in (None, ""):
         return False
@@ -157,16 +157,16 @@ def is_phone(value: str) -> bool:
     return bool(_PHONE.match(value)) and 8 <= digits <= 15
 
 
-def _email(data: Mapping[str, Any], field: str, out: _Collector) -> str | None:
-    value = _text(data, field, out, max_len=254)
+def _email(data: Mapping[str, Any], field: str, out: Collector) -> str | None:
+    value = text_field(data, field, out, max_len=254)
     if value is not None and not is_email(value):
         out.add(field, wording.gettext("is geen geldig e-mailadres (zoals naam@voorbeeld.be)."))
         return None
     return value
 
 
-def _phone(data: Mapping[str, Any], field: str, out: _Collector) -> str | None:
-    value = _text(data, field, out, max_len=40)
+def _phone(data: Mapping[str, Any], field: str, out: Collector) -> str | None:
+    value = text_field(data, field, out, max_len=40)
     if value is not None and not is_phone(value):
         out.add(field, wording.gettext(
             "is geen geldig telefoonnummer (8 tot 15 cijfers, bv. +32 9 123 45 67)."))
@@ -181,12 +181,12 @@ CONTACT_FIELDS = ("type", "waarde", "beschrijving", "isPrimair")
 
 def check_contact(data: Mapping[str, Any]) -> dict[str, Any]:
     """A contact (type, waarde, beschrijving, isPrimair) → model fields."""
-    out = _Collector()
-    _unknown_fields(data, CONTACT_FIELDS, out)
+    out = Collector()
+    unknown_fields(data, CONTACT_FIELDS, out)
     kind = data.get("type")
     if kind not in CONTACT_TYPES:
         out.add("type", wording.gettext("kies E-mail, Website, SocialMedia of Telefoon."))
-    waarde = _text(data, "waarde", out, max_len=500, required=True)
+    waarde = text_field(data, "waarde", out, max_len=500, required=True)
     if waarde is not None:
         if kind == "E-mail" and not is_email(waarde):
             out.add("waarde", wording.gettext("is geen geldig e-mailadres (zoals naam@voorbeeld.be)."))
@@ -198,7 +198,7 @@ def check_contact(data: Mapping[str, Any]) -> dict[str, Any]:
     cleaned = {
         "type": kind,
         "waarde": waarde,
-        "beschrijving": _text(data, "beschrijving", out, max_len=200),
+        "beschrijving": text_field(data, "beschrijving", out, max_len=200),
         "is_primair": _bool(data, "isPrimair", out),
     }
     out.done()
@@ -213,8 +213,8 @@ ADDRESS_FIELDS = ("straatnaam", "huisnummer", "busnummer", "postcode", "gemeente
 
 def check_location(data: Mapping[str, Any]) -> dict[str, Any]:
     """A location (type, isPrimair, naam, adres{...}) → model fields."""
-    out = _Collector()
-    _unknown_fields(data, LOCATION_FIELDS, out)
+    out = Collector()
+    unknown_fields(data, LOCATION_FIELDS, out)
     kind = data.get("type")
     if kind not in LOCATION_TYPES:
         out.add("type", wording.gettext("kies Correspondentie, Activiteiten of Maatschappelijke zetel."))
@@ -222,29 +222,29 @@ def check_location(data: Mapping[str, Any]) -> dict[str, Any]:
     if not isinstance(address, Mapping):
         out.add("adres", wording.gettext("geef een adres (straatnaam, huisnummer, postcode, gemeente)."))
         address = {}
-    inner = _Collector("adres.")
-    _unknown_fields(address, ADDRESS_FIELDS, inner)
-    land = _text(address, "land", inner, max_len=100) or BELGIUM
+    inner = Collector("adres.")
+    unknown_fields(address, ADDRESS_FIELDS, inner)
+    land = text_field(address, "land", inner, max_len=100) or BELGIUM
     in_belgium = land.lower() in _BELGIUM_ALIASES
     if in_belgium:
         land = BELGIUM
-    straat = _text(address, "straatnaam", inner, max_len=200, required=True,
+    straat = text_field(address, "straatnaam", inner, max_len=200, required=True,
                    missing=wording.gettext("vul de straatnaam in."))
-    nummer = _text(address, "huisnummer", inner, max_len=20, required=True,
+    nummer = text_field(address, "huisnummer", inner, max_len=20, required=True,
                    missing=wording.gettext("vul het huisnummer in."))
     if nummer is not None and in_belgium and not _HOUSE_NUMBER.match(nummer):
         inner.add("huisnummer", wording.gettext("begint met een cijfer (bv. 12 of 12A)."))
-    bus = _text(address, "busnummer", inner, max_len=20)
-    postcode = _text(address, "postcode", inner, max_len=20, required=True,
+    bus = text_field(address, "busnummer", inner, max_len=20)
+    postcode = text_field(address, "postcode", inner, max_len=20, required=True,
                      missing=wording.gettext("vul de postcode in."))
     if postcode is not None and in_belgium and not re.fullmatch(r"[1-9][0-9]{3}", postcode):
         inner.add("postcode", wording.gettext("een Belgische postcode heeft 4 cijfers (bv. 9000)."))
-    gemeente = _text(address, "gemeente", inner, max_len=200, required=True,
+    gemeente = text_field(address, "gemeente", inner, max_len=200, required=True,
                      missing=wording.gettext("vul de gemeente in."))
     cleaned = {
         "type": kind,
         "is_primair": _bool(data, "isPrimair", out),
-        "naam": _text(data, "naam", out, max_len=200),
+        "naam": text_field(data, "naam", out, max_len=200),
         "straatnaam": straat, "huisnummer": nummer, "busnummer": bus, "postcode": postcode,
         "gemeente": gemeente, "land": land,
     }
@@ -266,8 +266,8 @@ def check_representative(data: Mapping[str, Any], *, new: bool) -> dict[str, Any
     ``voornaam`` and ``achternaam`` come from the person's record when the person is known;
     the caller decides whether they are needed.
     """
-    out = _Collector()
-    _unknown_fields(data, REPRESENTATIVE_FIELDS if new else REPRESENTATIVE_EDITABLE, out)
+    out = Collector()
+    unknown_fields(data, REPRESENTATIVE_FIELDS if new else REPRESENTATIVE_EDITABLE, out)
     cleaned: dict[str, Any] = {}
     if new:
         raw = data.get("insz")
@@ -275,11 +275,11 @@ def check_representative(data: Mapping[str, Any], *, new: bool) -> dict[str, Any
             cleaned["insz"] = parse_insz(raw if raw is not None else "")
         except InvalidIdentifier as exc:
             out.add("insz", wording.lowered(exc.message))
-        cleaned["voornaam"] = _text(data, "voornaam", out, max_len=200)
-        cleaned["achternaam"] = _text(data, "achternaam", out, max_len=200)
+        cleaned["voornaam"] = text_field(data, "voornaam", out, max_len=200)
+        cleaned["achternaam"] = text_field(data, "achternaam", out, max_len=200)
     cleaned.update({
-        "roepnaam": _text(data, "roepnaam", out, max_len=100),
-        "rol": _text(data, "rol", out, max_len=100),
+        "roepnaam": text_field(data, "roepnaam", out, max_len=100),
+        "rol": text_field(data, "rol", out, max_len=100),
         "is_primair": _bool(data, "isPrimair", out),
         "email": _email(data, "email", out),
         "telefoon": _phone(data, "telefoon", out),
@@ -298,7 +298,7 @@ _ATTRIBUTE = {"naam": "naam", "korteNaam": "korte_naam", "roepnaam": "roepnaam",
               "isUitgeschrevenUitPubliekeDatastroom": "opt_out"}
 
 
-def _age(value: Any, field: str, out: _Collector) -> int | None:
+def _age(value: Any, field: str, out: Collector) -> int | None:
     if isinstance(value, bool) or value in (None, ""):
         out.add(field, wording.gettext("vul een leeftijd in van %(min)s tot %(max)s.",
                                        min=MIN_AGE, max=MAX_AGE))
@@ -315,7 +315,7 @@ def _age(value: Any, field: str, out: _Collector) -> int | None:
     return value
 
 
-def check_startdatum(value: Any, today: date, out: _Collector, field: str = "startdatum"
+def check_startdatum(value: Any, today: date, out: Collector, field: str = "startdatum"
                      ) -> str | None:
     if value in (None, ""):
         return None
@@ -339,8 +339,8 @@ def check_startdatum(value: Any, today: date, out: _Collector, field: str = "sta
 def check_stop(data: Mapping[str, Any], *, today: date, startdatum: str | None) -> str:
     """The end date of an association that stops: a real date, not in the future, not before
     its start date."""
-    out = _Collector()
-    _unknown_fields(data, ("einddatum",), out)
+    out = Collector()
+    unknown_fields(data, ("einddatum",), out)
     value = data.get("einddatum")
     einddatum = None
     if value in (None, ""):
@@ -355,7 +355,7 @@ def check_stop(data: Mapping[str, Any], *, today: date, startdatum: str | None) 
     return einddatum
 
 
-def _codes(value: Any, field: str, known: Mapping[str, str] | set[str], out: _Collector,
+def _codes(value: Any, field: str, known: Mapping[str, str] | set[str], out: Collector,
            unknown: Callable[[str], Text]) -> list[str] | None:
     """A list of codes; ``unknown`` says which ones are not known (given them, listed)."""
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -376,13 +376,13 @@ def check_basics(data: Mapping[str, Any], *, current_min: int, current_max: int,
 
     ``doelgroep`` is merged with the current ages, so one bound alone can be sent.
     """
-    out = _Collector()
-    _unknown_fields(data, BASIC_FIELDS, out)
+    out = Collector()
+    unknown_fields(data, BASIC_FIELDS, out)
     cleaned: dict[str, Any] = {}
     limits = {"naam": 300, "korteNaam": 100, "roepnaam": 100, "korteBeschrijving": 2000}
     for field, max_len in limits.items():
         if field in data:
-            cleaned[_ATTRIBUTE[field]] = _text(data, field, out, max_len=max_len,
+            cleaned[_ATTRIBUTE[field]] = text_field(data, field, out, max_len=max_len,
                                                required=field == "naam",
                                                missing=wording.gettext("vul de naam in."))
     if "startdatum" in data:
@@ -421,9 +421,9 @@ def check_basics(data: Mapping[str, Any], *, current_min: int, current_max: int,
 
 def check_registration(data: Mapping[str, Any], today: date) -> dict[str, Any]:
     """A new association's identity: naam, type, KBO number (none for FV/VZER), status."""
-    out = _Collector()
+    out = Collector()
     cleaned: dict[str, Any] = {
-        "naam": _text(data, "naam", out, max_len=300, required=True,
+        "naam": text_field(data, "naam", out, max_len=300, required=True,
                       missing=wording.gettext("vul de naam in.")),
     }
     kind = data.get("verenigingstype", "FV")

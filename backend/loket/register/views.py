@@ -18,9 +18,11 @@ from loket.models import (
     Contactgegeven,
     Hoofdactiviteit,
     Locatie,
+    Recognition,
     Representative,
     Werkingsgebied,
 )
+from loket.register import recognitions
 from loket.register.validation import ASSOCIATION_TYPES
 
 
@@ -99,6 +101,21 @@ def location_view(item: Locatie) -> dict[str, Any]:
     }
 
 
+def recognition_view(item: Recognition, *, full: bool = False) -> dict[str, Any]:
+    """A recognition as the register shows it; its status as its dates give it today (the
+    scheduled job stores it soon after). The reason of a suspension only in ``full``."""
+    view: dict[str, Any] = {
+        "erkenningId": item.id, "productnummer": item.product_id,
+        "organisatie": item.organisation, "startdatum": item.startdatum,
+        "einddatum": item.einddatum, "hernieuwingsdatum": item.hernieuwingsdatum,
+        "hernieuwingsUrl": item.hernieuwings_url,
+        "status": recognitions.status_on(item, recognitions.today()),
+    }
+    if full:
+        view["redenSchorsing"] = item.reden_schorsing
+    return view
+
+
 def mask_insz(insz: str) -> str:
     """An INSZ with only its check digits showing (``••.••.••-•••.28``)."""
     return f"••.••.••-•••.{insz[-2:]}"
@@ -136,6 +153,7 @@ def public_view(assoc: Association, codes: Names) -> dict[str, Any]:
         "werkingsgebieden": [codes.area(a.code) for a in assoc.areas],
         "contactgegevens": [contact_view(c) for c in assoc.contacts],
         "locaties": [location_view(loc) for loc in assoc.locations],
+        "erkenningen": [recognition_view(r) for r in assoc.recognitions],
         "versie": assoc.version,
     }
 
@@ -145,6 +163,7 @@ def full_view(assoc: Association, codes: Names, *, seen_by: Representative | Non
     """The whole record, representatives included (for the association and for governments).
     ``seen_by`` a representative who is not primary: the others' INSZ masked."""
     view = public_view(assoc, codes)
+    view["erkenningen"] = [recognition_view(r, full=True) for r in assoc.recognitions]
     view["isUitgeschrevenUitPubliekeDatastroom"] = assoc.opt_out
     view["vertegenwoordigers"] = [representative_view(r, masked=masks(seen_by, r)) for r in sorted(
         assoc.representatives, key=lambda r: (not r.is_primair, r.id))]

@@ -69,6 +69,15 @@ def for_person(session: Session, person: Person) -> list[Capacity]:
     return caps
 
 
+def still_held(session: Session, person: Person, capacity: dict[str, Any] | None) -> bool:
+    """Whether ``person`` may still act in ``capacity`` (a token's claim): asked anew at every
+    read, so a representative removed from an association, or a mandate ended, stops at once."""
+    code = (capacity or {}).get("code", "BUR")
+    if code == "BUR":
+        return True
+    return find(for_person(session, person), code, (capacity or {}).get("identifier")) is not None
+
+
 def encode_hint(code: str, identifier: str | None) -> str:
     payload: dict[str, str] = {"cap_hint": code}
     if identifier:

@@ -25,3 +25,15 @@ def brussels(value: str | None, lang: str = "nl") -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(BRUSSELS).strftime(PATTERNS.get(lang, PATTERNS["nl"]))
+
+
+def calendar_day(value: str | None, lang: str = "nl") -> str:
+    """A date as written (``2027-03-31``) in the language's order: ``31-03-2027``,
+    ``31/03/2027`` (fr, en), ``31.03.2027`` (de); what is no date, as given."""
+    if not value:
+        return ""
+    try:
+        parsed = datetime.strptime(value, "%Y-%m-%d")
+    except ValueError:
+        return str(value)
+    return parsed.strftime(PATTERNS.get(lang, PATTERNS["nl"]).removesuffix(" %H:%M"))

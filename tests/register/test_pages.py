@@ -458,3 +458,25 @@ def test_a_version_in_other_digits_is_a_stale_form_not_an_error(provider, club,
     assert 'id="stale-notice"' in response.text
     detail = requests.get(f"{provider.url}/api/v1/associations/{vcode}", timeout=15).json()
     assert detail["roepnaam"] != "Nieuw"
+
+
+def test_onze_gegevens_shows_the_recognitions_escaped_in_its_language(provider, agents) -> None:
+    club = make_association(provider, reps=[(JAN, True)])
+    [(assoc_id,)] = provider.sql("SELECT id FROM associations WHERE vcode = :v",
+                                 {"v": club["vcode"]})
+    provider.sql(
+        "INSERT INTO recognitions (association_id, product_id, product_key, client_id, "
+        "organisation, startdatum, einddatum, hernieuwingsdatum, hernieuwings_url, "
+        "reden_schorsing, status, created_at, updated_at) VALUES (:a, 'GB-ERKENNING', "
+        "'gb-erkenning', 'catalog-groenbeek', 'Gemeente Groenbeek', '2024-01-01', '2099-12-31', "
+        "'2099-10-01', 'https://www.groenbeek.example/hernieuwen', :why, 'Geschorst', 0, 0)",
+        {"a": assoc_id, "why": HOSTILE})
+    agent = sign_in(provider, JAN)
+    agents.append(agent)
+    page = agent.get(f"{BASE}/{club['vcode'].lower()}?lang=fr")
+    assert page.status_code == 200
+    for text in ("Agréments", "GB-ERKENNING", "Gemeente Groenbeek", "suspendu",
+                 "01/01/2024", "31/12/2099", "avant le 01/10/2099",
+                 'href="https://www.groenbeek.example/hernieuwen"', html.escape(HOSTILE)):
+        assert text in page.text, text
+    assert HOSTILE not in page.text

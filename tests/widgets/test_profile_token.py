@@ -186,3 +186,46 @@ def test_unregistered_origin_gets_no_profile(page, sites) -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.browser
+def test_the_header_shows_the_unread_count_of_the_active_capacity(page, sites) -> None:
+    provider = sites.provider
+    secret = provider.add_client("badge-sender", "--grant-type", "client_credentials",
+                                 "--scope", "messages:publish", "--organisation",
+                                 "Gemeente Badge")
+    sender = requests.post(f"{provider.url}/oidc/token", data={"grant_type": "client_credentials"},
+                           auth=("badge-sender", secret), timeout=10).json()["access_token"]
+    sent = requests.post(f"{provider.url}/api/v1/messages", json={
+        "categorie": "info", "titel": "Verenigingsbeurs", "tekst": "Vergeet morgen de beurs niet.",
+        "doelgroep": {"verenigingen": ["V0001003"]}},
+        headers={"Authorization": f"Bearer {sender}"}, timeout=10)
+    assert sent.status_code == 201, sent.text
+    # Els acts for De Rietgors; what she has not read of its messages is the count
+    token = _profile_token(sites, _access_token(sites, "79050124561", "VER:V0001003")).json()[
+        "profile_token"]
+    [(unread,)] = provider.sql(
+        "SELECT count(*) FROM message_recipients r WHERE r.identifier = 'V0001003' AND NOT EXISTS "
+        "(SELECT 1 FROM message_states s JOIN persons p ON p.sub = s.person_sub WHERE "
+        "s.message_id = r.message_id AND s.identifier = r.identifier AND p.insz = '79050124561' "
+        "AND s.read_at IS NOT NULL)")
+    assert unread >= 1
+    profile = requests.get(f"{provider.url}/widgets/v1/site-groenbeek/profile",
+                           headers={"Authorization": f"Bearer {token}"}, timeout=10).json()
+    assert profile["idpData"]["messages"] == {"unread": unread}
+    host = sites.host
+    host.put("/badge-token", json.dumps({"token": token}), "application/json")
+    url = host.put("/badge.html", page_html(
+        f'<script src="{sites.script("groenbeek")}"></script><script>'
+        "globalHeaderClient.accessMenu.setProfileToken(() => fetch('/badge-token')"
+        ".then(r => r.json()).then(b => b.token));</script><main id=main>x</main>"))
+    page.goto(url)
+    badge = shadow(page, "loket-header", "[data-key=account-button] .badge")
+    badge.wait_for()
+    assert badge.inner_text() == str(unread)
+    said = f"{unread} nieuwe berichten" if unread > 1 else "1 nieuw bericht"
+    button = shadow(page, "loket-header", "[data-key=account-button]")
+    assert said in button.text_content()  # the button's name says it, not only a number
+    assert shadow(page, "loket-header", "[role=status]").text_content() == said
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    page.page_log.assert_clean()

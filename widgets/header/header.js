@@ -153,10 +153,16 @@ class LoketHeader extends LoketElement {
       items.length > 1 ? h("ul", { class: "identities", "aria-labelledby": "switch-heading" }, items) : null,
       h("a", { class: "logout", part: "logout", href: profile.logoutUrl, text: this.t("logout") })
     ];
-    var button = [h("span", { class: "avatar", "aria-hidden": "true", text: (name.charAt(0) || "?").toUpperCase() }),
+    var unread = Math.max(0, (idp.messages && idp.messages.unread) | 0);
+    var unreadText = unread ? this.t(unread === 1 ? "unreadOne" : "unreadMany", { count: String(unread) }) : "";
+    var button = [h("span", { class: "avatar", "aria-hidden": "true" }, [(name.charAt(0) || "?").toUpperCase(),
+      unread ? h("span", { class: "badge", part: "badge", text: unread > 99 ? "99+" : String(unread) }) : null]),
       h("span", { class: "id-text" }, [h("span", { class: "name", text: name }),
-        h("span", { class: "capacity", text: capacity })])];
-    return this._menu("account", button, panel, "account");
+        h("span", { class: "capacity", text: capacity }),
+        unread ? h("span", { class: "vh", text: ", " + unreadText }) : null])];
+    // the count, said once by screen readers when it comes (politely: it waits its turn)
+    var status = h("span", { class: "vh", role: "status", text: unreadText });
+    return [this._menu("account", button, panel, "account"), status];
   }
 
   _contact(state) {

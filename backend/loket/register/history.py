@@ -16,6 +16,14 @@ from loket.timefmt import brussels
 
 EVENT_LABELS: dict[str, Text] = {
     "VerenigingWerdGeregistreerd": wording.gettext("Vereniging geregistreerd"),
+    "ErkenningWerdGeregistreerd": wording.gettext("Erkenning vastgelegd"),
+    "ErkenningWerdGewijzigd": wording.gettext("Erkenning gewijzigd"),
+    "ErkenningWerdGeschorst": wording.gettext("Erkenning geschorst"),
+    "SchorsingErkenningWerdOpgeheven": wording.gettext("Schorsing van erkenning opgeheven"),
+    "ErkenningWerdActief": wording.gettext("Erkenning gaat in"),
+    "ErkenningWerdVerlopen": wording.gettext("Erkenning verlopen"),
+    "ErkenningWerdInAanvraag": wording.gettext("Erkenning weer in aanvraag"),
+    "ErkenningWerdVerwijderd": wording.gettext("Erkenning verwijderd"),
     "BasisgegevensWerdenGewijzigd": wording.gettext("Basisgegevens gewijzigd"),
     "ContactgegevenWerdToegevoegd": wording.gettext("Contactgegeven toegevoegd"),
     "ContactgegevenWerdGewijzigd": wording.gettext("Contactgegeven gewijzigd"),

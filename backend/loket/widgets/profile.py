@@ -16,6 +16,7 @@ from flask import Response, current_app, jsonify, request
 
 from loket import audit, clients, db, http_errors
 from loket.errors import LoketError
+from loket.messages import store as messages
 from loket.models import Client, Person
 from loket.sso import capacities, clientauth
 from loket.sso.protocol import OAuthError
@@ -124,6 +125,9 @@ def profile(widget_id: str) -> Response:
         if found is not None:
             idp["activeIdentity"] = {"onBehalfOf": _entity(found.claim(), person),
                                      "loginHint": found.login_hint}
+            # the badge: one count on the reading index, in this same answer (no request more)
+            idp["messages"] = {"unread": messages.unread_count(
+                read, person.insz if found.code == "BUR" else found.identifier, person.sub)}
         idp["identities"] = [{"onBehalfOf": _entity(cap.claim(), person),
                               "loginHint": cap.login_hint} for cap in caps]
     audit.record(read, "read", "widget-profile", actor=person.sub, client_id=row.client_id,

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as BaseResponse
 
-from loket import db, i18n
+from loket import db, i18n, timefmt
 from loket.errors import in_language
 from loket.i18n import gettext as _
 from loket.models import AssociationEvent, Client, Invitation, Person
@@ -219,7 +219,18 @@ def overview(vcode: str) -> Response:
                              for state, text in invitations.STATUS_TEXT.items()},
                 type_label=TYPE_LABELS, association_types=ASSOCIATION_TYPE_LABELS,
                 statuses=STATUS_LABELS, confirm=ConfirmForm(),
-                mask=views.mask_insz, day=invitations.day)
+                mask=views.mask_insz, day=invitations.day, day_text=_day_text,
+                recognition_status=_recognition_statuses())
+
+
+def _recognition_statuses() -> dict[str, str]:
+    texts = {"InAanvraag": i18n.gettext("in aanvraag"), "Actief": i18n.gettext("actief"),
+             "Geschorst": i18n.gettext("geschorst"), "Verlopen": i18n.gettext("verlopen")}
+    return {k: str(v) for k, v in texts.items()}
+
+
+def _day_text(iso: str) -> str:
+    return timefmt.calendar_day(iso, i18n.current())
 
 
 # ---- the association's own fields ------------------------------------------------------------

@@ -5,6 +5,7 @@ from loket.models.base import Base
 from loket.models.catalog import CatalogProduct, CatalogProductCode
 from loket.models.clients import Client, ClientAssertionJti
 from loket.models.dossiers import Dossier, DossierAgent, DossierStatusChange
+from loket.models.mail import MailOutbox
 from loket.models.register import (
     Association,
     AssociationActivity,
@@ -30,6 +31,7 @@ from loket.models.sso import (
     SigningKey,
     SsoSession,
 )
+from loket.models.worker import WorkerJob
 
 __all__ = [
     "AccessToken",
@@ -56,6 +58,7 @@ __all__ = [
     "Hoofdactiviteit",
     "Invitation",
     "Locatie",
+    "MailOutbox",
     "Person",
     "Postcode",
     "RegisterHead",
@@ -65,4 +68,5 @@ __all__ = [
     "SigningKey",
     "SsoSession",
     "Werkingsgebied",
+    "WorkerJob",
 ]

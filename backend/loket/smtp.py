@@ -1,11 +1,16 @@
-"""SMTP for the mail sender: the ``LOKET_SMTP_URL`` setting and the sender address.
+"""SMTP for the mail sender: the ``LOKET_SMTP_URL`` setting, the sender address, and handing one
+message to a server so that its outcome is known: accepted, refused for now, refused for good,
+or not known (the end of the message went out and no answer came back).
 
-No database and no Flask here.
+No database and no Flask here; :mod:`loket.mail_sender` drives it.
 """
 
 from __future__ import annotations
 
 import re
+import smtplib
+import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.utils import parseaddr
@@ -149,3 +154,192 @@ def default_sender(issuer_host: str) -> Sender:
     host = issuer_host if re.search(r"[A-Za-z]", issuer_host) and "." in issuer_host \
         else "localhost"
     return Sender("Loket", f"no-reply@{host}")
+
+
+# ---- handing a message over ----------------------------------------------------------------
+
+class SmtpFailure(Exception):
+    """The server did not take the message; ``code`` is its reply code (0: none came)."""
+
+    def __init__(self, reason: str, code: int = 0) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.code = code
+
+
+class TemporaryFailure(SmtpFailure):
+    """Not taken now (a 4xx, no connection, a refused log-in): try again later."""
+
+    #: no connection could be made: the next messages would meet the same
+    connecting = False
+
+
+class ServerUnreachable(TemporaryFailure):
+    """No SMTP session could be set up (refused, timed out, TLS or log-in failed)."""
+
+    connecting = True
+
+
+class PermanentFailure(SmtpFailure):
+    """Refused for good for this recipient or this message (a 5xx)."""
+
+
+class UncertainOutcome(SmtpFailure):
+    """The end of the message went out and no answer came: it may have been delivered."""
+
+
+class Withdrawn(Exception):  # noqa: N818 - not an error: the caller took the message back
+    """``before_end`` said no: the message was not completed, the server discards it."""
+
+
+def _reply(code: int, message: bytes | str, stage: str) -> str:
+    text = message.decode("utf-8", "replace") if isinstance(message, bytes) else message
+    return f"{stage}: {code} {' '.join(text.split())}"[:400]
+
+
+def wire_format(data: bytes) -> bytes:
+    """The message as it goes after DATA: CRLF line ends, leading dots doubled (RFC 5321
+    §4.5.2), ending in CRLF; the final ``.`` is not included."""
+    data = re.sub(rb"\r\n|\r|\n", b"\r\n", data)
+    data = re.sub(rb"(?m)^\.", b"..", data)
+    return data if data.endswith(b"\r\n") else data + b"\r\n"
+
+
+class Connection:
+    """One SMTP session, opened on first use and reused for the messages after."""
+
+    def __init__(self, settings: SmtpSettings) -> None:
+        self.settings = settings
+        self._smtp: smtplib.SMTP | None = None
+
+    def _context(self) -> ssl.SSLContext:
+        return ssl.create_default_context(cafile=self.settings.cafile)
+
+    def _open(self) -> smtplib.SMTP:
+        s = self.settings
+        smtp: smtplib.SMTP | None = None
+        try:
+            if s.security == "tls":
+                smtp = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=self._context())
+            else:
+                smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
+            smtp.ehlo()
+            if s.security == "starttls":
+                smtp.starttls(context=self._context())
+                smtp.ehlo()
+            if s.username is not None:
+                smtp.login(s.username, s.password or "")
+        except smtplib.SMTPAuthenticationError as exc:
+            self._quietly_close(smtp)
+            raise ServerUnreachable(_reply(exc.smtp_code, exc.smtp_error, "log-in refused"),
+                                    exc.smtp_code) from None
+        except smtplib.SMTPResponseException as exc:
+            self._quietly_close(smtp)
+            raise ServerUnreachable(_reply(exc.smtp_code, exc.smtp_error, "connect"),
+                                    exc.smtp_code) from None
+        except (smtplib.SMTPException, OSError, ValueError) as exc:
+            self._quietly_close(smtp)
+            raise ServerUnreachable(f"connect: {type(exc).__name__}: {exc}"[:400]) from None
+        return smtp
+
+    @staticmethod
+    def _quietly_close(smtp: smtplib.SMTP | None) -> None:
+        if smtp is not None:
+            try:
+                smtp.close()
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        """End the session politely (QUIT) if it is still there."""
+        smtp, self._smtp = self._smtp, None
+        if smtp is None:
+            return
+        try:
+            smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            self._quietly_close(smtp)
+
+    def _drop(self) -> None:
+        """Cut the connection without QUIT: a message half sent is discarded by the server."""
+        smtp, self._smtp = self._smtp, None
+        self._quietly_close(smtp)
+
+    def _abandon(self, smtp: smtplib.SMTP, code: int) -> None:
+        """After a refusal: reset the transaction, or drop the session when the server closes it."""
+        if code == 421:
+            self._drop()
+            return
+        try:
+            smtp.rset()
+        except (smtplib.SMTPException, OSError):
+            self._drop()
+
+    def deliver(self, envelope_from: str, recipient: str, message: bytes,
+                before_end: Callable[[], bool]) -> str:
+        """Hand ``message`` to the server for ``recipient``; the server's acceptance reply.
+
+        ``before_end`` runs when all but the final ``.`` has been sent: the moment after which
+        the server may have accepted the message. When it returns False (or raises) the
+        connection is cut instead and the server discards the message.
+        Raises :class:`TemporaryFailure`, :class:`PermanentFailure`, :class:`UncertainOutcome`
+        or :class:`Withdrawn`.
+        """
+        fresh = self._smtp is None
+        if self._smtp is None:
+            self._smtp = self._open()
+        smtp = self._smtp
+        try:
+            try:
+                code, text = smtp.mail(envelope_from)
+            except smtplib.SMTPServerDisconnected:
+                if fresh:
+                    raise
+                # the server closed the idle session since the last message: once more, anew
+                self._drop()
+                self._smtp = smtp = self._open()
+                code, text = smtp.mail(envelope_from)
+            if code != 250:
+                # the sender refused (policy, our own address): a setting to fix, not the mail
+                self._abandon(smtp, code)
+                raise TemporaryFailure(_reply(code, text, "MAIL FROM"), code)
+            code, text = smtp.rcpt(recipient)
+            if code not in (250, 251):
+                self._abandon(smtp, code)
+                kind = PermanentFailure if 500 <= code < 600 else TemporaryFailure
+                raise kind(_reply(code, text, "RCPT TO"), code)
+            code, text = smtp.docmd("DATA")
+            if code != 354:
+                self._abandon(smtp, code)
+                kind = PermanentFailure if 500 <= code < 600 else TemporaryFailure
+                raise kind(_reply(code, text, "DATA"), code)
+            smtp.send(wire_format(message))
+        except (smtplib.SMTPException, OSError) as exc:
+            self._drop()
+            raise TemporaryFailure(f"before the end of the message: {type(exc).__name__}: "
+                                   f"{exc}"[:400]) from None
+        try:
+            go_on = before_end()
+        except BaseException:
+            self._drop()
+            raise
+        if not go_on:
+            self._drop()
+            raise Withdrawn()
+        try:
+            smtp.send(b".\r\n")
+            code, text = smtp.getreply()
+        except (smtplib.SMTPException, OSError) as exc:
+            self._drop()
+            raise UncertainOutcome(f"after the end of the message: {type(exc).__name__}: "
+                                   f"{exc}"[:400]) from None
+        if code == 250:
+            return _reply(code, text, "accepted")
+        if 400 <= code < 500:
+            self._abandon(smtp, code)
+            raise TemporaryFailure(_reply(code, text, "end of data"), code)
+        if 500 <= code < 600:
+            self._abandon(smtp, code)
+            raise PermanentFailure(_reply(code, text, "end of data"), code)
+        self._drop()
+        raise UncertainOutcome(_reply(code, text, "end of data (unexpected reply)"), code)

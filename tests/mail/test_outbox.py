@@ -1,5 +1,5 @@
 """Queueing mail: in the caller's transaction, once per key, refused when it could not be sent
-or could break its headers; the outbox's schema; unsubscribe tokens."""
+or could break its headers; the outbox's schema; unsubscribe tokens; pruning."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import func, select
 
 from loket import db as dbm
-from loket import mail
+from loket import mail, mail_sender
 from loket.models import Base, MailOutbox
 from support.mail import T0
 from support.servers import BACKENDS
@@ -147,3 +147,25 @@ def test_the_migration_makes_the_tables_the_models_describe(database: dbm.Databa
             connection, opts={"include_name": include_name, "compare_type": True})
         differences = compare_metadata(context, Base.metadata)
     assert [d for d in differences if any(name in repr(d) for name in ours)] == []
+
+
+def test_old_mails_are_emptied_then_forgotten(database: dbm.Database) -> None:
+    day = 86400
+    with database.transaction() as session:
+        enqueue(session, "old-sent", now=T0 - 40 * day)
+        enqueue(session, "old-queued", now=T0 - 40 * day)
+        enqueue(session, "recent-sent", now=T0 - 5 * day)
+        enqueue(session, "ancient", now=T0 - 400 * day)
+        session.execute(MailOutbox.__table__.update()
+                        .where(MailOutbox.key != "old-queued").values(status="sent"))
+    with database.transaction() as session:
+        assert mail_sender.prune(session, T0, keep_days=30, forget_days=365) == 2
+    with database.sessions() as session:
+        kept = {r.key: r for r in session.scalars(select(MailOutbox))}
+    assert set(kept) == {"old-sent", "old-queued", "recent-sent"}
+    assert (kept["old-sent"].recipient, kept["old-sent"].body, kept["old-sent"].emptied_at) == (
+        "", "", T0)
+    assert kept["old-queued"].body == "Tekst"  # not sent yet: kept whole
+    assert kept["recent-sent"].recipient == "jan@fcgroenbeek.example"
+    with database.transaction() as session:  # the key of an emptied mail still counts
+        assert not enqueue(session, "old-sent").new

@@ -1,14 +1,21 @@
-"""LOKET_SMTP_URL and LOKET_MAIL_FROM: their forms and their refusals (never repeating the
-password)."""
+"""LOKET_SMTP_URL: its forms, its refusals (never repeating the password), and delivery over
+STARTTLS, over TLS from the start and with a log-in, to a real server."""
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import quote
 
 import pytest
+from sqlalchemy import select
 
-from loket import config, smtp
+from loket import config, mail, smtp
+from loket import db as dbm
+from loket.mail_sender import MailSender
+from loket.models import MailOutbox
+from support.mail import Certificate, Clock, SmtpServer, authenticator
 
+FROM = smtp.Sender("Loket", "no-reply@loket.example")
 PASSWORD = "p@ss:w%rd/1?"
 
 
@@ -73,3 +80,76 @@ def test_production_refuses_a_password_sent_in_clear() -> None:
                  "smtp://127.0.0.1:25"):
         assert not any("SMTP" in p for p in config.production_problems(
             config.load({**base, "LOKET_SMTP_URL": safe})))
+
+
+def _send_one(database: dbm.Database, url: str, clock: Clock) -> MailSender:
+    with database.transaction() as session:
+        mail.enqueue(session, "els@rietgors.example", "Erkenning verloopt", "Binnen 14 dagen.",
+                     key="tls", lang="nl", now=clock())
+    sender = MailSender(database, smtp.parse_url(url), FROM, clock=clock)
+    sender.run()
+    return sender
+
+
+def _status(database: dbm.Database) -> MailOutbox:
+    with database.sessions() as session:
+        return session.scalars(select(MailOutbox)).one()
+
+
+def test_starttls_with_a_log_in(database: dbm.Database, certificate: Certificate,
+                                clock: Clock, caplog: pytest.LogCaptureFixture) -> None:
+    server = SmtpServer(tls_context=certificate.server_context(), require_starttls=True,
+                        authenticator=authenticator("loket", PASSWORD),
+                        auth_required=True).start()
+    try:
+        url = (f"smtp://loket:{quote(PASSWORD, safe='')}@127.0.0.1:{server.port}"
+               f"?starttls=true&cafile={certificate.cert}&timeout=5")
+        with caplog.at_level(logging.INFO, logger="loket"):
+            _send_one(database, url, clock)
+        assert _status(database).status == "sent"
+        assert [r.rcpt_tos for r in server.inbox.received] == [["els@rietgors.example"]]
+        assert PASSWORD not in caplog.text
+    finally:
+        server.stop()
+
+
+def test_a_refused_log_in_is_retried_later_and_says_so(database: dbm.Database,
+                                                       certificate: Certificate,
+                                                       clock: Clock) -> None:
+    server = SmtpServer(tls_context=certificate.server_context(), require_starttls=True,
+                        authenticator=authenticator("loket", PASSWORD),
+                        auth_required=True).start()
+    try:
+        url = (f"smtp://loket:wrong-password@127.0.0.1:{server.port}"
+               f"?starttls=true&cafile={certificate.cert}&timeout=5")
+        _send_one(database, url, clock)
+        row = _status(database)
+        assert row.status == "queued" and row.last_error.startswith("log-in refused: 535")
+        assert "wrong-password" not in row.last_error
+        assert server.inbox.received == []
+    finally:
+        server.stop()
+
+
+def test_an_untrusted_certificate_is_not_sent_to(database: dbm.Database,
+                                                 certificate: Certificate, clock: Clock) -> None:
+    server = SmtpServer(tls_context=certificate.server_context(), require_starttls=True).start()
+    try:
+        _send_one(database, f"smtp://127.0.0.1:{server.port}?starttls=true&timeout=5", clock)
+        row = _status(database)
+        assert row.status == "queued" and "CERTIFICATE_VERIFY_FAILED" in row.last_error
+        assert server.inbox.received == []
+    finally:
+        server.stop()
+
+
+def test_tls_from_the_first_byte(database: dbm.Database, certificate: Certificate,
+                                 clock: Clock) -> None:
+    server = SmtpServer(ssl_context=certificate.server_context()).start()
+    try:
+        _send_one(database, f"smtps://127.0.0.1:{server.port}?cafile={certificate.cert}"
+                            "&timeout=5", clock)
+        assert _status(database).status == "sent"
+        assert len(server.inbox.received) == 1
+    finally:
+        server.stop()

@@ -26,11 +26,12 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+from flask import Flask
 from sqlalchemy import ColumnElement, Select, and_, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from loket import db as dbm
-from loket import mail, smtp
+from loket import mail, smtp, worker
 from loket.models import MailOutbox
 from loket.models.base import table_of
 
@@ -332,3 +333,22 @@ def prune(session: Session, now: int, *, keep_days: int, forget_days: int) -> in
         .returning(OUTBOX.c.id)).all()
     session.execute(delete(OUTBOX).where(finished, OUTBOX.c.created_at < now - forget_days * 86400))
     return len(emptied)
+
+
+def init_app(app: Flask) -> None:
+    """The daily job that empties old mails (``LOKET_MAIL_KEEP_DAYS``) and forgets their keys
+    after ``LOKET_RETENTION_DAYS``."""
+    keep, forget = int(app.config["MAIL_KEEP_DAYS"]), int(app.config["RETENTION_DAYS"])
+
+    def prune_outbox(session: Session, now: int) -> int:
+        return prune(session, now, keep_days=keep, forget_days=max(keep, forget))
+
+    worker.add_job(app, "mail-prune", every=86400, run=prune_outbox)
+
+
+def from_config(app: Flask, database: dbm.Database | None = None) -> MailSender | None:
+    """The app's sender (``LOKET_SMTP_URL``, ``LOKET_MAIL_FROM``), or None without a server."""
+    if not mail.configured(app.config):
+        return None
+    return MailSender(database or dbm.database(app), smtp.parse_url(app.config["SMTP_URL"]),
+                      mail.sender(app.config))

@@ -296,8 +296,8 @@ def test_a_mail_handed_over_before_a_crash_is_never_sent_twice(
 def test_a_reply_that_never_comes_after_the_message_leaves_it_uncertain(
         database: dbm.Database, smtp_server: SmtpServer, clock: Clock) -> None:
     queue(database)
-    smtp_server.inbox.stall = 1.0
-    settings = smtp.parse_url(f"{smtp_server.url}?timeout=0.3")
+    smtp_server.inbox.stall = 3.0  # the sender waits 1 s for each reply
+    settings = smtp.parse_url(f"{smtp_server.url}?timeout=1")
     report = MailSender(database, settings, FROM, clock=clock).run()
     assert report.uncertain == 1
     [row] = rows(database)

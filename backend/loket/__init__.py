@@ -56,13 +56,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         db,
         http_errors,
         i18n,
+        mail_sender,
         officer_desk,
         request_checks,
         security,
         sso,
         widgets,
+        worker,
     )
     from loket.home import bp as home_bp
+    from loket.messages import jobs as message_jobs
     from loket.register.pages import bp as register_pages
     from loket.shared import make_state
 
@@ -83,6 +86,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     sso.init_app(app)
     api.init_app(app)
     widgets.init_app(app)
+    worker.init_app(app)
+    mail_sender.init_app(app)  # after worker: it registers the outbox's pruning
+    message_jobs.init_app(app)  # recognitions moving by date, renewal reminders
     app.register_blueprint(home_bp)
     app.register_blueprint(register_pages)
     app.register_blueprint(officer_desk.bp)

@@ -66,6 +66,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("UPSTREAM_SCOPE", "openid profile rrn", str, "scopes asked of the upstream provider"),
     Setting("UPSTREAM_KIND", "standard", str,
             "acm (hand the upstream ACM's citizen login_hint) or standard (any other provider)"),
+    Setting("SMTP_URL", "", str,
+            "mail server: smtp://[user:password@]host:port[?starttls=true], smtps://…; "
+            "none: mail stays queued, unsent"),
+    Setting("MAIL_FROM", "", str,
+            "From of every mail, e.g. 'Loket <no-reply@loket.example.be>' "
+            "(default: no-reply at the issuer's host)"),
+    Setting("MAIL_KEEP_DAYS", 30, int,
+            "a sent or given-up mail's recipient and text are emptied after this many days"),
     Setting("UPSTREAM_AUTH_METHOD", "auto", str,
             "auto (from the upstream's discovery), client_secret_basic, client_secret_post, "
             "client_secret_jwt or private_key_jwt (with Loket's own keys, its jwks_uri)"),
@@ -114,6 +122,7 @@ def load(environ: dict[str, str] | None = None, overrides: dict[str, Any] | None
         raise ConfigError(f"LOKET_LOG_FORMAT must be 'json' or 'text', got {values['LOG_FORMAT']!r}.")
     if values["REDIS_URL"] and urlsplit(values["REDIS_URL"]).scheme not in {"redis", "rediss", "unix"}:
         raise ConfigError("LOKET_REDIS_URL must be a redis://, rediss:// or unix:// URL.")
+    _check_mail(values)
     from loket.ratelimit import parse_limits
 
     try:
@@ -121,6 +130,17 @@ def load(environ: dict[str, str] | None = None, overrides: dict[str, Any] | None
     except ValueError as exc:
         raise ConfigError(f"LOKET_RATE_LIMITS: {exc}.") from exc
     return values
+
+
+def _check_mail(values: dict) -> None:
+    from loket import smtp
+
+    for name, parse in (("SMTP_URL", smtp.parse_url), ("MAIL_FROM", smtp.parse_sender)):
+        if values[name]:
+            try:
+                parse(str(values[name]))
+            except smtp.SmtpUrlProblem as exc:  # the message never repeats a password
+                raise ConfigError(f"LOKET_{name}: {exc}.") from None
 
 
 def _check_upstream(values: dict) -> None:
@@ -195,4 +215,10 @@ def production_problems(values: dict) -> list[str]:
         problems.append("set LOKET_SECRET_KEY to a random value of at least 32 characters")
     if urlsplit(values["ISSUER"]).scheme != "https":
         problems.append("LOKET_ISSUER must use https")
+    if values.get("SMTP_URL"):
+        from loket import smtp
+
+        if smtp.parse_url(str(values["SMTP_URL"])).password_in_clear:
+            problems.append("LOKET_SMTP_URL sends its password unencrypted: use smtps:// or "
+                            "add ?starttls=true")
     return problems

@@ -117,3 +117,27 @@ def test_a_dossier_asking_for_action_tells_its_agents_once_per_version(
     assert client.put(url, headers=bearer(back_office), json=done).status_code == 200
     assert len([m for m in inbox(client, fc) if m["soort"] == "dossier"
                 and m["afzender"] == "Gemeente Gx"]) == 1
+
+
+def test_loket_worker_runs_the_recognition_jobs(app: Flask, client: FlaskClient,
+                                                gov_client: Callable[..., str]) -> None:
+    from loket import db, worker
+    from loket.models import Recognition
+
+    token = gov_client()
+    made = client.post(f"/api/v1/exchange/associations/{SCHAKEL}/erkenningen",
+                       headers=bearer(token), json={
+                           "productnummer": "GX-ERKENNING", "startdatum": day(-300),
+                           "einddatum": day(60), "hernieuwingsdatum": day(10)})
+    item = made.get_json()["erkenningId"]
+    database = db.database(app)
+    with database.transaction() as session:  # as if its start date had come while stored
+        session.get(Recognition, item).status = "InAanvraag"
+    jobs = {job.name: job for job in worker.jobs(app)}
+    assert {"recognition-statuses", "recognition-reminders"} <= set(jobs)
+    done = worker.Worker(database, [jobs["recognition-statuses"],
+                                    jobs["recognition-reminders"]]).run_once()
+    assert [(r.name, r.result, r.error) for r in done.jobs] == [
+        ("recognition-statuses", 1, None), ("recognition-reminders", 1, None)]
+    with database.sessions() as session:
+        assert session.get(Recognition, item).status == "Actief"

@@ -1,4 +1,5 @@
-"""The ``loket`` command: serve, migrate, seed, register clients, rotate keys, verify the audit log.
+"""The ``loket`` command: serve, migrate, seed, register clients, rotate keys, verify the audit log,
+run the worker.
 
 Each command group is a module of this package; they share only :mod:`loket.cli.bootstrap`.
 """
@@ -19,6 +20,7 @@ from loket.cli import (
     seed,
     serve,
     themes,
+    worker,
 )
 
 
@@ -54,3 +56,4 @@ main.add_command(audit.group)
 main.add_command(officer.group)
 main.add_command(catalog.group)
 main.add_command(reference.group)
+main.add_command(worker.worker)

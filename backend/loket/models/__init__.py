@@ -5,6 +5,7 @@ from loket.models.base import Base
 from loket.models.catalog import CatalogProduct, CatalogProductCode
 from loket.models.clients import Client, ClientAssertionJti
 from loket.models.dossiers import Dossier, DossierAgent, DossierStatusChange
+from loket.models.mail import MailOutbox
 from loket.models.messages import Message, MessageRecipient, MessageState
 from loket.models.register import (
     Association,
@@ -32,6 +33,7 @@ from loket.models.sso import (
     SigningKey,
     SsoSession,
 )
+from loket.models.worker import WorkerJob
 
 __all__ = [
     "AccessToken",
@@ -58,6 +60,7 @@ __all__ = [
     "Hoofdactiviteit",
     "Invitation",
     "Locatie",
+    "MailOutbox",
     "Message",
     "MessageRecipient",
     "MessageState",
@@ -71,4 +74,5 @@ __all__ = [
     "SigningKey",
     "SsoSession",
     "Werkingsgebied",
+    "WorkerJob",
 ]

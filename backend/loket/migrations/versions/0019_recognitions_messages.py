@@ -1,7 +1,7 @@
 """recognitions (erkenningen) of associations; messages (berichten) and their audiences
 
-Revision ID: 0018_recognitions_messages
-Revises: 0017_client_keys
+Revision ID: 0019_recognitions_messages
+Revises: 0018_mail_outbox
 
 ``recognitions``: a government client's recognition of an association for one of its catalog
 products, with the dates its status follows. ``messages``: what a government (or Loket itself:
@@ -16,8 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0018_recognitions_messages"
-down_revision = "0017_client_keys"
+revision = "0019_recognitions_messages"
+down_revision = "0018_mail_outbox"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""Mail and worker tests (a package, so its conftest does not shadow tests/conftest.py)."""

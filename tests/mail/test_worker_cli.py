@@ -80,7 +80,8 @@ def test_modules_add_jobs_to_the_apps_worker(tmp_path: Path, database_url: str) 
     worker.add_job(app, "digest", 3600, lambda session, now: 0)
     assert [(job.name, job.every) for job in worker.jobs(app)] == [
         ("mail-prune", 86400), ("recognition-statuses", 3600),
-        ("recognition-reminders", 3600), ("digest", 3600)]
+        ("recognition-reminders", 3600), ("message-mails", 60), ("message-digests", 3600),
+        ("digest", 3600)]
     dbm.database(app).dispose()
 
 

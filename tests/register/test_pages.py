@@ -480,3 +480,48 @@ def test_onze_gegevens_shows_the_recognitions_escaped_in_its_language(provider, 
                  'href="https://www.groenbeek.example/hernieuwen"', html.escape(HOSTILE)):
         assert text in page.text, text
     assert HOSTILE not in page.text
+
+
+def test_berichten_read_archive_and_email_choices_without_lost_changes(provider, agents) -> None:
+    club = make_association(provider, reps=[(JAN, True)])
+    vcode = club["vcode"]
+    sender = f"sender-{vcode.lower()}"
+    secret = provider.add_client(sender, "--grant-type", "client_credentials",
+                                 "--scope", "messages:publish", "--organisation", "Gemeente X")
+    token = requests.post(f"{provider.url}/oidc/token", data={"grant_type": "client_credentials"},
+                          auth=(sender, secret), timeout=15).json()["access_token"]
+    sent = requests.post(f"{provider.url}/api/v1/messages", headers={
+        "Authorization": f"Bearer {token}"}, json={
+        "categorie": "evenement", "titel": HOSTILE, "tekst": "Regel een\nRegel twee",
+        "doelgroep": {"verenigingen": [vcode]}}, timeout=15)
+    assert sent.status_code == 201, sent.text
+    mid = sent.json()["id"]
+    agent = sign_in(provider, JAN)
+    agents.append(agent)
+    overview = agent.get(f"{BASE}/{vcode.lower()}")
+    assert "1 ongelezen" in overview.text
+    url = f"{BASE}/{vcode.lower()}/berichten"
+    page = agent.get(url)
+    assert page.status_code == 200
+    assert html.escape(HOSTILE) in page.text and HOSTILE not in page.text
+    assert "Gemeente X" in page.text and "Nieuw" in page.text
+    # a form without its CSRF token changes nothing
+    assert agent.post(url, data={"m-message": str(mid), "m-action": "read"}).status_code == 400
+    moved = agent.post(url, data={"m-csrf_token": hidden(page, "m-csrf_token"),
+                                  "m-message": str(mid), "m-action": "archive"})
+    assert moved.status_code == 303 and moved.headers["Location"].endswith(f"#m{mid}")
+    assert "Er zijn geen berichten" in agent.follow(moved).text
+    assert f'id="m{mid}"' in agent.get(f"{url}?archief=1").text
+    # e-mail choices: saved; a second tab with the old page is told, and changes nothing
+    page = agent.get(url)
+    form = {"e-csrf_token": hidden(page, "e-csrf_token"), "e-seen": hidden(page, "e-seen")}
+    saved = agent.post(url, data={**form, "e-subsidie": "meteen"})
+    assert saved.status_code == 303
+    assert "Je e-mailkeuzes zijn bewaard." in agent.follow(saved).text
+    stale = agent.post(url, data={**form, "e-subsidie": "", "e-info": "dagelijks"})
+    assert stale.status_code == 409 and "intussen elders gewijzigd" in stale.text
+    assert re.search(r'<option value="meteen" selected>', stale.text)
+    rows = provider.sql("SELECT p.category, p.mode FROM message_mail_preferences p JOIN "
+                        "representatives r ON r.id = p.representative_id JOIN associations a "
+                        "ON a.id = r.association_id WHERE a.vcode = :v", {"v": vcode})
+    assert [tuple(r) for r in rows] == [("subsidie", "meteen")]

@@ -6,7 +6,7 @@ from loket.models.catalog import CatalogProduct, CatalogProductCode
 from loket.models.clients import Client, ClientAssertionJti
 from loket.models.dossiers import Dossier, DossierAgent, DossierStatusChange
 from loket.models.mail import MailOutbox
-from loket.models.messages import Message, MessageRecipient, MessageState
+from loket.models.messages import MailPreference, Message, MessageRecipient, MessageState
 from loket.models.register import (
     Association,
     AssociationActivity,
@@ -61,6 +61,7 @@ __all__ = [
     "Invitation",
     "Locatie",
     "MailOutbox",
+    "MailPreference",
     "Message",
     "MessageRecipient",
     "MessageState",

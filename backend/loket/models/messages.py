@@ -10,7 +10,16 @@ message per capacity.
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from loket.models.base import Base
@@ -46,6 +55,9 @@ class Message(Base):
     # the sender's idempotency key: publishing the same key again answers the first message
     key: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[int] = mapped_column(BigInteger)
+    # the mails "meteen" of its audience are queued (by the worker, after it committed)
+    mailed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(),
+                                         index=True)
 
 
 class MessageRecipient(Base):
@@ -81,3 +93,17 @@ class MessageState(Base):
 
 
 Index("ix_message_states_person", MessageState.person_sub, MessageState.identifier)
+
+
+class MailPreference(Base):
+    """A representative's opt-in to e-mail for one category of their association's messages:
+    ``meteen`` (a mail per message) or ``dagelijks`` (one digest a day). No row: no mail."""
+
+    __tablename__ = "message_mail_preferences"
+
+    representative_id: Mapped[int] = mapped_column(
+        ForeignKey("representatives.id", ondelete="CASCADE"), primary_key=True)
+    category: Mapped[str] = mapped_column(String(20), primary_key=True)
+    mode: Mapped[str] = mapped_column(String(10))  # meteen | dagelijks
+    lang: Mapped[str] = mapped_column(String(2), default="nl")
+    updated_at: Mapped[int] = mapped_column(BigInteger)

@@ -8,7 +8,7 @@ products, with the dates its status follows. ``messages``: what a government (or
 reminders, dossiers asking for action) tells associations, citizens or companies;
 ``message_recipients``: the audience, fixed at publication, one row per capacity identifier
 with the message's validity copied for the reading index; ``message_states``: read and archived,
-per person.
+per person; ``message_mail_preferences``: a representative's opt-in to e-mail per category.
 """
 
 from __future__ import annotations
@@ -70,9 +70,11 @@ def upgrade() -> None:
         sa.Column("audience", sa.Integer, nullable=False),
         sa.Column("key", sa.String(200), nullable=False),
         sa.Column("created_at", sa.BigInteger, nullable=False),
+        sa.Column("mailed", sa.Boolean, nullable=False, server_default=sa.false()),
         sa.UniqueConstraint("sender", "key", name="uq_messages_sender"),
     )
     op.create_index("ix_messages_sender_created", "messages", ["sender", "created_at"])
+    op.create_index("ix_messages_mailed", "messages", ["mailed"])
     op.create_table(
         "message_recipients",
         sa.Column("message_id", _ID, sa.ForeignKey("messages.id", ondelete="CASCADE"),
@@ -97,9 +99,21 @@ def upgrade() -> None:
                                 name="pk_message_states"),
     )
     op.create_index("ix_message_states_person", "message_states", ["person_sub", "identifier"])
+    op.create_table(
+        "message_mail_preferences",
+        sa.Column("representative_id", sa.Integer,
+                  sa.ForeignKey("representatives.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("category", sa.String(20), nullable=False),
+        sa.Column("mode", sa.String(10), nullable=False),
+        sa.Column("lang", sa.String(2), nullable=False),
+        sa.Column("updated_at", sa.BigInteger, nullable=False),
+        sa.PrimaryKeyConstraint("representative_id", "category",
+                                name="pk_message_mail_preferences"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("message_mail_preferences")
     op.drop_table("message_states")
     op.drop_table("message_recipients")
     op.drop_table("messages")

@@ -5,6 +5,7 @@ represents, "Onze gegevens" and its forms) and "Mijn gegevens" (AVG download, ac
 from loket.register.pages import (  # noqa: F401 - each adds its routes to bp
     invitations,
     items,
+    messages,
     overview,
     panels,
     privacy,

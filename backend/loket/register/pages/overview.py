@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from loket import db, i18n, timefmt
 from loket.errors import in_language
 from loket.i18n import gettext as _
+from loket.messages import store as messages_store
 from loket.models import AssociationEvent, Client, Invitation, Person
 from loket.register import changes, history, invitations, merge, search, service, views, wording
 from loket.register.changes import RecordConflict, StaleVersion
@@ -212,8 +213,10 @@ def overview(vcode: str) -> Response:
     invited = list(acting.session.scalars(select(Invitation).where(
         Invitation.association_id == acting.assoc.id).order_by(Invitation.id.desc())
         .limit(HISTORY)))
+    unread = messages_store.unread_count(acting.session, acting.assoc.vcode, acting.person.sub)
     acting.session.commit()  # the read is logged before the page leaves
     return page("register/overview.html", acting=acting, record=record, history=lines,
+                unread=unread,
                 invited=[(i, invitations.status(i)) for i in invited],
                 status_text={state: in_language(text, i18n.current())
                              for state, text in invitations.STATUS_TEXT.items()},

@@ -228,6 +228,42 @@ def test_fc_groenbeek_ranking_and_reasons(client: FlaskClient,
     assert any(r["code"] == "outside_area" for r in rs["reasons"])
 
 
+def test_a_recognition_to_renew_soon_comes_first_and_a_held_one_says_so(
+        app: Flask, client: FlaskClient, person_token: Callable[..., str]) -> None:
+    from datetime import date, timedelta
+
+    from loket import clients, db
+    from loket.register import changes, recognitions
+    from loket.trust import Binding
+
+    day = date.fromisoformat(recognitions.today())
+    with db.database(app).transaction() as session:  # as Groenbeek records them (its products)
+        binding = Binding.of(clients.get(session, "catalog-groenbeek"))
+        assoc = changes.find(session, FC_GROENBEEK["identifier"], lock=True)
+        for product_id, renew in (("GB-ERKENNING", 30), ("GB-ZAAL", 200)):
+            recognitions.add(session, assoc, {
+                "productnummer": product_id, "startdatum": str(day - timedelta(days=300)),
+                "einddatum": str(day + timedelta(days=renew + 30)),
+                "hernieuwingsdatum": str(day + timedelta(days=renew))}, binding, changes.SYSTEM)
+    body = client.get(URL, query_string={"limit": 100},
+                      headers=bearer(person_token(JAN, FC_GROENBEEK))).get_json()
+    found = ids(body)
+    assert found[0] == "GB-ERKENNING"
+    first = body["items"][0]["relevance"]
+    renew = (day + timedelta(days=30))
+    assert {"code": "renew_soon", "date": renew.isoformat(),
+            "text": f"jullie erkenning hiervoor vraagt hernieuwing vóór "
+                    f"{renew.day}/{renew.month}/{renew.year}"} in first["reasons"]
+    hall = body["items"][found.index("GB-ZAAL")]["relevance"]
+    assert [r["code"] for r in hall["reasons"]].count("recognised") == 1
+    assert "erkend tot" in hall["text"]
+    # another association holds neither
+    other = client.get(URL, query_string={"limit": 100}, headers=bearer(person_token(
+        JAN, {"code": "VER", "identifier": "V0001002", "name": "De Schakel"}))).get_json()
+    assert not any(r["code"] in ("renew_soon", "recognised") for item in other["items"]
+                   for r in item["relevance"]["reasons"])
+
+
 def test_english_reasons(client: FlaskClient, person_token: Callable[..., str]) -> None:
     body = client.get(URL, query_string={"lang": "en", "q": "sport grant"},
                       headers=bearer(person_token(JAN, FC_GROENBEEK))).get_json()

@@ -73,7 +73,8 @@ SCHEMAS: dict[str, Any] = {
             "reasons": {"type": "array", "items": {"type": "object", "required": ["code", "text"],
                                                    "properties": {
                 "code": {"type": "string", "enum": ["doelgroep", "area", "outside_area",
-                                                    "activity", "open", "opens", "closed"]},
+                                                    "activity", "renew_soon", "recognised",
+                                                    "open", "opens", "closed"]},
                 "text": {"type": "string"}}}},
             "text": {"type": "string", "example": "Voor verenigingen in Groenbeek · sport · "
                                                   "nu aan te vragen"},

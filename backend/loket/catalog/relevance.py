@@ -9,7 +9,10 @@ The rules (docs/catalog.md, "Relevance"):
 - score = 40 when a doelgroep is the capacity's (Vereniging, Burger, Onderneming)
         + 25 when a thema is one the association's hoofdactiviteiten map to
         + 30 / 20 / 10 when the scope names the municipality / province / region that covers
-          the association (the most specific counts).
+          the association (the most specific counts)
+        + 50 when the association holds an active recognition for the product whose renewal
+          date is at most 60 days away (its renewal is what it needs now);
+  a product the association holds an active recognition for says so ("erkend tot …").
 """
 
 from __future__ import annotations
@@ -27,10 +30,13 @@ from sqlalchemy.sql.elements import ColumnElement
 from loket.catalog import codes
 from loket.catalog.areas import LEVEL_ORDER, AreaTree
 from loket.models import Association, CatalogProduct, CatalogProductCode
+from loket.register import recognitions
 
 DOELGROEP_WEIGHT = 40
 THEMA_WEIGHT = 25
 AREA_WEIGHTS = {"municipality": 30, "province": 20, "region": 10}
+RENEWAL_WEIGHT = 50
+RENEWAL_SOON_DAYS = 60
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 P = CatalogProduct.__table__
@@ -47,6 +53,15 @@ class Profile:
     activities: tuple[str, ...] = ()
     overlap: frozenset[str] = field(default_factory=frozenset)
     area_levels: dict[str, str] = field(default_factory=dict)
+    # the products (in lower case) it holds an active recognition for: (end, renewal date)
+    recognitions: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+
+    def renews_soon(self, today: str) -> list[str]:
+        """The products whose recognition asks for renewal within RENEWAL_SOON_DAYS."""
+        horizon = (dt.date.fromisoformat(today)
+                   + dt.timedelta(days=RENEWAL_SOON_DAYS)).isoformat()
+        return sorted(k for k, (_, renew) in self.recognitions.items()
+                      if renew and today <= renew <= horizon)
 
     @property
     def themas(self) -> tuple[str, ...]:
@@ -74,8 +89,11 @@ def profile_for(session: Session, capacity: dict[str, Any] | None, tree: AreaTre
         return Profile(capacity, doelgroep)
     areas = tuple(a.code for a in assoc.areas if a.code in tree)
     overlap = tree.overlapping(areas)
+    day = today()
+    held = {r.product_key: (r.einddatum, r.hernieuwingsdatum) for r in assoc.recognitions
+            if recognitions.status_on(r, day) == recognitions.ACTIEF}
     return Profile(capacity, doelgroep, areas, tuple(a.code for a in assoc.activities),
-                   frozenset(overlap), {c: tree.areas[c].level for c in overlap})
+                   frozenset(overlap), {c: tree.areas[c].level for c in overlap}, held)
 
 
 def today() -> str:
@@ -129,6 +147,9 @@ def score(profile: Profile, matched: Any | None) -> ColumnElement[int]:
         total = total + case((has_bits(P.c.thema_mask, bits), THEMA_WEIGHT), else_=0)
     if matched is not None:
         total = total + func.coalesce(matched.c.weight, 0)
+    soon = profile.renews_soon(today())
+    if soon:
+        total = total + case((P.c.product_key.in_(soon), RENEWAL_WEIGHT), else_=0)
     return total
 
 
@@ -194,6 +215,19 @@ def explain(data: dict[str, Any], profile: Profile, tree: AreaTree, lang: str,
     else:
         status = {"code": "closed", "date": data["endDate"],
                   "text": codes.phrase("closed", lang, date=_date_text(data["endDate"]))}
+    held = profile.recognitions.get(str(data.get("id", "")).lower())
+    if held is not None:
+        end, renew = held
+        if str(data.get("id", "")).lower() in profile.renews_soon(today):
+            assert renew is not None
+            text = codes.phrase("renew_soon", lang, date=_date_text(renew))
+            reasons.append({"code": "renew_soon", "date": renew, "text": text})
+            points += RENEWAL_WEIGHT
+        else:
+            text = codes.phrase("recognised_until", lang, date=_date_text(end)) if end \
+                else codes.phrase("recognised", lang)
+            reasons.append({"code": "recognised", "date": end, "text": text})
+        parts.append(text)
     reasons.append(status)
     parts.append(status["text"])
     if any(r["code"] == "outside_area" for r in reasons):

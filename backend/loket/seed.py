@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from loket import demo_municipalities, reference
 from loket.catalog import demo as catalog_demo
 from loket.dossiers import demo as dossier_demo
+from loket.messages import demo as messages_demo
 from loket.register import demo as register_demo
 from loket.register.bulk import add as bulk_associations
 from loket.register.demo import PERSONS
@@ -33,5 +34,7 @@ def seed_demo(session: Session, instance: Path, *, allow_http_anywhere: bool) ->
     register_demo.seed(session, now)
     dossier_demo.seed(session, instance, now, allow_http_anywhere=allow_http_anywhere)
     catalog_demo.seed(session, instance, now, allow_http_anywhere=allow_http_anywhere)
+    session.flush()
+    messages_demo.seed(session, now)  # after the catalog: its publisher and products
     return demo_municipalities.register_sites(session, instance,
                                               allow_http_anywhere=allow_http_anywhere)

@@ -259,7 +259,8 @@ def test_a_recognition_to_renew_soon_comes_first_and_a_held_one_says_so(
     assert "erkend tot" in hall["text"]
     # another association holds neither
     other = client.get(URL, query_string={"limit": 100}, headers=bearer(person_token(
-        JAN, {"code": "VER", "identifier": "V0001002", "name": "De Schakel"}))).get_json()
+        "79050124561", {"code": "VER", "identifier": "V0001003",
+                        "name": "Vogelwerkgroep De Rietgors"}))).get_json()
     assert not any(r["code"] in ("renew_soon", "recognised") for item in other["items"]
                    for r in item["relevance"]["reasons"])
 

@@ -81,6 +81,7 @@ def test_at_once_a_mail_per_message_exactly_once_with_a_working_unsubscribe_link
     token = gov_client()
     rep_id, address = schakel_rep(app)
     publish(client, token, categorie="info")  # before the choice, and another category
+    assert run_jobs(app)["queued"] == 0  # the demo's and this one: nobody chose mail yet
     choose(app, rep_id, subsidie="meteen")
     publish(client, token)
     first = run_jobs(app)

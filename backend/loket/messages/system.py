@@ -44,11 +44,8 @@ def _product_title(session: Session, product_id: str) -> dict[str, str]:
     return {lang: titles.get(lang) or titles.get("nl") or product_id for lang in store.LANGUAGES}
 
 
-def remind_renewals(session: Session, day: str | None = None) -> int:
-    """Write the reminders due on ``day`` (Brussels); returns how many were written. Each one
-    is committed on its own (a clash with another worker loses only that one, which the other
-    wrote)."""
-    day = day or recognitions.today()
+def due_reminders(session: Session, day: str) -> list[tuple[Recognition, str, int]]:
+    """(recognition, vCode, stage) of the reminders due on ``day`` (Brussels), written or not."""
     today = date.fromisoformat(day)
     horizon = (today + timedelta(days=max(STAGES))).isoformat()
     rows = session.execute(
@@ -57,34 +54,47 @@ def remind_renewals(session: Session, day: str | None = None) -> int:
         .where(Recognition.status == recognitions.ACTIEF, Association.status == "Actief",
                Recognition.hernieuwingsdatum >= day, Recognition.hernieuwingsdatum <= horizon)
         .order_by(Recognition.id)).all()
-    session.rollback()
-    written = 0
+    due = []
     for rec, vcode in rows:
         assert rec.hernieuwingsdatum is not None
-        days_left = (date.fromisoformat(rec.hernieuwingsdatum) - today).days
-        stage = stage_for(days_left)
-        if stage is None or recognitions.status_on(rec, day) != recognitions.ACTIEF:
-            continue
-        product = _product_title(session, rec.product_id)
-        values = {"product": product, "renew": rec.hernieuwingsdatum,
-                  "end": rec.einddatum or "—"}
+        stage = stage_for((date.fromisoformat(rec.hernieuwingsdatum) - today).days)
+        if stage is not None and recognitions.status_on(rec, day) == recognitions.ACTIEF:
+            due.append((rec, vcode, stage))
+    return due
+
+
+def write_reminder(session: Session, rec: Recognition, vcode: str, stage: int) -> bool:
+    """The reminder of ``stage`` in the caller's transaction; False when it was written before."""
+    product = _product_title(session, rec.product_id)
+    values = {"product": product, "renew": rec.hernieuwingsdatum, "end": rec.einddatum or "—"}
+    done = store.publish(
+        session, sender=rec.client_id, organisation=rec.organisation,
+        kind=store.KIND_REMINDER, category="erkenning",
+        title=wording.gettext("Vraag de hernieuwing van je erkenning aan: %(product)s",
+                              **values),
+        body=wording.gettext(
+            "Je erkenning voor %(product)s loopt tot %(end)s. Vraag de hernieuwing aan "
+            "vóór %(renew)s.", **values),
+        link=rec.hernieuwings_url, product_id=rec.product_id,
+        target=store.Target("verenigingen", (vcode,)),
+        key=f"herinnering:{rec.id}:{stage}:{rec.hernieuwingsdatum}")
+    return done.created
+
+
+def remind_renewals(session: Session, day: str | None = None) -> int:
+    """Write the reminders due on ``day`` (Brussels); returns how many were written. Each one
+    is committed on its own (a clash with another worker loses only that one, which the other
+    wrote)."""
+    day = day or recognitions.today()
+    due = due_reminders(session, day)
+    session.rollback()
+    written = 0
+    for rec, vcode, stage in due:
         try:
-            done = store.publish(
-                session, sender=rec.client_id, organisation=rec.organisation,
-                kind=store.KIND_REMINDER, category="erkenning",
-                title=wording.gettext("Vraag de hernieuwing van je erkenning aan: %(product)s",
-                                      **values),
-                body=wording.gettext(
-                    "Je erkenning voor %(product)s loopt tot %(end)s. Vraag de hernieuwing aan "
-                    "vóór %(renew)s.", **values),
-                link=rec.hernieuwings_url, product_id=rec.product_id,
-                target=store.Target("verenigingen", (vcode,)),
-                key=f"herinnering:{rec.id}:{stage}:{rec.hernieuwingsdatum}")
+            written += int(write_reminder(session, rec, vcode, stage))
             session.commit()
         except IntegrityError:
             session.rollback()  # another worker wrote this very reminder
-            continue
-        written += int(done.created)
     if written:
         log.info("recognition reminders: %s written for %s", written, day)
     return written

@@ -212,7 +212,8 @@ def test_the_header_shows_the_unread_count_of_the_active_capacity(page, sites) -
     assert unread >= 1
     profile = requests.get(f"{provider.url}/widgets/v1/site-groenbeek/profile",
                            headers={"Authorization": f"Bearer {token}"}, timeout=10).json()
-    assert profile["idpData"]["messages"] == {"unread": unread}
+    assert profile["idpData"]["messages"] == {
+        "unread": unread, "url": f"{provider.url}/mijn-verenigingsloket/v0001003/berichten"}
     host = sites.host
     host.put("/badge-token", json.dumps({"token": token}), "application/json")
     url = host.put("/badge.html", page_html(
@@ -227,5 +228,9 @@ def test_the_header_shows_the_unread_count_of_the_active_capacity(page, sites) -
     button = shadow(page, "loket-header", "[data-key=account-button]")
     assert said in button.text_content()  # the button's name says it, not only a number
     assert shadow(page, "loket-header", "[role=status]").text_content() == said
+    button.click()  # the menu leads to where they are read
+    link = shadow(page, "loket-header", "a.messages-link")
+    assert link.inner_text() == said
+    assert link.get_attribute("href") == profile["idpData"]["messages"]["url"]
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
     page.page_log.assert_clean()

@@ -131,6 +131,8 @@ class LoketHeader extends LoketElement {
       return (ca == null ? 9 : ca) - (cb == null ? 9 : cb);
     });
     var switchUrl = safeUrl(profile.switchCapacityUrl);
+    var unread = Math.max(0, (idp.messages && idp.messages.unread) | 0);
+    var unreadText = unread ? this.t(unread === 1 ? "unreadOne" : "unreadMany", { count: String(unread) }) : "";
     var appName = this.tr(state.applicationName);
     var items = identities.map(function (identity) {
       var text = self._capacityText(identity);
@@ -147,14 +149,14 @@ class LoketHeader extends LoketElement {
     var panel = [
       appName ? h("p", { class: "app-name", text: appName }) : null,
       h("p", { class: "who" }, [h("strong", { text: name }), h("span", { text: capacity + (activeId ? " · " + activeId : "") })]),
+      idp.messages && safeUrl(idp.messages.url) ? h("p", { class: "messages" }, h("a", { class: "messages-link",
+        part: "messages-link", href: safeUrl(idp.messages.url), text: unreadText || this.t("messages") })) : null,
       state.applicationLinks.length ? h("ul", { class: "links", "aria-label": this.t("applications") },
         state.applicationLinks.map(function (link) { return h("li", {}, self._link(link, "app-link")); })) : null,
       items.length > 1 ? h("p", { class: "heading", id: "switch-heading", text: this.t("switchHeading") }) : null,
       items.length > 1 ? h("ul", { class: "identities", "aria-labelledby": "switch-heading" }, items) : null,
       h("a", { class: "logout", part: "logout", href: profile.logoutUrl, text: this.t("logout") })
     ];
-    var unread = Math.max(0, (idp.messages && idp.messages.unread) | 0);
-    var unreadText = unread ? this.t(unread === 1 ? "unreadOne" : "unreadMany", { count: String(unread) }) : "";
     var button = [h("span", { class: "avatar", "aria-hidden": "true" }, [(name.charAt(0) || "?").toUpperCase(),
       unread ? h("span", { class: "badge", part: "badge", text: unread > 99 ? "99+" : String(unread) }) : null]),
       h("span", { class: "id-text" }, [h("span", { class: "name", text: name }),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, jsonify, request
+from flask import Response, current_app, jsonify, request, url_for
 
 from loket import audit, clients, db, http_errors
 from loket.errors import LoketError
@@ -128,6 +128,9 @@ def profile(widget_id: str) -> Response:
             # the badge: one count on the reading index, in this same answer (no request more)
             idp["messages"] = {"unread": messages.unread_count(
                 read, person.insz if found.code == "BUR" else found.identifier, person.sub)}
+            if found.code == "VER":  # where they are read: Berichten in Mijn Verenigingsloket
+                idp["messages"]["url"] = url_for("register.messages",
+                                                 vcode=found.identifier.lower(), _external=True)
         idp["identities"] = [{"onBehalfOf": _entity(cap.claim(), person),
                               "loginHint": cap.login_hint} for cap in caps]
     audit.record(read, "read", "widget-profile", actor=person.sub, client_id=row.client_id,

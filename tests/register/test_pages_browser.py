@@ -143,7 +143,10 @@ def test_two_tabs_on_basisgegevens_lose_nothing(page, provider, club, width) -> 
     tab2.wait_for_load_state()
     summary = tab2.get_by_role("alert")
     assert "Roepnaam: kies welke waarde blijft" in summary.inner_text()
-    assert tab2.evaluate("document.activeElement.id") == "error-summary"
+    # the page moves focus to the summary once it has loaded (on a busy machine, after the
+    # alert is already there): wait for it, a few seconds at most
+    tab2.wait_for_function("document.activeElement && document.activeElement.id === "
+                           "'error-summary'", timeout=5000)
     assert_no_axe_violations(tab2)
     assert _detail(provider, club)["roepnaam"] == "Tab een"
     # by keyboard: the radio for tab 2's own value, then save

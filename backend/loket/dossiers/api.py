@@ -22,14 +22,11 @@ from loket.dossiers.openapi import PATHS, SCHEMAS, TAG
 from loket.dossiers.validation import InvalidField
 from loket.errors import BadRequest, Conflict, Forbidden, LoketError, NotFound
 from loket.models import (
-    Association,
-    Company,
-    CompanyMandate,
     Dossier,
     DossierAgent,
     Person,
-    Representative,
 )
+from loket.sso import capacities
 from loket.trust import Binding
 
 bp = Blueprint("dossiers", __name__)
@@ -215,21 +212,8 @@ def _capacity(session: Session, who: apibase.Caller) -> tuple[str, str, dict[str
     code, identifier = capacity.get("code"), capacity.get("identifier")
     if code == "BUR":
         return person.insz, person.sub, capacity
-    if code == "VER":
-        held = session.scalar(
-            select(Association.id).join(Representative,
-                                        Representative.association_id == Association.id)
-            .where(Association.vcode == identifier, Association.status == "Actief",
-                   Representative.person_id == person.id)
-        )
-    elif code == "EA":
-        held = session.scalar(
-            select(Company.id).join(CompanyMandate, CompanyMandate.company_id == Company.id)
-            .where(Company.kbo == identifier, CompanyMandate.person_id == person.id)
-        )
-    else:
-        held = None
-    if held is None:
+    held = code in ("VER", "EA") and capacities.still_held(session, person, capacity)
+    if not held:
         raise Forbidden("capacity_not_held",
                         "You may no longer act in the capacity of this sign-in; sign in again.")
     return str(identifier), f"{code}:{identifier}", capacity

@@ -45,7 +45,7 @@ from loket.models import (
 from loket.models.base import table_of
 from loket.models.messages import FOREVER
 from loket.register import recognitions, wording
-from loket.register.validation import InvalidRecord, Problem, is_http_url
+from loket.register.validation import Collector, is_http_url
 from loket.trust import Binding
 
 CATEGORIES = ("subsidie", "erkenning", "evenement", "info", "actie-nodig")
@@ -61,19 +61,7 @@ FILTER_FIELDS = ("hoofdactiviteiten", "werkingsgebieden", "verenigingstypes", "h
                  "mistErkenning")
 
 
-class Problems:
-    def __init__(self) -> None:
-        self.found: list[Problem] = []
-
-    def add(self, field: str, message: Any) -> None:
-        self.found.append(Problem(field, message))
-
-    def done(self) -> None:
-        if self.found:
-            raise InvalidRecord(self.found)
-
-
-def _plain(value: Any, field: str, out: Problems, *, max_len: int, lines: bool) -> str | None:
+def _plain(value: Any, field: str, out: Collector, *, max_len: int, lines: bool) -> str | None:
     if not isinstance(value, str) or not value.strip():
         out.add(field, wording.gettext("vul een tekst in."))
         return None
@@ -89,7 +77,7 @@ def _plain(value: Any, field: str, out: Problems, *, max_len: int, lines: bool) 
     return text
 
 
-def _per_language(value: Any, field: str, out: Problems, *, max_len: int,
+def _per_language(value: Any, field: str, out: Collector, *, max_len: int,
                   lines: bool) -> dict[str, str]:
     """``{"nl": …, "fr": …}``: Dutch required, the other languages optional."""
     if isinstance(value, str):
@@ -111,7 +99,7 @@ def _per_language(value: Any, field: str, out: Problems, *, max_len: int,
     return result
 
 
-def _moment(value: Any, field: str, out: Problems) -> int | None:
+def _moment(value: Any, field: str, out: Collector) -> int | None:
     """A date (JJJJ-MM-DD: its start in Brussels) or an ISO 8601 time with offset."""
     if value in (None, ""):
         return None
@@ -166,7 +154,7 @@ _PARSERS = {"verenigingen": parse_vcode, "personen": parse_insz, "ondernemingen"
 RECIPIENT_KIND = {"verenigingen": "VER", "personen": "BUR", "ondernemingen": "EA"}
 
 
-def _target(session: Session, value: Any, out: Problems) -> Target | None:
+def _target(session: Session, value: Any, out: Collector) -> Target | None:
     if not isinstance(value, dict) or len(value) != 1 or next(iter(value)) not in TARGETS:
         out.add("doelgroep", wording.gettext(
             "geef één doelgroep: verenigingen (vCodes), personen (INSZ), ondernemingen "
@@ -184,10 +172,10 @@ def _target(session: Session, value: Any, out: Problems) -> Target | None:
                 parsed.append(_PARSERS[kind](raw if isinstance(raw, str) else ""))
             except InvalidIdentifier as exc:
                 out.add(f"doelgroep.{kind}[{i}]", wording.lowered(exc.message))
-                if len(out.found) >= 10:
+                if len(out.problems) >= 10:
                     return None
         unique = tuple(dict.fromkeys(parsed))
-        if kind == "verenigingen" and unique and not out.found:
+        if kind == "verenigingen" and unique and not out.problems:
             active = set(session.scalars(select(Association.vcode).where(
                 Association.vcode.in_(unique), Association.status == "Actief")))
             missing = [v for v in unique if v not in active]
@@ -199,7 +187,7 @@ def _target(session: Session, value: Any, out: Problems) -> Target | None:
     return _filter(session, given, out)
 
 
-def _codes(value: Any, field: str, known: set[str], out: Problems) -> tuple[str, ...]:
+def _codes(value: Any, field: str, known: set[str], out: Collector) -> tuple[str, ...]:
     if value in (None, []):
         return ()
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -211,7 +199,7 @@ def _codes(value: Any, field: str, known: set[str], out: Problems) -> tuple[str,
     return tuple(dict.fromkeys(value))
 
 
-def _filter(session: Session, given: Any, out: Problems) -> Target | None:
+def _filter(session: Session, given: Any, out: Collector) -> Target | None:
     if not isinstance(given, dict) or not given:
         out.add("doelgroep.filter", wording.gettext(
             "een filter heeft minstens één van %(fields)s.", fields=", ".join(FILTER_FIELDS)))
@@ -256,7 +244,7 @@ def check_and_publish(session: Session, binding: Binding, data: Mapping[str, Any
                       now: int | None = None) -> Published:
     """Check a government's message and publish it with its audience, in the session's
     transaction (the caller commits); every problem at once, nothing written on one."""
-    out = Problems()
+    out = Collector()
     for key in data:
         if key not in FIELDS:
             out.add(str(key)[:60], wording.gettext("dit veld bestaat niet."))

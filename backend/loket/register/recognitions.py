@@ -22,10 +22,9 @@ A client changes only the recognitions it recorded. No Flask here.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -40,6 +39,7 @@ from loket.register.changes import Actor
 from loket.register.validation import (
     Collector,
     InvalidRecord,
+    calendar_date,
     is_http_url,
     text_field,
     unknown_fields,
@@ -54,7 +54,6 @@ _ATTRIBUTE = {"startdatum": "startdatum", "einddatum": "einddatum",
               "hernieuwingsdatum": "hernieuwingsdatum", "hernieuwingsUrl": "hernieuwings_url",
               "redenSchorsing": "reden_schorsing"}
 BRUSSELS = ZoneInfo("Europe/Brussels")
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def today() -> str:
@@ -78,21 +77,13 @@ def status_on(rec: Recognition | Mapping[str, Any], day: str) -> str:
 # ---- checking what a government sends --------------------------------------------------------
 
 def _date(data: Mapping[str, Any], field: str, out: Collector) -> str | None:
-    value = data.get(field)
-    if value in (None, ""):
-        return None
-    if not isinstance(value, str) or not _DATE.fullmatch(value):
-        out.add(field, wording.gettext("schrijf de datum als JJJJ-MM-DD (bv. 1998-09-15)."))
-        return None
-    try:
-        parsed = date.fromisoformat(value)
-    except ValueError:
-        out.add(field, wording.gettext("is geen bestaande datum."))
+    parsed = calendar_date(data.get(field), out, field)
+    if parsed is None:
         return None
     if not 1900 <= parsed.year <= 2200:
         out.add(field, wording.gettext("ligt buiten de jaren 1900 tot 2200."))
         return None
-    return value
+    return parsed.isoformat()
 
 
 def check(data: Mapping[str, Any], binding: Binding, *,

@@ -315,17 +315,25 @@ def _age(value: Any, field: str, out: Collector) -> int | None:
     return value
 
 
-def check_startdatum(value: Any, today: date, out: Collector, field: str = "startdatum"
-                     ) -> str | None:
+def calendar_date(value: Any, out: Collector, field: str) -> date | None:
+    """A date written JJJJ-MM-DD that exists (None, and a problem for ``field``, otherwise;
+    None without a problem when it is empty)."""
     if value in (None, ""):
         return None
     if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
         out.add(field, wording.gettext("schrijf de datum als JJJJ-MM-DD (bv. 1998-09-15)."))
         return None
     try:
-        parsed = date.fromisoformat(value)
+        return date.fromisoformat(value)
     except ValueError:
         out.add(field, wording.gettext("is geen bestaande datum."))
+        return None
+
+
+def check_startdatum(value: Any, today: date, out: Collector, field: str = "startdatum"
+                     ) -> str | None:
+    parsed = calendar_date(value, out, field)
+    if parsed is None:
         return None
     if parsed > today:
         out.add(field, wording.gettext("mag niet in de toekomst liggen."))

@@ -16,7 +16,7 @@ from loket import audit, db, i18n, mail
 from loket.i18n import gettext as _
 from loket.messages import mailing, store
 from loket.models import Representative
-from loket.register.pages.common import acting_for, bp, page, signed_in
+from loket.register.pages.common import acting_for, bp, page
 from loket.security import csrf
 
 
@@ -122,9 +122,3 @@ def unsubscribe(token: str) -> Response:
                             name=rep.association.naam)
     return page("register/unsubscribe.html", 200, state="ask", label=label,
                         name=rep.association.naam, token=token)
-
-
-def unread_for(vcode: str) -> int:
-    """The signed-in person's unread count for an association (for the overview's link)."""
-    person = signed_in()
-    return store.unread_count(db.session(), vcode, person.sub)

@@ -34,9 +34,11 @@ from demo_site.sites import Site
 
 log = logging.getLogger(__name__)
 
-SCOPES = "openid profile capacity dossiers catalog associations"
+SCOPES = "openid profile capacity dossiers catalog associations messages"
 # A page with a panel renews an access token that has less than this left (seconds).
 TOKEN_MARGIN = 60
+# How long a page waits for the unread count of the header's badge (seconds) before going without.
+BADGE_TIMEOUT = 2
 # What a silent sign-in (prompt=none) answers when the person has to do something first: the
 # site then simply shows the page to a visitor who is not signed in.
 SILENT_REFUSALS = ("login_required", "account_selection_required", "interaction_required",
@@ -112,7 +114,32 @@ def create_site(site: Site, *, issuer: str, client_id: str, client_secret: str, 
             "activeIdentity": _identity(active, user),
             "identities": [_identity(c, user) for c in user.get("capacities", [])],
         }
+        badge = _unread(user)
+        if badge is not None:
+            base["idpData"]["messages"] = {"unread": badge, "url": url_for("messages")}
         return base
+
+    def _unread(user: dict[str, Any]) -> int | None:
+        """The active capacity's unread count, asked of Loket with the person's token.
+
+        Once per page (no cache: a message read on one page is no longer new on the next); a
+        provider that is slow or down costs at most BADGE_TIMEOUT and leaves the badge out.
+        """
+        if int(user.get("expires_at", 0)) - int(time.time()) <= 5:
+            return None
+        try:
+            answer = provider.get(f"{app.config['ISSUER']}/api/v1/me/messages/count",
+                                  token={"access_token": user["access_token"],
+                                         "token_type": "Bearer"},
+                                  timeout=BADGE_TIMEOUT)
+            if answer.status_code != 200:
+                log.info("no badge: the count answered %s", answer.status_code)
+                return None
+            count = answer.json().get("ongelezen")
+        except (OSError, ValueError, OAuthError) as exc:
+            log.info("no badge: %s", exc)
+            return None
+        return count if isinstance(count, int) and count >= 0 else None
 
     @app.after_request
     def _headers(response: Response) -> Response:
@@ -169,6 +196,10 @@ def create_site(site: Site, *, issuer: str, client_id: str, client_secret: str, 
     @app.get("/producten-en-diensten")
     def products() -> Response | str:
         return panel_page("products.html", "products")
+
+    @app.get("/mijn-berichten")
+    def messages() -> Response | str:
+        return panel_page("messages.html", "messages")
 
     @app.get("/verenigingen-zoeken")
     def associations() -> str:
@@ -294,7 +325,7 @@ def create_site(site: Site, *, issuer: str, client_id: str, client_secret: str, 
 
 
 # The pages a person is brought back to after signing in (home is where everyone lands anyway).
-PAGES = ("dossiers", "products", "associations")
+PAGES = ("dossiers", "messages", "products", "associations")
 
 
 def _no_store(body: dict[str, Any], status: int) -> Response:

@@ -1,4 +1,4 @@
-// Pages with a Loket panel ("Mijn dossiers", "Producten en diensten"): hands the person's access
+// Pages with a Loket panel ("Mijn dossiers", "Mijn berichten", "Producten en diensten"): hands the person's access
 // token to the panel through JavaScript only. The token comes from this site's own server (same
 // origin, the site's session cookie) each time the panel asks, and stays in the panel's closure:
 // never in the HTML, never in an attribute. Signed out, nothing is handed over: the dossier panel
@@ -18,7 +18,7 @@
     });
   }
 
-  ["loket-dossiers", "loket-catalog"].forEach(function (tag) {
+  ["loket-dossiers", "loket-catalog", "loket-messages"].forEach(function (tag) {
     var panel = document.querySelector(tag);
     if (!panel) { return; }
     customElements.whenDefined(tag).then(function () {

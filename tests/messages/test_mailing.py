@@ -5,7 +5,7 @@ however often the jobs run; a one-click unsubscribe link. In-process."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -122,8 +122,11 @@ def test_a_daily_digest_once_a_day_from_seven(app: Flask, client: FlaskClient,
     ids = [publish(client, token)["id"], publish(client, token, categorie="evenement",
                                                  titel="Verenigingsbeurs")["id"],
            publish(client, token, categorie="info", titel="Niet gekozen")["id"]]
-    # published yesterday afternoon (Brussels time); the digest goes from 07:00 today
-    today = datetime.now(BRUSSELS).replace(hour=0, minute=0, second=0, microsecond=0)
+    # published the afternoon before a day three days ahead (Brussels time); the digest goes
+    # from 07:00 that day (not today: the seed's own messages are of today, which would fall in
+    # the window before 07:00)
+    today = (datetime.now(BRUSSELS) + timedelta(days=3)).replace(hour=0, minute=0, second=0,
+                                                                 microsecond=0)
     yesterday = int(today.timestamp()) - 8 * 3600
     with db.database(app).transaction() as session:
         for found in session.scalars(select(Message).where(Message.id.in_(ids))):

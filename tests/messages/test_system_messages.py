@@ -11,6 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from loket import timefmt
 from support.catalog import bearer
 from support.dossiers import dossier_body
 
@@ -72,7 +73,8 @@ def test_a_recognition_renewing_in_14_days_gets_exactly_one_reminder(
     assert reminder["link"] == "https://www.gx.example/hernieuwen"
     assert reminder["categorie"] == "erkenning" and reminder["afzender"] == "Gemeente Gx"
     assert reminder["product"]["productnummer"] == "GX-ERKENNING"
-    assert day(14) in reminder["tekst"] and day(30) in reminder["tekst"]
+    assert (timefmt.calendar_day(day(14)) in reminder["tekst"]
+            and timefmt.calendar_day(day(30)) in reminder["tekst"])
     fc = person_token(JAN, {"code": "VER", "identifier": FC, "name": "FC"},
                       scope="openid capacity messages")
     assert not [m for m in inbox(client, fc) if m["soort"] == "herinnering"]

@@ -112,9 +112,11 @@ def basic(client_id: str, secret: str) -> dict[str, str]:
     return {"Authorization": f"Basic {raw}"}
 
 
-def club_token(provider: Provider, client_id: str, scopes: list[str]) -> str:
-    """Jan's access token acting for FC Groenbeek, as a site's server holds it after sign-in
-    (registers ``client_id`` with ``scopes``; the redirect is never fetched)."""
+def club_token(provider: Provider, client_id: str, scopes: list[str],
+               vcode: str = "V0001001") -> str:
+    """Jan's access token acting for FC Groenbeek (or another association he represents,
+    ``vcode``), as a site's server holds it after sign-in (registers ``client_id`` with
+    ``scopes``; the redirect is never fetched)."""
     callback = "http://127.0.0.1:9/callback"
     args = [a for scope in ["openid", "capacity", *scopes] for a in ("--scope", scope)]
     secret = provider.add_client(client_id, "--redirect-uri", callback, *args)
@@ -125,7 +127,7 @@ def club_token(provider: Provider, client_id: str, scopes: list[str]) -> str:
             JAN, None, client_id=client_id, redirect_uri=callback, response_type="code",
             scope=" ".join(["openid", "capacity", *scopes]), state="s", nonce="n",
             code_challenge=challenge, code_challenge_method="S256",
-            login_hint=hint("VER", "V0001001"))
+            login_hint=hint("VER", vcode))
     finally:
         agent.http.close()
     answer = requests.post(f"{provider.url}/oidc/token", auth=(client_id, secret), timeout=15,

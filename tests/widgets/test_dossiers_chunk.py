@@ -58,7 +58,7 @@ def test_labels_cover_every_language_phase_and_status_code() -> None:
     assert asked and asked <= keys | shared, asked - keys - shared
 
 
-@pytest.mark.parametrize("panel", ["dossiers", "catalog", "associations"])
+@pytest.mark.parametrize("panel", ["dossiers", "catalog", "associations", "messages"])
 def test_no_panel_label_is_shadowed_by_a_shared_one(panel: str) -> None:
     """A panel's label under a key the shared strings also have is never shown (the shared one
     wins): the dossier progress once said "huidige keuze" (the header's "current choice") for

@@ -113,9 +113,10 @@ class LoketPanel extends LoketElement {
    * loader with `params`. What happens without a token (none handed over, or the function
    * resolves to nothing) depends on `signIn`. The answer carries `anonymousAfter` (the HTTP
    * status) when a token was refused and the panel fell back to an anonymous request. A new
-   * request aborts the one before unless either is made `beside` it (a detail next to a list).
+   * request aborts the one before unless either is made `beside` it (a detail next to a list,
+   * an action on an item). `method` is GET unless given (an action: POST or DELETE, no body).
    */
-  _request(path, query, params, beside) {
+  _request(path, query, params, beside, method) {
     var source = this._source() || {};
     var mode = this.constructor.signIn;
     var anonymous = mode !== "required";
@@ -135,8 +136,8 @@ class LoketPanel extends LoketElement {
     function get(token) {
       var headers = { Accept: "application/json" };
       if (token) headers.Authorization = "Bearer " + token;
-      var init = { headers: headers, credentials: "omit", referrerPolicy: "no-referrer",
-        signal: abort ? abort.signal : undefined };
+      var init = { method: method || "GET", headers: headers, credentials: "omit",
+        referrerPolicy: "no-referrer", signal: abort ? abort.signal : undefined };
       // What a token may have fetched stays out of the browser's cache; a public panel's
       // answers follow the API's Cache-Control.
       if (mode !== "none") init.cache = "no-store";

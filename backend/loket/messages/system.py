@@ -21,6 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from loket import timefmt
+from loket.errors import LANGUAGES
 from loket.messages import store
 from loket.models import Association, CatalogProduct, Dossier, DossierAgent, Recognition
 from loket.register import recognitions, wording
@@ -63,10 +65,16 @@ def due_reminders(session: Session, day: str) -> list[tuple[Recognition, str, in
     return due
 
 
+def _day(value: str | None) -> dict[str, str]:
+    """A date as each language writes it (17-02-2027, 17/02/2027, 17.02.2027)."""
+    return {lang: timefmt.calendar_day(value, lang) for lang in LANGUAGES}
+
+
 def write_reminder(session: Session, rec: Recognition, vcode: str, stage: int) -> bool:
     """The reminder of ``stage`` in the caller's transaction; False when it was written before."""
     product = _product_title(session, rec.product_id)
-    values = {"product": product, "renew": rec.hernieuwingsdatum, "end": rec.einddatum or "—"}
+    values = {"product": product, "renew": _day(rec.hernieuwingsdatum),
+              "end": _day(rec.einddatum) if rec.einddatum else "—"}
     done = store.publish(
         session, sender=rec.client_id, organisation=rec.organisation,
         kind=store.KIND_REMINDER, category="erkenning",

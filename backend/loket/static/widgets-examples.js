@@ -111,11 +111,33 @@
     };
   }
 
+  /** <loket-messages>: the fixture's messages like GET /me/messages (unread first, the
+      archive apart, offset paging) and the read/archive actions on a copy of them. */
+  function messageBox(example) {
+    var all = JSON.parse(JSON.stringify(example.messages || []));
+    var now = "2025-03-10T09:00:00Z";
+    function unread() { return all.filter(function (m) { return !m.gelezen && !m.gearchiveerd; }).length; }
+    return function (p) {
+      if (p.action) {
+        var m = all.filter(function (x) { return x.id === p.id; })[0];
+        if (!m) return Promise.reject({ status: 404, error: "not_found" });
+        if (p.action === "read") { m.gelezen = p.on ? m.gelezen || now : null; if (!p.on) m.gearchiveerd = null; }
+        else { m.gearchiveerd = p.on ? now : null; if (p.on) m.gelezen = m.gelezen || now; }
+        return { id: m.id, gelezen: m.gelezen, gearchiveerd: m.gearchiveerd, ongelezen: unread() };
+      }
+      var box = all.filter(function (m) { return Boolean(m.gearchiveerd) === Boolean(p.archived); })
+        .sort(function (a, b) { return (a.gelezen ? 1 : 0) - (b.gelezen ? 1 : 0); });
+      return { hoedanigheid: example.capacity || null, ongelezen: unread(), totaal: box.length,
+        limit: p.limit, offset: p.offset, berichten: box.slice(p.offset, p.offset + p.limit) };
+    };
+  }
+
   /** A loader for el.setLoader() from the fixture (`loader`: pending, error, or its data). */
   function loader(example, tag) {
     if (example.loader === "pending") return function () { return new Promise(function () {}); };
     if (example.loader === "error") return function () { return Promise.reject({ status: 503 }); };
     if (tag === "loket-catalog") return catalogSearch(example);
+    if (tag === "loket-messages") return messageBox(example);
     return tag === "loket-associations" ? associationSearch(example) : dossierPages(example);
   }
 

@@ -54,7 +54,7 @@ def _panel(name: str) -> Chunk:
 
 # Panels whose code is fetched only when the page has their element (client.js loads them).
 # Each carries its own copy of what the panels share, so the bundle does not.
-CHUNKS = tuple(_panel(name) for name in ("dossiers", "catalog", "associations"))
+CHUNKS = tuple(_panel(name) for name in ("dossiers", "catalog", "associations", "messages"))
 # What a chunk's code sees of the bundle, by the same names as inside it (widgets/README.md).
 CHUNK_NAMES = ("LoketElement", "Store", "define", "h", "safeUrl", "simpleHtml", "addQuery",
                "label", "tr", "pageLang", "sheet")

@@ -8,7 +8,7 @@ from typing import Any
 
 from loket.themes import bundled_dir
 
-COMPONENTS = ("header", "footer", "dossiers", "catalog", "associations")
+COMPONENTS = ("header", "footer", "dossiers", "catalog", "associations", "messages")
 
 
 def examples() -> dict[str, list[dict[str, Any]]]:

@@ -217,7 +217,8 @@ def theme_css(name: str) -> Response:
         theme = widgets().themes.get(name)
     except ThemeError:
         abort(404)
-    selector = "loket-header,loket-footer,loket-dossiers,loket-catalog,loket-associations,.loket-nojs"
+    selector = ("loket-header,loket-footer,loket-dossiers,loket-catalog,loket-associations,"
+                "loket-messages,.loket-nojs")
     return _css_response(theme.css(selector) + "\n")
 
 

@@ -6,7 +6,12 @@ STAMP := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 # pytest worker processes (pytest-xdist); 0 runs the suite in this one process
 PYTEST_WORKERS ?= 2
-PYTEST := $(BIN)/python -m pytest $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist load)
+# worksteal: a worker that runs out takes tests queued for the other (the browser sweep's tests
+# take 10-20 s each; a fixed split left one worker idle at the end)
+PYTEST := $(BIN)/python -m pytest $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist worksteal)
+# The suite starts hundreds of Python processes (servers, CLI calls); with bytecode caching off
+# (some machines set PYTHONDONTWRITEBYTECODE) each compiled Loket's sources anew, ~0.25 s each.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: demo test test-postgres fuzz lint check-chromium bench clean
 

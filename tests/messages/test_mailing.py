@@ -141,3 +141,63 @@ def test_a_daily_digest_once_a_day_from_seven(app: Flask, client: FlaskClient,
     assert "Subside jeunesse" in text and "Verenigingsbeurs" in text
     assert "Niet gekozen" not in text  # a category not chosen stays out
     assert digests[0]["Subject"].startswith("2 nouveaux messages")
+
+
+def test_a_renewal_reminder_14_days_ahead_is_mailed_once_to_who_opted_in(
+        app: Flask, gov_client: Callable[..., str], smtp_server: SmtpServer) -> None:
+    """The reminder Loket writes itself goes the way of every message: to the representatives
+    who chose e-mail for "erkenning" — Jan, of De Schakel — once, however often the jobs run;
+    not to a representative of De Schakel who chose nothing, nor to one of another association
+    who did. After the end date the recognition is Verlopen."""
+    from loket import db, timefmt
+    from loket.messages import system
+    from loket.models import Association, Person, Recognition, Representative
+    from loket.register import recognitions
+
+    app.config["SMTP_URL"] = smtp_server.url
+    client = app.test_client()
+    token = gov_client()
+    rep_id, address = schakel_rep(app)
+    with db.database(app).transaction() as session:
+        schakel = session.scalar(select(Association).where(Association.vcode == SCHAKEL))
+        an = session.scalar(select(Person).where(Person.insz == "92021411256"))
+        quiet = Representative(association_id=schakel.id, person_id=an.id, rol="lid",
+                               email="an.janssens@example.test")
+        els = session.scalar(select(Representative).join(Person).where(
+            Person.insz == "79050124561"))
+        session.add(quiet)
+        session.flush()
+        els_id, els_address = els.id, els.email
+    choose(app, rep_id, erkenning="meteen")
+    choose(app, els_id, erkenning="meteen")
+    run_jobs(app)  # what the demo's own messages send to them, before this test's
+    before = len(smtp_server.inbox.messages())
+
+    made = client.post(f"/api/v1/exchange/associations/{SCHAKEL}/erkenningen",
+                       headers=bearer(token), json={
+                           "productnummer": "GX-ERKENNING", "startdatum": _day(-351),
+                           "einddatum": _day(30), "hernieuwingsdatum": _day(14),
+                           "hernieuwingsUrl": "https://www.gx.example/hernieuwen"})
+    assert made.status_code == 201, made.get_data(as_text=True)
+    item = made.get_json()["erkenningId"]
+    with db.database(app).sessions() as session:
+        written = [system.remind_renewals(session, _day(0)) for _ in range(2)]
+    assert written[1] == 0 and written[0] >= 1
+    run_jobs(app)
+    run_jobs(app)  # a second round, or another worker: nothing more
+    new = smtp_server.inbox.messages()[before:]
+    assert [m["To"] for m in new] == [address]
+    text = new[0].get_content()
+    assert "Gemeente Gx" in text and "https://www.gx.example/hernieuwen" in text
+    assert timefmt.calendar_day(_day(14), "fr") in text  # in the language Jan chose
+    assert all(m["To"] not in ("an.janssens@example.test", els_address) for m in new)
+
+    with db.database(app).sessions() as session:
+        recognitions.move_by_date(session, _day(31))
+        assert session.get(Recognition, item).status == "Verlopen"
+
+
+def _day(offset: int) -> str:
+    from loket.register import recognitions
+
+    return (datetime.fromisoformat(recognitions.today()) + timedelta(days=offset)).date().isoformat()

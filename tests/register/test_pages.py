@@ -24,6 +24,7 @@ from support.register import (
 )
 
 BASE = "/mijn-verenigingsloket"
+PEETERS_BOUW = "0412345614"  # the demo's company; Jan holds its mandate
 
 
 def sign_in(provider, insz: str) -> Agent:
@@ -525,3 +526,54 @@ def test_berichten_read_archive_and_email_choices_without_lost_changes(provider,
                         "representatives r ON r.id = p.representative_id JOIN associations a "
                         "ON a.id = r.association_id WHERE a.vcode = :v", {"v": vcode})
     assert [tuple(r) for r in rows] == [("subsidie", "meteen")]
+
+
+def test_berichten_to_a_citizen_and_to_a_company_on_their_own_pages(provider, agents) -> None:
+    """Messages to a person (INSZ) or a company (KBO) are read in Mijn Verenigingsloket too:
+    on the person's own page and on the company's, for those who hold its mandate only; no
+    e-mail choices there (those are a representative's)."""
+    sender = f"sender-bur-{fresh_insz()[-6:]}"
+    secret = provider.add_client(sender, "--grant-type", "client_credentials",
+                                 "--scope", "messages:publish", "--organisation", "Gemeente Y")
+    token = requests.post(f"{provider.url}/oidc/token", data={"grant_type": "client_credentials"},
+                          auth=(sender, secret), timeout=15).json()["access_token"]
+    sent = {}
+    for name, target in (("an", {"personen": [AN]}), ("bouw", {"ondernemingen": [PEETERS_BOUW]})):
+        answer = requests.post(f"{provider.url}/api/v1/messages", headers={
+            "Authorization": f"Bearer {token}"}, json={
+            "categorie": "info", "titel": f"{HOSTILE} {name}", "tekst": "Voor jou.",
+            "doelgroep": target}, timeout=15)
+        assert answer.status_code == 201, answer.text
+        sent[name] = answer.json()["id"]
+
+    an = sign_in(provider, AN)
+    agents.append(an)
+    index = an.get(BASE)
+    assert 'href="/mijn-verenigingsloket/berichten"' in index.text
+    assert re.search(r"\d+ nieuwe? bericht", index.text)
+    url = f"{BASE}/berichten"
+    page = an.get(url)
+    assert page.status_code == 200
+    assert html.escape(f"{HOSTILE} an") in page.text and "<img src=x" not in page.text
+    assert "Gemeente Y" in page.text and "Op je eigen naam" in page.text
+    assert "bouw" not in page.text and 'id="email-keuzes"' not in page.text
+    read = an.post(url, data={"m-csrf_token": hidden(page, "m-csrf_token"),
+                              "m-message": str(sent["an"]), "m-action": "read"})
+    assert read.status_code == 303 and read.headers["Location"].endswith(f"#m{sent['an']}")
+    assert "Markeer als ongelezen" in an.follow(read).text
+    # a company's messages: not for An, who holds no mandate for it
+    company = f"{BASE}/ondernemingen/{PEETERS_BOUW}/berichten"
+    assert an.get(company).status_code == 403
+    assert an.get(f"{BASE}/ondernemingen/123/berichten").status_code == 403
+
+    since = last_audit_seq(provider)
+    jan = sign_in(provider, JAN)
+    agents.append(jan)
+    assert f'href="/mijn-verenigingsloket/ondernemingen/{PEETERS_BOUW}/berichten"' in \
+        jan.get(BASE).text
+    page = jan.get(company)
+    assert page.status_code == 200 and "Peeters Bouw BV" in page.text
+    assert html.escape(f"{HOSTILE} bouw") in page.text
+    assert html.escape(f"{HOSTILE} an") not in page.text
+    assert audit_rows(provider, since, operation="messages-read",
+                      capacity=f"EA:{PEETERS_BOUW}")

@@ -175,6 +175,13 @@ def test_with_a_real_token_it_reads_and_marks_through_the_api(page, sites, schak
     link = grant.get_by_role("link", name="Bekijk Werkingssubsidie jeugdwerk")
     assert link.get_attribute("href") == (
         f"{sites.host.url}/producten?q=Werkingssubsidie%20jeugdwerk")
+    # The renewal reminder Loket wrote for Groenbeek's recognition: its category, its link.
+    reminder = page.locator(f"{TAG} .list > li").filter(
+        has_text="Vraag de hernieuwing van je erkenning aan")
+    assert reminder.count() == 1
+    assert reminder.locator("[part=category]").inner_text() == "Soort: Erkenning"
+    assert reminder.get_by_role("link", name="Meer lezen").get_attribute("href") == (
+        "https://loket.groenbeek.example/aanvragen/erkenning")
     before = grant.locator(".new").count()
     grant.get_by_role("button", name="Markeer als gelezen: Vraag nu je jeugdsubsidie aan").click()
     page.wait_for_function(f"() => document.querySelector('{TAG}').shadowRoot"

@@ -128,9 +128,16 @@ def profile(widget_id: str) -> Response:
             # the badge: one count on the reading index, in this same answer (no request more)
             idp["messages"] = {"unread": messages.unread_count(
                 read, person.insz if found.code == "BUR" else found.identifier, person.sub)}
-            if found.code == "VER":  # where they are read: Berichten in Mijn Verenigingsloket
-                idp["messages"]["url"] = url_for("register.messages",
-                                                 vcode=found.identifier.lower(), _external=True)
+            # where they are read: Berichten in Mijn Verenigingsloket, for the capacity
+            if found.code == "VER":
+                where = url_for("register.messages", vcode=found.identifier.lower(),
+                                _external=True)
+            elif found.code == "EA":
+                where = url_for("register.company_messages", kbo=found.identifier,
+                                _external=True)
+            else:
+                where = url_for("register.own_messages", _external=True)
+            idp["messages"]["url"] = where
         idp["identities"] = [{"onBehalfOf": _entity(cap.claim(), person),
                               "loginHint": cap.login_hint} for cap in caps]
     audit.record(read, "read", "widget-profile", actor=person.sub, client_id=row.client_id,

@@ -188,8 +188,13 @@ def _show_clashes(acting: Acting, form: VersionedForm, part: service.Part, item:
 def index() -> Response:
     person = signed_in_person()
     session = db.session()
-    caps = [c for c in capacities.for_person(session, person) if c.code == "VER"]
-    return page("register/index.html", person=person, caps=caps,
+    every = capacities.for_person(session, person)
+    caps = [c for c in every if c.code == "VER"]
+    # the messages to the person themself and to their companies (an association's are on its
+    # own page): each with its unread count
+    inboxes = [(c, messages_store.unread_count(session, c.identifier, person.sub))
+               for c in every if c.code in ("BUR", "EA")]
+    return page("register/index.html", person=person, caps=caps, inboxes=inboxes,
                 waiting=invitations.waiting_for(session, person), answer_form=AnswerForm(),
                 day=invitations.day)
 

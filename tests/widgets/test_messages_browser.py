@@ -179,7 +179,7 @@ def test_with_a_real_token_it_reads_and_marks_through_the_api(page, sites, schak
     reminder = page.locator(f"{TAG} .list > li").filter(
         has_text="Vraag de hernieuwing van je erkenning aan")
     assert reminder.count() == 1
-    assert reminder.locator("[part=category]").inner_text() == "Soort: Erkenning"
+    assert reminder.locator("[part=category]").text_content() == "Soort: Erkenning"
     assert reminder.get_by_role("link", name="Meer lezen").get_attribute("href") == (
         "https://loket.groenbeek.example/aanvragen/erkenning")
     before = grant.locator(".new").count()

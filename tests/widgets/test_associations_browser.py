@@ -82,7 +82,9 @@ def test_code_loads_only_where_the_panel_is_and_searches_anonymously(page, sites
     assert api and all("authorization" not in h and "cookie" not in h for h in api)
     # The code the site gave reads as the place's name in the field.
     assert page.locator(f"{TAG} #area").input_value() == "Groenbeek"
-    assert page.locator(f"{TAG} .status").inner_text().endswith("in Groenbeek.")
+    # (tests before this one may have registered associations in Groenbeek: more than a page)
+    assert re.search(r"in Groenbeek\.( \d+ getoond\.)?$",
+                     page.locator(f"{TAG} .status").inner_text())
     assert page.evaluate(f"LoketWidgets.load('{TAG}')") is True and len(fetched) == 1
     assert page.evaluate("window.__csp") == []
     page.page_log.assert_clean()

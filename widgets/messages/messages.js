@@ -263,7 +263,18 @@ class LoketMessages extends LoketPanel {
     var unread = !message.gelezen;
     var archived = Boolean(message.gearchiveerd);
     var busy = this._view.busy === id;
-    var read = function () { if (unread) self.mark(id, { read: true }); };
+    // Following a link of a new message marks it read, and waits for that (at most a second)
+    // before it leaves: the next page then counts it read. A new tab or window is not waited for.
+    var read = function (event) {
+      if (!unread) return;
+      var marked = self.mark(id, { read: true });
+      var link = event.currentTarget;
+      if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey ||
+          event.shiftKey || event.altKey || (link.target && link.target !== "_self")) return;
+      event.preventDefault();
+      var go = function () { window.location.assign(link.href); };
+      Promise.race([marked, new Promise(function (done) { setTimeout(done, 1000); })]).then(go, go);
+    };
     var links = [];
     var link = webUrl(message.link);
     if (link) links.push(h("a", { href: link, part: "link", "data-key": "link-" + i, text: this.t("readMore"),

@@ -198,7 +198,7 @@ class LoketAssociations extends LoketPanel {
       submit: h("button", { type: "submit", class: "button", part: "search-button", "data-key": "submit" }),
       legend: h("legend", { class: "chips-label" }),
       chips: h("div", { class: "chips" }),
-      status: h("p", { class: "status", part: "status", role: "status" }),
+      status: h("p", { class: "status", part: "status", "aria-hidden": "true" }),
       body: h("div", { class: "body" })
     };
     f.activities = h("fieldset", { class: "activities", part: "activities" }, [f.legend, f.chips]);

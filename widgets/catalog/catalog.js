@@ -208,7 +208,7 @@ class LoketCatalog extends LoketPanel {
         "data-key": "filters-toggle", "aria-controls": "filters", "aria-expanded": "false",
         on: { click: function () { self._open = !self._open; self.update(); } } }),
       filters: h("div", { id: "filters", class: "filters", part: "filters" }),
-      status: h("p", { class: "status", part: "status", role: "status" }),
+      status: h("p", { class: "status", part: "status", "aria-hidden": "true" }),
       body: h("div", { class: "body" })
     };
     f.form = h("form", { class: "search", part: "search", role: "search", on: { submit: function (event) {
@@ -266,7 +266,15 @@ class LoketCatalog extends LoketPanel {
     }
     if (view.fallback) return [h("p", { class: "notice", text: this.t("fallback") })];
     var login = !profile.active && safeUrl(profile.loginUrl);
-    if (!login || view.state === "idle") return [];
+    if (view.state === "idle") {
+      // Before it knows whether it may personalise: the line it will most likely show, kept
+      // invisible, so the line that comes does not push the search down (no layout shift).
+      var cap = profile.active && this._expectedCapacity();
+      var likely = cap ? (cap.code === "BUR" ? this.t("forYou") : this.t("forName", { name: cap.name || "" }))
+        : (login ? this.t("loginHint") + " " + this.t("login") : "");
+      return likely ? [h("p", { class: "pending", "aria-hidden": "true", text: likely })] : [];
+    }
+    if (!login) return [];
     return [h("p", {}, [this.t("loginHint") + " ",
       h("a", { href: login, part: "login-link", "data-key": "login", text: this.t("login") })])];
   }

@@ -110,7 +110,7 @@ class LoketDossiers extends LoketPanel {
     var f = {
       head: h("div", { class: "head" }),
       controls: h("div", { class: "controls" }),
-      status: h("p", { class: "status", part: "status", role: "status" }),
+      status: h("p", { class: "status", part: "status", "aria-hidden": "true" }),
       body: h("div", { class: "body" })
     };
     f.root = h("section", { class: "root", part: "root", "aria-labelledby": "title" },
@@ -125,7 +125,11 @@ class LoketDossiers extends LoketPanel {
     f.head.replaceChildren(h("h" + this.headingLevel, {
       id: "title", class: "title", part: "title", tabindex: "-1", "data-key": "title", text: this._title()
     }));
-    f.controls.replaceChildren(state === "signed-out" ? "" : this._filter());
+    // a new node each time (its chips are new anyway): a heading that the answer makes longer
+    // does not move it (no layout shift)
+    var controls = h("div", { class: "controls" }, state === "signed-out" ? [] : [this._filter()]);
+    f.controls.replaceWith(controls);
+    f.controls = controls;
     var text = this._statusText(state);
     if (f.status.textContent !== text) f.status.textContent = text;
     f.status.className = "status status--" + (state === "loaded" && !view.items.length ? "empty" : state);
@@ -133,8 +137,9 @@ class LoketDossiers extends LoketPanel {
   }
 
   _title() {
-    var cap = this._view.capacity;
-    if (!cap || this._state() === "signed-out") return this.t("title");
+    var state = this._state();
+    var cap = this._view.capacity || (state === "loading" ? this._expectedCapacity() : null);
+    if (!cap || state === "signed-out") return this.t("title");
     return cap.code === "BUR" ? this.t("titleOwn") : this.t("titleFor", { name: cap.name || cap.identifier || "" });
   }
 

@@ -212,12 +212,27 @@ function loadPanel(tag) {
       script.onload = resolve;
       script.onerror = function () {
         delete panelLoads[tag]; // a later call tries again
+        // no code, no panel: give back the room kept for it
+        document.querySelectorAll(tag).forEach(function (el) { el.style.minHeight = "0"; });
         reject(new Error("Loket: the code of <" + tag + "> did not load from " + chunk.url));
       };
       (document.head || document.documentElement).append(script);
     }).then(function () { return customElements.whenDefined(tag); });
   }
   return panelLoads[tag].then(function () { return true; });
+}
+
+/** Room for the site's panels before their code and first answer come (see LoketPanel's
+    _reserve): a panel that has yet to be defined holds the viewport's height, so nothing after
+    it on the page is in view and then pushed down (no layout shift). A page turns it off per
+    panel with `--loket-panel-reserve: 0` (or sets a height of its own). One stylesheet on the
+    document, adopted (no inline style: the widgets' CSP holds). */
+function reservePanels(tags) {
+  if (!tags.length || !document.adoptedStyleSheets || reservePanels.done) return;
+  reservePanels.done = true;
+  var list = tags.join(", ");
+  document.adoptedStyleSheets = document.adoptedStyleSheets.concat(sheet(
+    list + " { display: block; } :is(" + list + "):not(:defined) { min-height: var(--loket-panel-reserve, 100vh); }"));
 }
 
 function loadUsedPanels() {
@@ -243,6 +258,7 @@ function configure(config, options) {
     el.emit("loket:header-mounted", { element: el });
   }
   // Panels already in the page now, and those the parser has yet to reach.
+  reservePanels(Object.keys(config.chunks || {}));
   loadUsedPanels();
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", loadUsedPanels, { once: true });

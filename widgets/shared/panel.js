@@ -179,6 +179,54 @@ class LoketPanel extends LoketElement {
     });
   }
 
+  /** The room the panel keeps from its first render on: the rest of the viewport below its
+      top and a quarter more (so what follows it on the page stays out of view, and its answer —
+      long or short — pushes nothing that was in view: no layout shift), none when it starts
+      well below the fold.
+      `--loket-panel-reserve` on the element: 0 for none, or a height of the page's own. */
+  _reserve() {
+    if (this._reserved) return;
+    this._reserved = true;
+    var own = getComputedStyle(this).getPropertyValue("--loket-panel-reserve").trim();
+    if (own) {
+      this.style.minHeight = parseFloat(own) === 0 ? "0" : own;
+      return;
+    }
+    // a quarter of the viewport more: what is above may still get shorter (a web font that
+    // arrives, a header that learns who is signed in) and pull the panel up
+    var below = window.innerHeight * 1.25;
+    var room = Math.ceil(Math.min(below, below - this.getBoundingClientRect().top));
+    this.style.minHeight = room > 0 ? room + "px" : "0";
+  }
+
+  /** The capacity the header shows the person acting in ({code, identifier, name}), or null:
+      what a panel may say before its own answer names the capacity, so its heading does not
+      change (and move what follows it) when the answer comes. */
+  _expectedCapacity() {
+    var idp = (this.store.state.profile || {}).idpData;
+    var entity = idp && idp.activeIdentity && idp.activeIdentity.onBehalfOf;
+    return entity && entity.code ? entity : null;
+  }
+
+  /** The status line as two nodes: what is seen (`_frame.status`, hidden from assistive
+      technology) is a new node at every update, so a line added above it (the answer's, or the
+      capacity's name once the header knows it) does not move it (a new node is no layout
+      shift); what is heard is one polite live region right after it, kept for the panel's life
+      and out of the flow (visually hidden), so every change is announced. */
+  _statusLine() {
+    var seen = this._frame.status;
+    if (!seen || !seen.parentNode) return;
+    if (!this._live) {  // in the document before its first text, so that text is announced
+      this._live = h("p", { class: "vh", role: "status" });
+      seen.after(this._live);
+    }
+    if (this._live.textContent !== seen.textContent) this._live.textContent = seen.textContent;
+    var fresh = seen.cloneNode(true);
+    seen.replaceWith(fresh);
+    this._frame.status = fresh;
+    if (fresh.nextSibling !== this._live) fresh.after(this._live);
+  }
+
   // The frame is built once (_build returns its nodes, with `root`); _fill brings it up to date.
   // Focus goes to the node named by this._focus (set before an update), else back to the node
   // with the same data-key as the one that had it.
@@ -189,10 +237,12 @@ class LoketPanel extends LoketElement {
     root.adoptedStyleSheets = [sheet(CSS.base || ""), sheet(this.store.themeCss()),
       sheet(CSS.panel || ""), sheet(CSS[this.constructor.cssName] || "")];
     if (!this._frame) {
+      this._reserve();
       this._frame = this._build();
       root.replaceChildren(this._frame.root);
     }
     this._fill();
+    this._statusLine();
     var want = this._focus || key;
     var target = want && root.querySelector('[data-key="' + want + '"]');
     if (target) {

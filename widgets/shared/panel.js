@@ -185,7 +185,7 @@ class LoketPanel extends LoketElement {
       well below the fold.
       `--loket-panel-reserve` on the element: 0 for none, or a height of the page's own. */
   _reserve() {
-    if (this._reserved) return;
+    if (this._reserved || !this.getClientRects().length) return;  // not laid out (hidden): later
     this._reserved = true;
     var own = getComputedStyle(this).getPropertyValue("--loket-panel-reserve").trim();
     if (own) {
@@ -236,8 +236,8 @@ class LoketPanel extends LoketElement {
     var key = active && active.getAttribute("data-key");
     root.adoptedStyleSheets = [sheet(CSS.base || ""), sheet(this.store.themeCss()),
       sheet(CSS.panel || ""), sheet(CSS[this.constructor.cssName] || "")];
+    this._reserve();
     if (!this._frame) {
-      this._reserve();
       this._frame = this._build();
       root.replaceChildren(this._frame.root);
     }

@@ -9,7 +9,7 @@
 var PHASES = ["Samenstelling", "Behandeling", "Beslissing", "Beroep", "Uitvoering", "Afgerond"];
 var FILTERS = ["all", "open", "closed"];
 
-class LoketDossiers extends LoketPanel {
+class LoketDossiers extends LoketListPanel {
   static get cssName() { return "dossiers"; }
   static get observedAttributes() { return ["lang", "status", "page-size", "heading-level"]; }
 
@@ -95,52 +95,6 @@ class LoketDossiers extends LoketPanel {
     var query = "status=" + params.status + "&limit=" + params.limit +
       (cursor ? "&cursor=" + encodeURIComponent(cursor) : "");
     return this._request("/me/dossiers", query, params);
-  }
-
-  /** The state shown: before a token arrives, the header's profile says whether one will. */
-  _state() {
-    var state = this._view.state;
-    if (state !== "idle") return state;
-    return this.store.state.profile && this.store.state.profile.active ? "loading" : "signed-out";
-  }
-
-  // The frame (heading, filter, status line, body) is built once: the status line is a live
-  // region, and a live region announces changes only when it stays in the document.
-  _build() {
-    var f = {
-      head: h("div", { class: "head" }),
-      controls: h("div", { class: "controls" }),
-      status: h("p", { class: "status", part: "status", "aria-hidden": "true" }),
-      body: h("div", { class: "body" })
-    };
-    f.root = h("section", { class: "root", part: "root", "aria-labelledby": "title" },
-      [f.head, f.controls, f.status, f.body]);
-    return f;
-  }
-
-  _fill() {
-    var f = this._frame;
-    var view = this._view;
-    var state = this._state();
-    f.head.replaceChildren(h("h" + this.headingLevel, {
-      id: "title", class: "title", part: "title", tabindex: "-1", "data-key": "title", text: this._title()
-    }));
-    // a new node each time (its chips are new anyway): a heading that the answer makes longer
-    // does not move it (no layout shift)
-    var controls = h("div", { class: "controls" }, state === "signed-out" ? [] : [this._filter()]);
-    f.controls.replaceWith(controls);
-    f.controls = controls;
-    var text = this._statusText(state);
-    if (f.status.textContent !== text) f.status.textContent = text;
-    f.status.className = "status status--" + (state === "loaded" && !view.items.length ? "empty" : state);
-    f.body.replaceChildren.apply(f.body, [].concat(this._body(state)).filter(Boolean));
-  }
-
-  _title() {
-    var state = this._state();
-    var cap = this._view.capacity || (state === "loading" ? this._expectedCapacity() : null);
-    if (!cap || state === "signed-out") return this.t("title");
-    return cap.code === "BUR" ? this.t("titleOwn") : this.t("titleFor", { name: cap.name || cap.identifier || "" });
   }
 
   _count(n) { return n === 1 ? this.t("one") : this.t("many", { count: n }); }

@@ -8,7 +8,7 @@
 
 var BOXES = ["inbox", "archive"];
 
-class LoketMessages extends LoketPanel {
+class LoketMessages extends LoketListPanel {
   static get cssName() { return "messages"; }
   static get observedAttributes() { return ["lang", "box", "page-size", "heading-level", "product-url"]; }
 
@@ -151,49 +151,18 @@ class LoketMessages extends LoketPanel {
     return this._request("/me/messages", query, params);
   }
 
-  _state() {
-    var state = this._view.state;
-    if (state !== "idle") return state;
-    return this.store.state.profile && this.store.state.profile.active ? "loading" : "signed-out";
-  }
-
+  /** The list frame, with a second polite status for what a click did (read, archived…). */
   _build() {
-    var f = {
-      head: h("div", { class: "head" }),
-      controls: h("div", { class: "controls" }),
-      status: h("p", { class: "status", part: "status", "aria-hidden": "true" }),
-      said: h("p", { class: "said vh", role: "status" }),
-      body: h("div", { class: "body" })
-    };
-    f.root = h("section", { class: "root", part: "root", "aria-labelledby": "title" },
-      [f.head, f.controls, f.status, f.said, f.body]);
+    var f = super._build();
+    f.said = h("p", { class: "said vh", role: "status" });
+    f.body.before(f.said);
     return f;
   }
 
   _fill() {
-    var f = this._frame;
-    var view = this._view;
-    var state = this._state();
-    f.head.replaceChildren(h("h" + this.headingLevel, {
-      id: "title", class: "title", part: "title", tabindex: "-1", "data-key": "title", text: this._title()
-    }));
-    // a new node each time (its chips are new anyway): a heading that the answer makes longer
-    // does not move it (no layout shift)
-    var controls = h("div", { class: "controls" }, state === "signed-out" ? [] : [this._filter()]);
-    f.controls.replaceWith(controls);
-    f.controls = controls;
-    var text = this._statusText(state);
-    if (f.status.textContent !== text) f.status.textContent = text;
-    f.status.className = "status status--" + (state === "loaded" && !view.items.length ? "empty" : state);
-    if (f.said.textContent !== view.said) f.said.textContent = view.said;
-    f.body.replaceChildren.apply(f.body, [].concat(this._body(state)).filter(Boolean));
-  }
-
-  _title() {
-    var state = this._state();
-    var cap = this._view.capacity || (state === "loading" ? this._expectedCapacity() : null);
-    if (!cap || state === "signed-out") return this.t("title");
-    return cap.code === "BUR" ? this.t("titleOwn") : this.t("titleFor", { name: cap.name || cap.identifier || "" });
+    super._fill();
+    var said = this._frame.said;
+    if (said.textContent !== this._view.said) said.textContent = this._view.said;
   }
 
   _statusText(state) {

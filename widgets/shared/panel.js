@@ -1,11 +1,12 @@
-/* What Loket's data panels (<loket-dossiers>, <loket-catalog>, <loket-associations>) share: the
-   access token or loader a page hands over (kept in this closure, never on the element), API
-   calls (with the bearer token and one retry with a fresh token after a 401, or anonymous), the
-   attributes they have in common (and the names they had before), the panel's own labels
-   (STRINGS, which a site may override), and a frame built once, so its status line (a polite
-   live region) stays in the document and announces every change. Not in the header's bundle:
-   assets.py puts a copy in each panel's chunk, after shared/format.js and before the panel's
-   own code. */
+/* What Loket's data panels (<loket-dossiers>, <loket-catalog>, <loket-associations>,
+   <loket-messages>) share: the access token or loader a page hands over (kept in this closure,
+   never on the element), API calls (with the bearer token and one retry with a fresh token after
+   a 401, or anonymous), the attributes they have in common (and the names they had before), the
+   panel's own labels (STRINGS, which a site may override), a frame built once with a polite live
+   region that stays in the document and announces every change, the room the panel keeps (no
+   layout shift), and LoketListPanel: the frame of the capacity's own lists (dossiers, messages).
+   Not in the header's bundle: assets.py puts a copy in each panel's chunk, after
+   shared/format.js and before the panel's own code. */
 
 var DEFAULT_PAGE_SIZE = 10;
 
@@ -249,5 +250,56 @@ class LoketPanel extends LoketElement {
       if (target !== root.activeElement) target.focus();
       this._focus = null;
     }
+  }
+}
+
+/** A panel of the active capacity's own items (<loket-dossiers>, <loket-messages>): signed in
+    only, a heading that names the capacity ("titleFor", "titleOwn", else "title"), a filter row,
+    the status line and the list. The panel gives `_filter()`, `_statusText(state)` and
+    `_body(state)`; `_view` holds `state`, `items` and the answer's `capacity`. */
+class LoketListPanel extends LoketPanel {
+  /** The state shown: before a token arrives, the header's profile says whether one will. */
+  _state() {
+    var state = this._view.state;
+    if (state !== "idle") return state;
+    return this.store.state.profile && this.store.state.profile.active ? "loading" : "signed-out";
+  }
+
+  _build() {
+    var f = {
+      head: h("div", { class: "head" }),
+      controls: h("div", { class: "controls" }),
+      status: h("p", { class: "status", part: "status", "aria-hidden": "true" }),
+      body: h("div", { class: "body" })
+    };
+    f.root = h("section", { class: "root", part: "root", "aria-labelledby": "title" },
+      [f.head, f.controls, f.status, f.body]);
+    return f;
+  }
+
+  _fill() {
+    var f = this._frame;
+    var view = this._view;
+    var state = this._state();
+    f.head.replaceChildren(h("h" + this.headingLevel, {
+      id: "title", class: "title", part: "title", tabindex: "-1", "data-key": "title", text: this._title()
+    }));
+    // a new node each time (its chips are new anyway): a heading that the answer makes longer
+    // does not move it (no layout shift)
+    var controls = h("div", { class: "controls" }, state === "signed-out" ? [] : [this._filter()]);
+    f.controls.replaceWith(controls);
+    f.controls = controls;
+    var text = this._statusText(state);
+    if (f.status.textContent !== text) f.status.textContent = text;
+    f.status.className = "status status--" + (state === "loaded" && !view.items.length ? "empty" : state);
+    f.body.replaceChildren.apply(f.body, [].concat(this._body(state)).filter(Boolean));
+  }
+
+  /** The capacity the answer names; while loading, the one the header shows. */
+  _title() {
+    var state = this._state();
+    var cap = this._view.capacity || (state === "loading" ? this._expectedCapacity() : null);
+    if (!cap || state === "signed-out") return this.t("title");
+    return cap.code === "BUR" ? this.t("titleOwn") : this.t("titleFor", { name: cap.name || cap.identifier || "" });
   }
 }

@@ -54,3 +54,14 @@ def backends(choice: str, postgres_answers: bool, where: str = "127.0.0.1:5432")
 def median_round(rows: list[dict[str, float]]) -> dict[str, float]:
     """Per figure, the median over the rounds."""
     return {key: statistics.median(r[key] for r in rows) for key in rows[0]}
+
+
+def stop(server: Any) -> None:
+    """Stop a ``loket serve`` process: SIGTERM (its requests finish), killed after 20 s."""
+    import subprocess
+
+    server.terminate()
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()

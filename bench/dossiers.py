@@ -101,16 +101,18 @@ def loket(env: dict[str, str], *args: str, timeout: float, quiet: bool = True) -
     return done.stdout
 
 
-def sign_in_for_club(base: str, client_id: str, secret: str) -> str:
-    """Jan signs in through the test login for FC Groenbeek; returns the access token."""
+def sign_in_for_club(base: str, client_id: str, secret: str, vcode: str = "V0001001",
+                     scope: str = "openid capacity dossiers") -> str:
+    """Jan signs in through the test login acting for ``vcode`` (FC Groenbeek); returns the
+    access token."""
     from loket.sso.capacities import encode_hint
 
     agent = Agent(base)
     verifier, challenge = pkce_pair()
     callback = agent.sign_in(JAN, None, client_id=client_id, redirect_uri=CALLBACK,
-                             response_type="code", scope="openid capacity dossiers", state="b",
+                             response_type="code", scope=scope, state="b",
                              code_challenge=challenge, code_challenge_method="S256",
-                             login_hint=encode_hint("VER", "V0001001"))
+                             login_hint=encode_hint("VER", vcode))
     agent.http.close()
     response = requests.post(f"{base}/oidc/token", auth=(client_id, secret), timeout=15, data={
         "grant_type": "authorization_code", "code": callback["code"],
@@ -181,11 +183,7 @@ def run_backend(backend: str, count: int, rounds: int, deadline: Deadline) -> di
                     **measure(base, rp_secret, office, count, rounds, deadline)}
     finally:
         if server is not None:
-            server.terminate()
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            _drive.stop(server)
         shutil.rmtree(tmp, ignore_errors=True)
 
 

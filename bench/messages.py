@@ -53,33 +53,21 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import _drive  # noqa: E402
-from register import LOKET, Deadline, generated_vcodes, percentile, run, throwaway  # noqa: E402
-from support.agent import Agent, pkce_pair  # noqa: E402
+from dossiers import CALLBACK, JAN, sign_in_for_club  # noqa: E402
+from register import (  # noqa: E402
+    LOKET,
+    Deadline,
+    generated_vcodes,
+    percentile,
+    run,
+    throwaway,
+    timed,
+)
 from support.servers import free_port, postgres_available, wait_for  # noqa: E402
 
-JAN = "85073003328"
 SCHAKEL = "V0001002"
 PUBLISHER = "catalog-groenbeek"
-CALLBACK = "http://127.0.0.1:9/callback"
 EVERYONE = {"filter": {"verenigingstypes": ["FV", "VZER", "VZW"]}}
-
-
-def token_for_schakel(base: str, client_id: str, secret: str) -> str:
-    """Jan signs in through the test login, acting for De Schakel; his access token."""
-    from loket.sso.capacities import encode_hint
-
-    agent = Agent(base)
-    verifier, challenge = pkce_pair()
-    callback = agent.sign_in(JAN, None, client_id=client_id, redirect_uri=CALLBACK,
-                             response_type="code", scope="openid profile capacity messages",
-                             state="b", code_challenge=challenge, code_challenge_method="S256",
-                             login_hint=encode_hint("VER", SCHAKEL))
-    agent.http.close()
-    answer = requests.post(f"{base}/oidc/token", auth=(client_id, secret), timeout=15, data={
-        "grant_type": "authorization_code", "code": callback["code"],
-        "redirect_uri": CALLBACK, "code_verifier": verifier})
-    answer.raise_for_status()
-    return str(answer.json()["access_token"])
 
 
 def publish(base: str, instance: Path, count: int, deadline: Deadline) -> list[dict[str, Any]]:
@@ -105,18 +93,6 @@ def publish(base: str, instance: Path, count: int, deadline: Deadline) -> list[d
         print(f"  published {i + 1}/{count}: {done[-1]['reached']:,} associations in "
               f"{seconds:.2f} s", file=sys.stderr, flush=True)
     return done
-
-
-def timed(conn: http.client.HTTPConnection, path: str, token: str | None = None) -> float:
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    started = time.perf_counter()
-    conn.request("GET", path, headers=headers)
-    response = conn.getresponse()
-    body = response.read()
-    elapsed = time.perf_counter() - started
-    if response.status != 200:
-        raise SystemExit(f"GET {path} answered {response.status}: {body[:300]!r}")
-    return elapsed * 1000
 
 
 def badge_query(url: str, n: int) -> dict[str, Any]:
@@ -187,7 +163,8 @@ def measure(backend: str, count: int, messages: int, n: int, deadline: Deadline)
             print(f"[{backend}] publishing {messages} messages to every association…",
                   file=sys.stderr, flush=True)
             published = publish(base, instance, messages, deadline)
-            access = token_for_schakel(base, "bench-site", secret)
+            access = sign_in_for_club(base, "bench-site", secret, SCHAKEL,
+                                      "openid profile capacity messages")
             exchanged = requests.post(f"{base}/widgets/v1/profile-token", timeout=15,
                                       data={"access_token": access}, auth=("bench-site", secret))
             exchanged.raise_for_status()
@@ -215,11 +192,7 @@ def measure(backend: str, count: int, messages: int, n: int, deadline: Deadline)
                     "badge": badge_query(url, n)}
     finally:
         if server is not None:
-            server.terminate()
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            _drive.stop(server)
         shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -109,9 +109,11 @@ def searches(rng: random.Random, municipalities: list[str], n: int) -> list[tupl
     return made
 
 
-def timed(conn: http.client.HTTPConnection, path: str) -> float:
+def timed(conn: http.client.HTTPConnection, path: str, token: str | None = None) -> float:
+    """GET ``path`` (with ``token`` as bearer token) on the kept-alive connection; ms."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
     started = time.perf_counter()
-    conn.request("GET", path)
+    conn.request("GET", path, headers=headers)
     response = conn.getresponse()
     body = response.read()
     elapsed = time.perf_counter() - started
@@ -189,11 +191,7 @@ def drive(env: dict[str, str], port: int, n: int, deadline: Deadline) -> dict[st
         times["all searches"] = [t for k, v in times.items() if k != "lookup" for t in v]
         return {"times": times}
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        _drive.stop(server)
         log.close()
 
 

@@ -104,3 +104,26 @@ def panel_settled(page: Any, tag: str) -> str:
         const s = el && el.shadowRoot && el.shadowRoot.querySelector('.status');
         return s && !/status--(loading|idle)/.test(s.className); }}""")
     return str(page.locator(f"{tag} .status").get_attribute("class")).split("--")[-1]
+
+
+def panel_host_page(sites: Any, name: str, script: str, panel: str, heading: str,
+                    lang: str = "nl") -> str:
+    """A municipality's page with the header's embed.js, ``panel`` under ``heading``, the footer
+    and the page's own script file, under the contract's policy plus that script; its URL."""
+    host, issuer = sites.host, sites.provider.url
+    host.put(f"/{name}.js", script, "text/javascript")
+    return str(host.put(f"/{name}.html", page_html(
+        f'<script src="{sites.script("groenbeek")}"></script>'
+        f'<main id="main"><h1>{heading}</h1>{panel}</main><loket-footer></loket-footer>'
+        f'<script src="{host.url}/{name}.js"></script>', lang=lang),
+        headers={"Content-Security-Policy": f"default-src 'self'; script-src 'self' {issuer}; "
+                                            f"style-src {issuer}; connect-src {issuer}"}))
+
+
+def example_script(sites: Any, tag: str, example: dict[str, Any]) -> str:
+    """The page's script for one fixture: the examples' loader (the preview's) on ``tag``."""
+    return (f"var s=document.createElement('script');s.src={json.dumps(sites.provider.url)}"
+            "+'/static/widgets-examples.js';s.onload=function(){"
+            f"customElements.whenDefined('{tag}').then(function(){{"
+            f"LoketExamples.show(document.querySelector('{tag}'),{json.dumps(example)});"
+            "});};document.head.append(s);")

@@ -13,7 +13,8 @@ import pytest
 from loket.widgets.examples import examples
 from support import oidc
 from support.browser import assert_no_axe_violations
-from support.widgets import CSP_WATCH, page_html, panel_settled
+from support.widgets import CSP_WATCH, panel_host_page, panel_settled
+from support.widgets import example_script as shared_example_script
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.parametrize("provider", ["sqlite"], indirect=True)]
@@ -29,25 +30,11 @@ def club_token(provider) -> str:
 
 def panel_page(sites, name: str, script: str, *, panel: str = "<loket-dossiers></loket-dossiers>",
                lang: str = "nl") -> str:
-    """A host page with the header's embed.js, the panel, and the page's own script."""
-    host, issuer = sites.host, sites.provider.url
-    host.put(f"/{name}.js", script, "text/javascript")
-    return host.put(f"/{name}.html", page_html(
-        f'<script src="{sites.script("groenbeek")}"></script>'
-        f'<main id="main"><h1>Mijn dossiers</h1>{panel}</main><loket-footer></loket-footer>'
-        f'<script src="{host.url}/{name}.js"></script>', lang=lang),
-        # The contract's policy, plus the page's own script file.
-        headers={"Content-Security-Policy": f"default-src 'self'; script-src 'self' {issuer}; "
-                                            f"style-src {issuer}; connect-src {issuer}"})
+    return panel_host_page(sites, name, script, panel, "Mijn dossiers", lang)
 
 
 def example_script(sites, example: dict[str, Any]) -> str:
-    """The page's script for one fixture: the examples' loader (the preview's) on the panel."""
-    return (f"var s=document.createElement('script');s.src={json.dumps(sites.provider.url)}"
-            "+'/static/widgets-examples.js';s.onload=function(){"
-            "customElements.whenDefined('loket-dossiers').then(function(){"
-            f"LoketExamples.show(document.querySelector('loket-dossiers'),{json.dumps(example)});"
-            "});};document.head.append(s);")
+    return shared_example_script(sites, "loket-dossiers", example)
 
 
 def settled(page: Any) -> str:

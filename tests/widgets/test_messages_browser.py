@@ -14,7 +14,8 @@ import pytest
 from loket.widgets.examples import examples
 from support import oidc
 from support.browser import assert_no_axe_violations
-from support.widgets import CSP_WATCH, page_html, panel_settled
+from support.widgets import CSP_WATCH, panel_host_page, panel_settled
+from support.widgets import example_script as shared_example_script
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.parametrize("provider", ["sqlite"], indirect=True)]
@@ -30,22 +31,11 @@ def schakel_token(provider) -> str:
 
 
 def panel_page(sites, name: str, script: str, *, panel: str = f"<{TAG}></{TAG}>") -> str:
-    host, issuer = sites.host, sites.provider.url
-    host.put(f"/{name}.js", script, "text/javascript")
-    return host.put(f"/{name}.html", page_html(
-        f'<script src="{sites.script("groenbeek")}"></script>'
-        f'<main id="main"><h1>Mijn berichten</h1>{panel}</main><loket-footer></loket-footer>'
-        f'<script src="{host.url}/{name}.js"></script>'),
-        headers={"Content-Security-Policy": f"default-src 'self'; script-src 'self' {issuer}; "
-                                            f"style-src {issuer}; connect-src {issuer}"})
+    return panel_host_page(sites, name, script, panel, "Mijn berichten")
 
 
 def example_script(sites, example: dict[str, Any]) -> str:
-    return (f"var s=document.createElement('script');s.src={json.dumps(sites.provider.url)}"
-            "+'/static/widgets-examples.js';s.onload=function(){"
-            f"customElements.whenDefined('{TAG}').then(function(){{"
-            f"LoketExamples.show(document.querySelector('{TAG}'),{json.dumps(example)});"
-            "});};document.head.append(s);")
+    return shared_example_script(sites, TAG, example)
 
 
 def example(name: str) -> dict[str, Any]:

@@ -318,19 +318,24 @@ def dossier_token(provider: Provider) -> str:
     return oidc.club_token(provider, f"sweep-dossiers-{uuid.uuid4().hex[:8]}", ["dossiers"])
 
 
+def sweep_signed_in_panel(page: Any, sites: Sites, rows: Rows, width: int, what: str,
+                          tag: str, token: str) -> None:
+    """A panel as a site shows it: the person signed in in the header (its profile token) and
+    the panel given the access token the site's server keeps."""
+    serve_profile_tokens(sites)
+    panel = (f"customElements.whenDefined('{tag}').then(function () {{"
+             f"  document.querySelector('{tag}').setAccessToken({json.dumps(token)}); }});")
+    sweep_widgets(page, rows, width, what,
+                  lambda theme, lang: host_page(sites, tag, theme, lang,
+                                                script=signed_in_script(theme) + panel,
+                                                panel=f"<{tag}></{tag}>"),
+                  panel_loaded(tag))
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_dossier_panel(sweep_page, sites, dossier_token, rows, width) -> None:
-    """As a site shows it: the person signed in in the header (its profile token) and their
-    dossiers in the panel (the access token the site's server keeps)."""
-    serve_profile_tokens(sites)
-    panel = ("customElements.whenDefined('loket-dossiers').then(function () {"
-             "  document.querySelector('loket-dossiers').setAccessToken("
-             f"{json.dumps(dossier_token)}); }});")
-    sweep_widgets(sweep_page, rows, width, "dossier panel",
-                  lambda theme, lang: host_page(sites, "dossiers", theme, lang,
-                                                script=signed_in_script(theme) + panel,
-                                                panel="<loket-dossiers></loket-dossiers>"),
-                  panel_loaded("loket-dossiers"))
+    sweep_signed_in_panel(sweep_page, sites, rows, width, "dossier panel", "loket-dossiers",
+                          dossier_token)
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -374,12 +379,5 @@ def messages_token(provider: Provider) -> str:
 @pytest.mark.parametrize("width", WIDTHS)
 def test_messages_panel(sweep_page, sites, messages_token, rows, width) -> None:
     """As a site's "Mijn berichten" shows it: signed in in the header, the club's messages."""
-    serve_profile_tokens(sites)
-    panel = ("customElements.whenDefined('loket-messages').then(function () {"
-             "  document.querySelector('loket-messages').setAccessToken("
-             f"{json.dumps(messages_token)}); }});")
-    sweep_widgets(sweep_page, rows, width, "messages panel",
-                  lambda theme, lang: host_page(sites, "messages", theme, lang,
-                                                script=signed_in_script(theme) + panel,
-                                                panel="<loket-messages></loket-messages>"),
-                  panel_loaded("loket-messages"))
+    sweep_signed_in_panel(sweep_page, sites, rows, width, "messages panel", "loket-messages",
+                          messages_token)

@@ -117,7 +117,9 @@ def test_the_desk_in_chromium_by_keyboard_axe_clean_at_both_widths(page, provide
         assert_no_axe_violations(page)
         page.get_by_label("Reden van deze opzoeking").fill("melding 2026/12")
         page.get_by_label("Rijksregisternummer van de persoon").fill(JAN)
-        page.get_by_label("Rijksregisternummer van de persoon").press("Enter")
+        # (the answer's load: measured before its stylesheet arrives, a page is unstyled)
+        with page.expect_navigation(wait_until="load"):
+            page.get_by_label("Rijksregisternummer van de persoon").press("Enter")
         page.get_by_role("heading", name=re.compile("regel")).wait_for()
         wider = page.evaluate("""() => [...document.querySelectorAll('body *')]
             .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1)

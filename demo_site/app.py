@@ -29,12 +29,18 @@ from authlib.jose import JsonWebKey, JsonWebToken
 from authlib.jose.errors import JoseError
 from flask import Flask, Response, abort, g, redirect, render_template, request, session, url_for
 
+from demo_site import eloket, staff
+from demo_site.loket_api import LoketApi
+from demo_site.requests_store import RequestStore
 from demo_site.sessions import SessionStore
 from demo_site.sites import Site
 
 log = logging.getLogger(__name__)
 
-SCOPES = "openid profile capacity dossiers catalog associations messages"
+# (rrn: the person's INSZ, by which the e-loket finds them among an association's representatives)
+SCOPES = "openid profile rrn capacity dossiers catalog associations messages"
+# An upload larger than this is refused before it is read (the form's own limit is 5 MB).
+MAX_REQUEST_BYTES = 6 * 1024 * 1024
 # A page with a panel renews an access token that has less than this left (seconds).
 TOKEN_MARGIN = 60
 # How long a page waits for the unread count of the header's badge (seconds) before going without.
@@ -47,10 +53,12 @@ BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout"
 
 
 def create_site(site: Site, *, issuer: str, client_id: str, client_secret: str, url: str,
-                instance: Path) -> Flask:
-    """The Flask app of one demo site."""
+                instance: Path, back_office: dict[str, str] | None = None) -> Flask:
+    """The Flask app of one demo site; ``back_office`` the client credentials of the
+    municipality's back office (its e-loket pushes dossiers and reads the register with them)."""
     app = Flask(__name__)
     app.config.update(
+        MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
         SECRET_KEY=_site_secret(instance, site.id),
         SESSION_COOKIE_NAME=f"{site.id}_session",
         SESSION_COOKIE_HTTPONLY=True,
@@ -71,6 +79,10 @@ def create_site(site: Site, *, issuer: str, client_id: str, client_secret: str, 
                        "token_endpoint_auth_method": "client_secret_basic", "timeout": 10},
     )
     provider = oauth.loket
+    api = (LoketApi(issuer, back_office["client_id"], back_office["client_secret"])
+           if back_office else None)
+    requests_store = RequestStore(instance / f"{site.id}-requests.sqlite", site.prefix)
+    pusher = eloket.Pusher(requests_store, api, site, url.rstrip("/"))
 
     def current() -> dict[str, Any] | None:
         if "user" not in g:
@@ -99,7 +111,7 @@ def create_site(site: Site, *, issuer: str, client_id: str, client_secret: str, 
     def _profile(user: dict[str, Any] | None, token: str) -> dict[str, Any]:
         """What the page hands to globalHeaderClient.accessMenu.setProfile (Flemish v5 shape)."""
         # Signing in or switching brings the person back to the page they were on.
-        here = request.path if request.endpoint in PAGES else None
+        here = request.path if _returnable(request.endpoint) else None
         base = {
             "active": bool(user),
             "loginUrl": url_for("login", next=here),
@@ -161,7 +173,8 @@ def create_site(site: Site, *, issuer: str, client_id: str, client_secret: str, 
     @app.before_request
     def _sso_check() -> Response | None:
         """Once per browser session: is the visitor signed in at the provider already?"""
-        if (request.method != "GET" or request.endpoint not in ("home", *PAGES)
+        if (request.method != "GET" or not (request.endpoint == "home"
+                                             or _returnable(request.endpoint))
                 or request.args.get("sso") == "0" or session.get("sso_checked")
                 or current() is not None
                 # a browser's own navigation to a page (not a script, a frame or a crawler)
@@ -262,6 +275,7 @@ def create_site(site: Site, *, issuer: str, client_id: str, client_secret: str, 
             "family_name": info.get("family_name", ""),
             "capacity": info.get("capacity"),
             "capacities": info.get("capacities", []),
+            "insz": info.get("rrn"),
             "access_token": token["access_token"],
             "expires_at": int(time.time()) + int(token.get("expires_in", 600)),
             "id_token": token["id_token"],
@@ -321,11 +335,27 @@ def create_site(site: Site, *, issuer: str, client_id: str, client_secret: str, 
     def _not_found(_exc: Any) -> tuple[str, int]:
         return render_template("error.html", message="Deze pagina bestaat niet."), 404
 
+    @app.errorhandler(413)
+    def _too_large(_exc: Any) -> tuple[str, int]:
+        return render_template("error.html", message=(
+            "Wat je stuurde is te groot: een bijlage is hoogstens 5 MB. Ga terug en kies een "
+            "kleiner bestand; de rest van je aanvraag staat nog in het formulier.")), 413
+
+    uploads = instance / f"{site.id}-uploads"
+    eloket.install(app, site, current=current, store=requests_store, pusher=pusher, api=api,
+                   uploads=uploads)
+    staff.install(app, site, instance=instance, store=requests_store, pusher=pusher,
+                  uploads=uploads)
     return app
 
 
 # The pages a person is brought back to after signing in (home is where everyone lands anyway).
 PAGES = ("dossiers", "messages", "products", "associations")
+
+
+def _returnable(endpoint: str | None) -> bool:
+    """A page that signing in brings the person back to: the panels' and the e-loket's."""
+    return endpoint in PAGES or (endpoint or "").startswith("eloket.")
 
 
 def _no_store(body: dict[str, Any], status: int) -> Response:

@@ -48,8 +48,12 @@ def main() -> None:
     url = creds.get("url", site.default_url)
     issuer = os.environ.get("LOKET_ISSUER", "http://127.0.0.1:8000")
     instance = Path(os.environ.get("DEMO_INSTANCE", creds_file.parent)).resolve()
+    # the municipality's back office (seed-demo writes its credentials beside the site's)
+    offices_file = creds_file.parent / "demo-backoffices.json"
+    offices = json.loads(offices_file.read_text()) if offices_file.exists() else {}
     app = create_site(site, issuer=issuer, client_id=creds["client_id"],
-                      client_secret=creds["client_secret"], url=url, instance=instance)
+                      client_secret=creds["client_secret"], url=url, instance=instance,
+                      back_office=offices.get(f"{site.id}-backoffice"))
     parts = urlsplit(url)
     _Server(app, {
         "bind": f"{parts.hostname}:{parts.port or 80}",

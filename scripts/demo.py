@@ -102,6 +102,12 @@ def main() -> None:
     print("\nDemo persons (test login with the rijksregisternummer):\n")
     for name, insz, story in PERSONS:
         print(f"  {name:<12} {insz}  {story}")
+    staff = [(site, instance / f"{site['client_id']}-staff.json") for site in sites.values()]
+    if site_runner.exists() and all(path.exists() for _site, path in staff):
+        print("\nMunicipal staff (the e-loket's requests, /balie on each site):\n")
+        for site, path in staff:
+            account = json.loads(path.read_text())
+            print(f"  {site['url']}/balie  user {account['user']}, password {account['password']}")
     print(f"\nServer logs: {logs}/\n")
 
     def _stop(_signum: int, _frame: object) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from loket import clients, reference
+from loket.scopes import DEFAULT_RP_SCOPES
 
 # (code, name, province, postcode)
 MUNICIPALITIES = (
@@ -33,6 +34,20 @@ class DemoSite:
     name: str
     url: str
     theme: str
+    # the fictional e-loket address of the demo data's request links, which ``seed-demo``
+    # points at the demo site's own forms
+    eloket: str
+    # the client id of the municipality's back office (the dossiers' source)
+    back_office: str
+
+
+# The request forms each demo site's e-loket has (demo_site/eloket.py, which a test holds to
+# this list): the demo catalog's request links to these paths lead to the site's own form.
+FORM_PATHS = {
+    "groenbeek": ("/aanvragen/sportsubsidie", "/aanvragen/evenement", "/reserveren/zalen",
+                  "/reserveren/materiaal"),
+    "rivierstede": ("/sportimpuls", "/evenement", "/zaalhuur"),
+}
 
 
 def demo_sites() -> tuple[DemoSite, ...]:
@@ -40,10 +55,11 @@ def demo_sites() -> tuple[DemoSite, ...]:
     the hosts `make demo` starts them on."""
     return (
         DemoSite("groenbeek", "Gemeente Groenbeek",
-                 os.environ.get("LOKET_DEMO_GROENBEEK_URL", "http://127.0.0.2:8001"), "groenbeek"),
+                 os.environ.get("LOKET_DEMO_GROENBEEK_URL", "http://127.0.0.2:8001"), "groenbeek",
+                 "https://loket.groenbeek.example", "groenbeek-backoffice"),
         DemoSite("rivierstede", "Stad Rivierstede",
                  os.environ.get("LOKET_DEMO_RIVIERSTEDE_URL", "http://127.0.0.3:8002"),
-                 "rivierstede"),
+                 "rivierstede", "https://e-loket.rivierstede.example", "rivierstede-backoffice"),
     )
 
 
@@ -64,6 +80,9 @@ def register_sites(session: Session, instance: Path, *,
             post_logout_uris=[f"{site.url}/"],
             backchannel_logout_uri=f"{site.url}/auth/backchannel-logout",
             grant_types=["authorization_code"],
+            # the e-loket's forms: the person's INSZ (a citizen's dossier is theirs by INSZ, a
+            # representative is found in the register's record by it)
+            scopes=[*DEFAULT_RP_SCOPES, "rrn"],
             theme=site.theme,
         )
         keep = known.get("client_secret") if existing is not None else None

@@ -56,8 +56,9 @@ def test_seeding_again_changes_nothing(app: Flask, tmp_path: Path) -> None:
     assert json.loads(secrets_file.read_text()) == first
     assert secrets_file.stat().st_mode & 0o777 == 0o600
     assert backoffice is not None
-    assert (backoffice.grant_types, backoffice.scopes) == (["client_credentials"],
-                                                           ["dossiers:write"])
+    # (a municipality's back office also prefills its e-loket's forms from the register)
+    assert (backoffice.grant_types, backoffice.scopes) == (
+        ["client_credentials"], ["dossiers:write", "associations:exchange"])
 
 
 def test_generated_dossiers_are_consistent_and_numbering_continues(app: Flask) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from loket import clients
+from loket import clients, demo_municipalities
 from loket.catalog import relevance, store, validation
 from loket.catalog.areas import AreaTree
 from loket.catalog.demo_data import PRODUCTS, PUBLISHERS
@@ -77,8 +77,20 @@ def records(year: int) -> list[tuple[str, dict[str, Any]]]:
             for key in ("startDate", "endDate"):
                 if key in record:
                     record[key] = resolve_date(record[key], year)
+            if record.get("onlineRequestUrl"):
+                record["onlineRequestUrl"] = on_demo_site(record["onlineRequestUrl"])
             out.append((publisher, record))
     return out
+
+
+def on_demo_site(url: str) -> str:
+    """A product's request link on the e-loket of a demo municipality's own website (where the
+    demo site has its forms: demo_site/eloket.py); other links as they are."""
+    for site in demo_municipalities.demo_sites():
+        path = url[len(site.eloket):] if url.startswith(site.eloket + "/") else None
+        if path in demo_municipalities.FORM_PATHS[site.id]:
+            return site.url + path
+    return url
 
 
 def seed(session: Session, instance: Path, now: int, *, allow_http_anywhere: bool) -> int:

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from loket import clients
+from loket import clients, demo_municipalities
 from loket.dossiers import store, validation
 from loket.trust import origin_of
 
@@ -156,11 +156,17 @@ def register_back_offices(session: Session, instance: Path, *,
     for source, _number, _days, payload in DOSSIERS:  # where each back office links to
         urls = [payload.get("link"), (payload.get("handler") or {}).get("website")]
         links.setdefault(source, set()).update(origin_of(u) for u in urls if u)
+    # a municipality's back office is its demo site's too: the dossiers of requests made on the
+    # site's e-loket link there, and its forms are prefilled from the register's exchange
+    municipal = {site.back_office: site for site in demo_municipalities.demo_sites()}
+    for client_id, site in municipal.items():
+        links.setdefault(client_id, set()).add(origin_of(site.url))
     for client_id, name in BACK_OFFICES:
         existing = clients.get(session, client_id)
         keep = stored.get(client_id, {}).get("client_secret") if existing is not None else None
+        scopes = ["dossiers:write", *(["associations:exchange"] if client_id in municipal else [])]
         reg = clients.Registration(id=client_id, name=name, grant_types=["client_credentials"],
-                                   scopes=["dossiers:write"],
+                                   scopes=scopes,
                                    origins=sorted(links.get(client_id, ())))
         client, secret = clients.add(session, reg, allow_http_anywhere=allow_http_anywhere,
                                      secret=keep, replace=True)

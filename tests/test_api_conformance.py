@@ -176,8 +176,10 @@ def credentials(live: Provider) -> dict[str, Credential]:
         Credential("representative", _bearer(_person_token(
             live, site, site_secret, JAN, hint("VER", FC_GROENBEEK))), "person", person,
             {"vCode": FC_GROENBEEK}),
+        # (a municipality's back office: it also prefills its e-loket from the register)
         Credential("back-office", _bearer(back_office), "client",
-                   frozenset({"dossiers:write"}), {"source": BACK_OFFICE}),
+                   frozenset({"dossiers:write", "associations:exchange"}),
+                   {"source": BACK_OFFICE, "vCode": FC_GROENBEEK}),
         Credential("publisher", _bearer(publisher), "client",
                    frozenset({"catalog:write", "associations:recognitions",
                               "messages:publish"}),

@@ -184,3 +184,50 @@ def test_acting_as_citizen_the_form_asks_what_applies(browser, demo: Demo) -> No
     assert page.get_by_label("Naam van de onderneming").input_value() == "Peeters Bouw BV"
     assert page.locator("#organisatie-source").inner_text() == "Waarvoor je aangemeld bent"
     context.close()
+
+
+def test_hostile_text_and_file_names_stay_text_in_the_panels_and_for_staff(
+        browser, demo: Demo, tmp_path: Path) -> None:
+    hostile = "<img src=x onerror=alert(1)>"
+    tag = uuid.uuid4().hex[:6]
+    context = browser.new_context(locale="nl-BE")
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    sign_in(page, demo, "/aanvragen/evenement", JAN, "FC Groenbeek")
+    page.get_by_label("Naam van het evenement").fill(f"{hostile} {tag}")
+    page.get_by_label("Datum").fill("2027-05-01")
+    page.get_by_label("Waar (adres of plek)").fill(hostile)
+    page.get_by_label("Verwacht aantal bezoekers").fill("300")
+    page.get_by_label("Wat gebeurt er?", exact=False).fill(f'"><script>alert(2)</script>{hostile}')
+    upload = tmp_path / f"{hostile}.pdf"
+    upload.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    page.get_by_label("Bijlage (niet verplicht)").set_input_files(str(upload))
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("button", name="Aanvraag indienen").click()
+    assert page.get_by_role("heading", level=1).inner_text() == f"Evenement melden: {hostile} {tag}"
+    # the file's name is shown without the characters a name on disk or in a download
+    # header must not carry
+    assert page.get_by_role("link", name="img src=x onerror=alert(1).pdf").count() == 1
+
+    def inert(where: Any, root: str = "document") -> None:
+        assert where.evaluate(f"""() => {{ const r = {root};
+            return r.querySelectorAll('img[src=x], script:not([src]):not([type])').length; }}""") == 0
+
+    inert(page)
+    # the dossier panel on the site and in Mijn Verenigingsloket at the provider
+    for url in (demo.url("groenbeek", "/mijn-dossiers"),
+                f"{demo.provider.url}/mijn-verenigingsloket/V0001001"):
+        page.goto(url)
+        panel_settled(page, "loket-dossiers")
+        item = page.locator("loket-dossiers .list > li", has_text=tag)
+        assert item.locator(".name").inner_text() == f"Evenement melden: {hostile} {tag}"
+        inert(page, "document.querySelector('loket-dossiers').shadowRoot")
+    desk = staff_page(browser, demo, 1280)
+    number = desk.locator("tbody tr", has_text=tag).locator("a").inner_text()
+    desk.goto(demo.url("groenbeek", f"/balie/aanvragen/{number}"))
+    assert hostile in desk.locator("main").inner_text()
+    inert(desk)
+    assert dialogs == []
+    desk.context.close()
+    context.close()

@@ -208,6 +208,35 @@ def test_staff_ask_the_applicant_answers_with_a_file_staff_approve(demo: Demo,
     assert approved.status_code == 302
     assert dossier(demo, number)[0][:2] == ("Goedgekeurd", "Afgerond")
     assert "Goedgekeurd" in jan.http.get(mine, timeout=15).text
+    # his list of requests on the site names it, for FC Groenbeek
+    listed = jan.http.get(demo.url("groenbeek", "/mijn-aanvragen"), timeout=15).text
+    assert f"/mijn-aanvragen/{number}" in listed and "FC Groenbeek" in listed
+
+
+def test_an_answer_on_a_request_staff_changed_meanwhile_is_kept_not_sent(demo: Demo,
+                                                                        jan: Agent) -> None:
+    number = number_of(submit(demo, jan.http, SPORT, **sport_fields()))
+    desk = staff(demo)
+    detail = demo.url("groenbeek", f"/balie/aanvragen/{number}")
+
+    def ask(text: str) -> None:
+        page = desk.get(detail, timeout=15)
+        form = next(f for f in forms(page.text) if f.method == "post" and "version" in f.fields)
+        done = desk.post(detail, timeout=15, allow_redirects=False,
+                         data={**form.fields, "handeling": "vraag", "tekst": text})
+        assert done.status_code == 302
+
+    ask("Bezorg de ledenlijst.")
+    mine = demo.url("groenbeek", f"/mijn-aanvragen/{number}")
+    shown = next(f for f in forms(jan.http.get(mine, timeout=15).text) if f.method == "post")
+    ask("Bezorg ook de begroting.")  # while Jan writes his answer
+    sent = jan.http.post(mine, timeout=15, data={**shown.fields, "antwoord": "De ledenlijst."})
+    assert sent.status_code == 400
+    assert "De gemeente wijzigde deze aanvraag terwijl je antwoordde" in sent.text
+    main = sent.text[sent.text.find("<main"):]
+    assert "Bezorg ook de begroting." in main and "De ledenlijst.</textarea>" in main, main
+    [(code, _phase, action, text, *_)] = dossier(demo, number)
+    assert (code, bool(action), text) == ("DossierOnvolledig", True, "Bezorg ook de begroting.")
 
 
 def test_uploads_that_are_no_pdf_or_image_are_refused_and_nothing_is_stored(

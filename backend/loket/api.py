@@ -18,6 +18,7 @@ from loket import apibase, openapi_shared
 from loket.apibase import OpenApiPart
 from loket.catalog import api as catalog_api
 from loket.dossiers import api as dossiers_api
+from loket.dossiers import dosis
 from loket.messages import api as messages_api
 from loket.register import api as register_api
 
@@ -75,6 +76,9 @@ def init_app(app: Flask) -> None:
     for feature in FEATURES:
         api.register_blueprint(feature.bp)
     app.register_blueprint(api)
+    # the DOSIS-compatible face of the dossier intake (its own paths, outside /api/v1's document)
+    app.register_blueprint(dosis.bp)
+    csrf.exempt(dosis.bp)
     # Every API call authenticates with a bearer token, never with a cookie, so a cross-site
     # request cannot act for anyone: no CSRF token needed there.
     for name, blueprint in app.blueprints.items():

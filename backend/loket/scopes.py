@@ -21,6 +21,8 @@ USER_SCOPES: dict[str, str] = {
 # Scopes a back office or government client uses on its own behalf (client credentials).
 SERVICE_SCOPES: dict[str, str] = {
     "dossiers:write": "push dossier status for its own source",
+    "DosisImport": "push dossier status for its own source through the DOSIS-compatible "
+                   "face (/api/v2/dosis)",
     "catalog:write": "publish its own products and services",
     "messages:publish": "send messages (berichten) to associations, citizens and companies",
     "associations:exchange": "read full association records and their changes (with a reason)",

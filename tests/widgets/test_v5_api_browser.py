@@ -113,3 +113,43 @@ def test_unknown_widget_id_is_a_clear_404_not_a_broken_page(page, sites) -> None
     assert not page.page_log.page_errors
     assert any("404" in line for line in page.page_log.console_errors)
     assert page.locator("loket-header").count() == 0
+
+
+# What a page written for the real header's v2 loader has: its entry (or embed) URL and a
+# listener for the window event the header fires once mounted.
+MOUNTED_LISTENER = """
+window.__mounted = [];
+window.addEventListener('widget.global_header.mounted', function (event) {
+  window.__mounted.push(event.detail && event.detail.element ? event.detail.element.localName : '?');
+});
+"""
+
+
+@pytest.mark.parametrize("kind", ["entry", "embed"])
+def test_pages_written_for_the_v2_loader_work_with_its_urls(page, sites, kind) -> None:
+    host = sites.host
+    loader = f"{sites.provider.url}/api/v2/widget/site-groenbeek/{kind}"
+    host.put("/listen.js", MOUNTED_LISTENER, "text/javascript")
+    host.put(f"/v2-{kind}.js", V5_PAGE_SCRIPT, "text/javascript")
+    listen = f'<script src="{host.url}/listen.js"></script>'
+    if kind == "entry":  # in <head>; the page mounts it (v5 API)
+        url = host.put("/v2-entry.html", page_html(
+            f'<main id="main"><h1>Sport</h1></main><script src="{host.url}/v2-entry.js"></script>',
+            head=listen + f'<script src="{loader}"></script>'))
+    else:  # where the header must appear; it renders there by itself
+        url = host.put("/v2-embed.html", page_html(
+            f'{listen}<script src="{loader}"></script><main id="main"><h1>Sport</h1></main>'))
+    page.goto(url)
+    page.wait_for_function("window.__mounted && window.__mounted.length > 0")
+    assert page.evaluate("window.__mounted") == ["loket-header"]
+    assert page.locator("loket-header").count() == 1
+    # the same script as the stable v1 URL
+    import requests
+
+    v1 = requests.get(sites.script("groenbeek", kind), timeout=15)
+    v2 = requests.get(loader, timeout=15)
+    assert v2.status_code == 200 and v2.text == v1.text
+    assert v2.headers["Content-Type"].startswith("text/javascript")
+    assert v2.headers["ETag"] == v1.headers["ETag"]
+    assert requests.get(f"{sites.provider.url}/api/v2/widget/no-such-site/entry",
+                        timeout=15).status_code == 404

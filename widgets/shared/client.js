@@ -31,7 +31,7 @@ function mountAs(kind, tag, target) {
       if (kind === "header") document.body.prepend(el); else document.body.append(el);
     }
     mounted[kind] = el;
-    el.emit("loket:" + kind + "-mounted", { element: el });
+    announceMounted(kind, el);
     return true;
   });
 }
@@ -63,6 +63,12 @@ function goodColor(type, value, st) {
 
 function emitWindow(name, detail) {
   window.dispatchEvent(new CustomEvent(name, { detail: detail }));
+}
+
+// Ours on the element; the real header's on the window, for pages written for it.
+function announceMounted(kind, el) {
+  el.emit("loket:" + kind + "-mounted", { element: el });
+  if (kind === "header") emitWindow("widget.global_header.mounted", { element: el });
 }
 
 function loadProfile(retried) {
@@ -255,7 +261,7 @@ function configure(config, options) {
     var el = document.createElement("loket-header");
     at.parentNode.insertBefore(el, at);
     mounted.header = el;
-    el.emit("loket:header-mounted", { element: el });
+    announceMounted("header", el);
   }
   // Panels already in the page now, and those the parser has yet to reach.
   reservePanels(Object.keys(config.chunks || {}));

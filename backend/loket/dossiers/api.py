@@ -88,12 +88,12 @@ def _back_office(source: str, operation: str = "dossier-write") -> tuple[apibase
     return who, session
 
 
-def _binding(session: Session, who: apibase.Caller) -> Binding:
+def binding_of(session: Session, who: apibase.Caller) -> Binding:
     """What the calling back office may say: its organisation, its origins (loket.trust)."""
     return Binding.of(clients.get(session, who.client_id))
 
 
-def _commit_write(session: Session) -> None:
+def commit_write(session: Session) -> None:
     try:
         session.commit()
     except IntegrityError as exc:  # another writer created the same dossier a moment ago
@@ -112,7 +112,7 @@ def put_dossier(source: str, number: str) -> tuple[Response, int]:
     try:
         checked = validation.number(number, "number")
         record = validation.parse_dossier(_json_body(), number_value=checked, now=now,
-                                          binding=_binding(session, who))
+                                          binding=binding_of(session, who))
     except InvalidField as problem:
         raise _refuse(session, who, resource, FieldError(problem), "invalid",
                       {"field": problem.field}) from None
@@ -124,7 +124,7 @@ def put_dossier(source: str, number: str) -> tuple[Response, int]:
     names = store.source_names(session, [source])
     body = {"result": written.result,
             "dossier": store.source_view(session, written.dossier, names.get(source))}
-    _commit_write(session)
+    commit_write(session)
     response = jsonify(body)
     if written.result == store.CREATED:
         response.headers["Location"] = url_for(".get_dossier", source=source, number=checked)
@@ -138,7 +138,7 @@ def post_dossiers(source: str) -> tuple[Response, int]:
     now = db.now()
     resource = _resource(source)
     try:
-        records = validation.parse_bulk(_json_body(), now=now, binding=_binding(session, who))
+        records = validation.parse_bulk(_json_body(), now=now, binding=binding_of(session, who))
     except InvalidField as problem:
         raise _refuse(session, who, resource, FieldError(problem), "invalid",
                       {"field": problem.field}) from None
@@ -150,7 +150,7 @@ def post_dossiers(source: str) -> tuple[Response, int]:
                      actor=who.actor, client_id=who.client_id,
                      detail={"result": item.result, "version": item.dossier.version,
                              "bulk": True})
-    _commit_write(session)
+    commit_write(session)
     tally = {kind: sum(1 for w in written if w.result == kind)
              for kind in (store.CREATED, store.UPDATED, store.UNCHANGED)}
     return jsonify({

@@ -4,7 +4,7 @@ from loket.models.audit import AuditCut, AuditEntry, AuditHead, SecurityOfficer
 from loket.models.base import Base
 from loket.models.catalog import CatalogProduct, CatalogProductCode
 from loket.models.clients import Client, ClientAssertionJti
-from loket.models.dossiers import Dossier, DossierAgent, DossierStatusChange
+from loket.models.dossiers import DosisUpload, Dossier, DossierAgent, DossierStatusChange
 from loket.models.mail import MailOutbox
 from loket.models.messages import MailPreference, Message, MessageRecipient, MessageState
 from loket.models.register import (
@@ -57,6 +57,7 @@ __all__ = [
     "Dossier",
     "DossierAgent",
     "DossierStatusChange",
+    "DosisUpload",
     "Hoofdactiviteit",
     "Invitation",
     "Locatie",

@@ -93,3 +93,23 @@ class DossierStatusChange(Base):
 # dossier_id DESC LIMIT n. This index hands back a capacity's rows in that order, without a sort.
 Index("ix_dossier_agents_reading", DossierAgent.identifier, DossierAgent.sort_rank,
       DossierAgent.last_change.desc(), DossierAgent.dossier_id.desc())
+
+
+class DosisUpload(Base):
+    """The processing result of one upload through the DOSIS-compatible face
+    (``/api/v2/dosis/dossiers``), kept so the uploader can ask for it
+    (``/api/v1/dosis/resultaten``) and so an upload sent twice is processed once."""
+
+    __tablename__ = "dosis_uploads"
+    __table_args__ = (Index("ix_dosis_uploads_dossier", "source", "number", "received_at"),)
+
+    upload_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    source: Mapped[str] = mapped_column(String(64))
+    number: Mapped[str] = mapped_column(String(100))
+    received_at: Mapped[int] = mapped_column(BigInteger)
+    success: Mapped[bool] = mapped_column(Boolean)
+    error: Mapped[str | None] = mapped_column(Text)
+    # the problems found: [{"Omschrijving": …, "LijnNummer": null}]
+    errors: Mapped[list] = mapped_column(default=list)
+    # a hash of the upload's body: the same UploadId with another body is refused
+    content_hash: Mapped[str] = mapped_column(String(64))

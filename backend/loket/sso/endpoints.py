@@ -11,6 +11,7 @@ from loket import audit, db, ratelimit
 from loket.clients import GRANT_TYPES
 from loket.errors import LoketError
 from loket.models import Client
+from loket.scopes import SERVICE_SCOPES
 from loket.sso import backchannel, capacities, clientauth, decisions, signin
 from loket.sso.forms import LogoutForm
 from loket.sso.protocol import BearerError, OAuthError, parse_scope
@@ -93,8 +94,9 @@ def token() -> ResponseReturnValue:
             issued = provider().refresh(db.lookup_session(), session, client,
                                         form.get("refresh_token"), form.get("scope"))
         else:
+            # without a scope asked: every service scope the client has
             scopes = parse_scope(form.get("scope"), client, user=False) or [
-                s for s in client.scopes if ":" in s
+                s for s in client.scopes if s in SERVICE_SCOPES
             ]
             issued = provider().client_credentials(session, client, scopes)
         session.commit()

@@ -121,6 +121,14 @@ def stable(widget_id: str, kind: str) -> ResponseReturnValue:
     return response
 
 
+@bp.get("/api/v2/widget/<widget_id>/<any(entry, embed):kind>")
+def loader_v2(widget_id: str, kind: str) -> ResponseReturnValue:
+    """The Flemish header's v2 loader URLs (``…/api/v2/widget/{id}/entry`` and ``/embed``): the
+    same script as the stable URL, so a page written for the real header only changes the host
+    (docs/compatibility.md)."""
+    return stable(widget_id, kind)
+
+
 @bp.get("/widgets/v1/<widget_id>/<name>")
 def hashed(widget_id: str, name: str) -> ResponseReturnValue:
     match = _HASHED.match(name)

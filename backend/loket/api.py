@@ -21,6 +21,7 @@ from loket.dossiers import api as dossiers_api
 from loket.dossiers import dosis
 from loket.messages import api as messages_api
 from loket.register import api as register_api
+from loket.register import api_compat as register_compat
 
 FEATURES = (dossiers_api, catalog_api, register_api, messages_api)
 
@@ -79,6 +80,9 @@ def init_app(app: Flask) -> None:
     # the DOSIS-compatible face of the dossier intake (its own paths, outside /api/v1's document)
     app.register_blueprint(dosis.bp)
     csrf.exempt(dosis.bp)
+    # the real register's public API (/v1/verenigingen/…), on the same register
+    app.register_blueprint(register_compat.bp)
+    csrf.exempt(register_compat.bp)
     # Every API call authenticates with a bearer token, never with a cookie, so a cross-site
     # request cannot act for anyone: no CSRF token needed there.
     for name, blueprint in app.blueprints.items():

@@ -74,6 +74,9 @@ SETTINGS: tuple[Setting, ...] = (
             "(default: no-reply at the issuer's host)"),
     Setting("MAIL_KEEP_DAYS", 30, int,
             "a sent or given-up mail's recipient and text are emptied after this many days"),
+    Setting("VR_API_KEYS", "", str,
+            "keys (comma-separated) the register's compatible API (/v1/verenigingen) asks in "
+            "vr-api-key; empty: no key asked"),
     Setting("UPSTREAM_AUTH_METHOD", "auto", str,
             "auto (from the upstream's discovery), client_secret_basic, client_secret_post, "
             "client_secret_jwt or private_key_jwt (with Loket's own keys, its jwks_uri)"),

@@ -36,8 +36,10 @@ def fits(page: Any) -> None:
             .map(el => el.localName + '.' + el.className).slice(0, 8)""")
 
 
-def dossier_item(page: Any, number_or_name: str) -> Any:
-    return page.locator("loket-dossiers .list > li", has_text=number_or_name)
+def dossier_item(page: Any, number: str) -> Any:
+    """The panel's item of the e-loket request ``number`` (its link leads to the request)."""
+    return page.locator("loket-dossiers .list > li").filter(
+        has=page.locator(f'a[href$="/mijn-aanvragen/{number}"]'))
 
 
 def staff_page(browser: Any, demo: Demo, width: int) -> Any:
@@ -120,7 +122,9 @@ def test_jan_requests_the_sports_grant_for_fc_groenbeek_and_follows_it(
     # click, in the same capacity.
     page.goto(demo.url("rivierstede", "/mijn-dossiers"))
     assert panel_settled(page, "loket-dossiers") == "loaded"
-    item = dossier_item(page, PRODUCT).filter(has_text="Gemeente Groenbeek").first
+    item = dossier_item(page, number)
+    assert item.locator(".name").inner_text() == PRODUCT
+    assert "Gemeente Groenbeek" in item.locator(".meta").inner_text()
     assert item.locator(".name a").get_attribute("href") == demo.url(
         "groenbeek", f"/mijn-aanvragen/{number}")
     assert item.locator(".step--current").inner_text().startswith("Samenstelling")
@@ -137,8 +141,8 @@ def test_jan_requests_the_sports_grant_for_fc_groenbeek_and_follows_it(
     # Jan sees "Actie nodig" in the panel, follows the dossier's link and uploads the budget.
     page.goto(demo.url("groenbeek", "/mijn-dossiers"))
     assert panel_settled(page, "loket-dossiers") == "loaded"
-    item = page.locator("loket-dossiers .list > li.item--action",
-                        has_text="Bezorg de begroting van het seizoen als PDF.").first
+    item = dossier_item(page, number)
+    assert "item--action" in str(item.get_attribute("class"))
     assert item.locator(".action").inner_text() == (
         "Actie nodig: Bezorg de begroting van het seizoen als PDF.")
     with page.expect_navigation(wait_until="load"):
@@ -161,9 +165,7 @@ def test_jan_requests_the_sports_grant_for_fc_groenbeek_and_follows_it(
     panel_settled(page, "loket-dossiers")
     page.locator("loket-dossiers").evaluate("el => el.setAttribute('status', 'all')")
     panel_settled(page, "loket-dossiers")
-    done = page.locator("loket-dossiers .list > li").filter(
-        has=page.locator(f'a[href$="/mijn-aanvragen/{number}"]'))
-    assert "Goedgekeurd" in done.inner_text()
+    assert "Goedgekeurd" in dossier_item(page, number).inner_text()
     fits(page)
     assert errors == []
     desk.context.close()

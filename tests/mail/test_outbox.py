@@ -138,7 +138,8 @@ def test_unsubscribe_tokens_say_who_and_what_and_cannot_be_forged() -> None:
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_the_migration_makes_the_tables_the_models_describe(database: dbm.Database) -> None:
     ours = {"mail_outbox", "worker_jobs", "recognitions", "messages", "message_recipients",
-            "message_states", "message_mail_preferences", "dosis_uploads"}
+            "message_states", "message_mail_preferences", "dosis_uploads",
+            "association_locations"}
 
     def include_name(name: str | None, kind: str, _parents: object) -> bool:
         return kind != "table" or name in ours

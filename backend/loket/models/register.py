@@ -238,7 +238,8 @@ class Locatie(Base):
     straatnaam: Mapped[str] = mapped_column(String(200))
     huisnummer: Mapped[str] = mapped_column(String(20))
     busnummer: Mapped[str | None] = mapped_column(String(20))
-    postcode: Mapped[str] = mapped_column(String(20))
+    # (indexed: the register's compatible search finds locations by postcode)
+    postcode: Mapped[str] = mapped_column(String(20), index=True)
     gemeente: Mapped[str] = mapped_column(String(200))
     land: Mapped[str] = mapped_column(String(100), default="België")
 

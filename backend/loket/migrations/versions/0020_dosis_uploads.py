@@ -5,7 +5,8 @@ Revises: 0019_recognitions_messages
 
 ``dosis_uploads``: the processing result of each upload through the DOSIS-compatible face
 (``/api/v2/dosis/dossiers``), by its ``UploadId``, for ``/api/v1/dosis/resultaten`` and so that
-an upload sent again is processed once.
+an upload sent again is processed once. An index on the locations' postcode, for the register's
+compatible search (``locaties.postcode:9999``).
 """
 
 from __future__ import annotations
@@ -34,8 +35,11 @@ def upgrade() -> None:
     )
     op.create_index("ix_dosis_uploads_dossier", "dosis_uploads",
                     ["source", "number", "received_at"])
+    op.create_index(op.f("ix_association_locations_postcode"), "association_locations",
+                    ["postcode"])
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_association_locations_postcode"), table_name="association_locations")
     op.drop_index("ix_dosis_uploads_dossier", table_name="dosis_uploads")
     op.drop_table("dosis_uploads")

@@ -7,7 +7,13 @@ for it points at Loket by changing the base URL (docs/compatibility.md lists the
   ``sort=naam,-vCode``) and answer shape, with the activity facet;
 - ``GET /v1/verenigingen/{vCode}`` — ``application/ld+json``, the register's detail shape;
 - ``GET /v1/verenigingen/mutaties?sinds=N`` — ``[{vCode, sequence}]`` after sequence N;
-- ``GET /v1/hoofdactiviteitenVerenigingsloket`` and ``GET /v1/werkingsgebieden`` — code lists.
+- ``GET /v1/hoofdactiviteitenVerenigingsloket`` and ``GET /v1/werkingsgebieden`` — code lists;
+- ``GET /v1/verenigingen/{vCode}/historiek`` — the events, without personal data;
+- the management paths (``POST /v1/verenigingen/feitelijkeverenigingen`` and ``/vzer``,
+  ``PATCH /v1/verenigingen/{vCode}``, ``POST/PATCH/DELETE …/{contactgegevens|locaties|
+  vertegenwoordigers}[/{id}]``, ``POST …/stop``) for a representative's token, on the same
+  change service as ``/api/v1``: ``VR-Initiator`` required, ``202`` with ``VR-Sequence`` and
+  the weak ``ETag``; ``?expectedSequence=N`` on the detail.
 
 Only active associations that did not opt out are ever found; no representative's data in any
 answer. ``vr-api-key``: required when ``LOKET_VR_API_KEYS`` lists keys, ignored otherwise.
@@ -27,7 +33,7 @@ from loket import apibase, db, inputs, ratelimit
 from loket.errors import BadRequest, LoketError, NotFound, Unauthorized
 from loket.models import AssociationEvent
 from loket.preconditions import etag
-from loket.register import changes, compat_query, search, views
+from loket.register import api_manage, changes, compat_query, history, search, views
 from loket.register.api_public import search_index
 from loket.register.index import positions
 from loket.register.validation import ASSOCIATION_TYPES
@@ -53,6 +59,17 @@ def _api_key() -> None:
     if not any(hmac.compare_digest(given.encode(), k.strip().encode()) for k in keys):
         raise Unauthorized("invalid_api_key", "Geef een geldige sleutel in de header vr-api-key.",
                            headers={"WWW-Authenticate": 'ApiKey header="vr-api-key"'})
+
+
+@bp.after_request
+def _version_on_every_answer(response: Response) -> Response:
+    """A refused change too says which version the association is at (as /api/v1 does)."""
+    from flask import g
+
+    version = g.get("register_version")
+    if version is not None and "ETag" not in response.headers:
+        response.headers["ETag"] = etag(version)
+    return response
 
 
 @bp.errorhandler(LoketError)
@@ -220,9 +237,23 @@ def _location(item: Any) -> dict[str, Any]:
                       "gemeente": item.gemeente, "land": item.land}}
 
 
+def _last_sequence(session: Any) -> int:
+    return int(session.execute(text("SELECT last_seq FROM register_head WHERE id = 1"))
+               .scalar_one())
+
+
 @bp.get("/v1/verenigingen/<vcode>")
 def detail(vcode: str) -> Response:
     session = db.read_session()
+    expected = request.args.get("expectedSequence")
+    if expected is not None:
+        wanted = inputs.whole_number_or_none(expected, low=0, high=2**62)
+        if wanted is None:
+            raise BadRequest("invalid_parameter", "expectedSequence is een volgnummer (0 of "
+                                                  "groter).")
+        if wanted > _last_sequence(session):
+            raise LoketError("sequence_not_reached", f"Wijziging {wanted} is nog niet verwerkt; "
+                                                     f"vraag het zo meteen opnieuw.", 412)
     try:
         assoc = changes.find(session, vcode)
     except LoketError:
@@ -291,3 +322,146 @@ def context(name: str) -> Response:
     response.headers["Cache-Control"] = "public, max-age=86400"
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+# ---- history ------------------------------------------------------------------------------------
+
+# events about people: their data stays out of the public history
+_PERSONAL = ("Vertegenwoordiger", "Uitnodiging")
+
+
+@bp.get("/v1/verenigingen/<vcode>/historiek")
+def historiek(vcode: str) -> Response:
+    session = db.read_session()
+    try:
+        assoc = changes.find(session, vcode)
+    except LoketError:
+        assoc = None
+    if assoc is None or not changes.publicly_visible(assoc):
+        raise NotFound("not_found", f"Er is geen vereniging met vCode {vcode[:20]}.")
+    events = session.scalars(select(AssociationEvent).where(
+        AssociationEvent.association_id == assoc.id).order_by(AssociationEvent.seq))
+    codes = views.names(session)
+    shown = []
+    for event in events:
+        personal = event.type.startswith(_PERSONAL)
+        line = history.line(event, {}, codes, masked=True)
+        shown.append({
+            "gebeurtenis": event.type,
+            "beschrijving": line.what,
+            "data": {} if personal else dict(event.data or {}),
+            "initiator": event.client_id or ("register" if not event.actor else "vereniging"),
+            "tijdstip": event.at,
+            "sequence": event.seq,
+        })
+    response = jsonify({"@context": _context("historiek-vereniging-context.json"),
+                        "vCode": assoc.vcode, "gebeurtenissen": shown})
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+# ---- management: the same change service as /api/v1 --------------------------------------------
+
+INITIATOR = "VR-Initiator"
+
+
+def _initiator() -> str:
+    given = request.headers.get(INITIATOR, "").strip()
+    if not given or len(given) > 100 or not given.isprintable():
+        raise BadRequest("initiator_required", f"Zeg in de header {INITIATOR} namens wie je dit "
+                                               f"wijzigt (bv. de OVO-code van je organisatie, of "
+                                               f"de vCode).")
+    return given
+
+
+def _accepted(response: Response) -> Response:
+    """Loket's answer as the register's: 202 with the sequence the change is readable at."""
+    if response.status_code in (200, 201, 202, 204):
+        response.status_code = 202
+        response.headers["VR-Sequence"] = str(_last_sequence(db.session()))
+    return response
+
+
+# the register's field names → /api/v1's, where they differ
+RENAMED = {"hoofdactiviteitenVerenigingsloket": "hoofdactiviteiten",
+           "contactgegeventype": "type", "locatietype": "type"}
+
+
+def _renamed(value: Any) -> Any:
+    """``value`` with the register's names (also in its locations and contacts) as Loket's."""
+    if isinstance(value, dict):
+        return {RENAMED.get(k, k): _renamed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_renamed(item) for item in value]
+    return value
+
+
+def _as_loket(extra: dict[str, Any] | None = None) -> None:
+    """The request's JSON body with the register's names as /api/v1 names them (the views read
+    the same body: Werkzeug keeps the parsed JSON on the request)."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return
+    renamed = _renamed(body)
+    for key, value in (extra or {}).items():
+        renamed.setdefault(key, value)
+    request._cached_json = (renamed, renamed)  # noqa: SLF001
+
+
+def _managed(view: Any, *args: Any) -> Response:
+    _initiator()
+    _as_loket()
+    return _accepted(view(*args))
+
+
+def _registered(kind: str) -> Response:
+    _initiator()
+    _as_loket({"verenigingstype": kind})  # the path names the type; /api/v1's body does
+    return _accepted(api_manage.register_association())
+
+
+@bp.post("/v1/verenigingen/feitelijkeverenigingen")
+def register_fv() -> Response:
+    return _registered("FV")
+
+
+@bp.post("/v1/verenigingen/vzer")
+def register_vzer() -> Response:
+    return _registered("VZER")
+
+
+@bp.patch("/v1/verenigingen/<vcode>")
+def patch_basics(vcode: str) -> Response:
+    return _managed(api_manage.patch_association, vcode)
+
+
+@bp.post("/v1/verenigingen/<vcode>/stop")
+def stop(vcode: str) -> Response:
+    return _managed(api_manage.stop_association, vcode)
+
+
+_ITEMS = {
+    "contactgegevens": (api_manage.add_contact, api_manage.update_contact,
+                        api_manage.remove_contact),
+    "locaties": (api_manage.add_location, api_manage.update_location,
+                 api_manage.remove_location),
+    "vertegenwoordigers": (api_manage.invite_representative, api_manage.update_representative,
+                           api_manage.remove_representative),
+}
+
+
+@bp.post("/v1/verenigingen/<vcode>/<any(contactgegevens, locaties, vertegenwoordigers):kind>")
+def add_item(vcode: str, kind: str) -> Response:
+    return _managed(_ITEMS[kind][0], vcode)
+
+
+@bp.patch("/v1/verenigingen/<vcode>/<any(contactgegevens, locaties, vertegenwoordigers):kind>"
+          "/<item>")
+def update_item(vcode: str, kind: str, item: str) -> Response:
+    return _managed(_ITEMS[kind][1], vcode, item)
+
+
+@bp.delete("/v1/verenigingen/<vcode>/<any(contactgegevens, locaties, vertegenwoordigers):kind>"
+           "/<item>")
+def remove_item(vcode: str, kind: str, item: str) -> Response:
+    return _managed(_ITEMS[kind][2], vcode, item)

@@ -33,13 +33,15 @@ from loket import apibase, db, inputs, ratelimit
 from loket.errors import BadRequest, LoketError, NotFound, Unauthorized
 from loket.models import AssociationEvent
 from loket.preconditions import etag
-from loket.register import api_manage, changes, compat_query, history, search, views
+from loket.register import api_manage, changes, compat_query, history, search, views, web
 from loket.register.api_public import search_index
 from loket.register.index import positions
 from loket.register.validation import ASSOCIATION_TYPES
 
 bp = Blueprint("register_compat", __name__)
 bp.after_request(apibase.api_headers)
+# a refused change too says which version the association is at, as /api/v1 does
+bp.after_request(web.etag_on_every_answer)
 
 DEFAULT_LIMIT = 50
 MAX_WINDOW = 1000  # offset + limit, as the real register
@@ -59,17 +61,6 @@ def _api_key() -> None:
     if not any(hmac.compare_digest(given.encode(), k.strip().encode()) for k in keys):
         raise Unauthorized("invalid_api_key", "Geef een geldige sleutel in de header vr-api-key.",
                            headers={"WWW-Authenticate": 'ApiKey header="vr-api-key"'})
-
-
-@bp.after_request
-def _version_on_every_answer(response: Response) -> Response:
-    """A refused change too says which version the association is at (as /api/v1 does)."""
-    from flask import g
-
-    version = g.get("register_version")
-    if version is not None and "ETag" not in response.headers:
-        response.headers["ETag"] = etag(version)
-    return response
 
 
 @bp.errorhandler(LoketError)
@@ -237,6 +228,17 @@ def _location(item: Any) -> dict[str, Any]:
                       "gemeente": item.gemeente, "land": item.land}}
 
 
+def _public(session: Any, vcode: str) -> Any:
+    """The association the public may see, or 404 (as for a vCode nobody has)."""
+    try:
+        assoc = changes.find(session, vcode)
+    except LoketError:
+        assoc = None
+    if assoc is None or not changes.publicly_visible(assoc):
+        raise NotFound("not_found", f"Er is geen vereniging met vCode {vcode[:20]}.")
+    return assoc
+
+
 def _last_sequence(session: Any) -> int:
     return int(session.execute(text("SELECT last_seq FROM register_head WHERE id = 1"))
                .scalar_one())
@@ -254,12 +256,7 @@ def detail(vcode: str) -> Response:
         if wanted > _last_sequence(session):
             raise LoketError("sequence_not_reached", f"Wijziging {wanted} is nog niet verwerkt; "
                                                      f"vraag het zo meteen opnieuw.", 412)
-    try:
-        assoc = changes.find(session, vcode)
-    except LoketError:
-        assoc = None
-    if assoc is None or not changes.publicly_visible(assoc):
-        raise NotFound("not_found", f"Er is geen vereniging met vCode {vcode[:20]}.")
+    assoc = _public(session, vcode)
     names = views.names(session)
     public = views.public_view(assoc, names)
     body = {
@@ -333,12 +330,7 @@ _PERSONAL = ("Vertegenwoordiger", "Uitnodiging")
 @bp.get("/v1/verenigingen/<vcode>/historiek")
 def historiek(vcode: str) -> Response:
     session = db.read_session()
-    try:
-        assoc = changes.find(session, vcode)
-    except LoketError:
-        assoc = None
-    if assoc is None or not changes.publicly_visible(assoc):
-        raise NotFound("not_found", f"Er is geen vereniging met vCode {vcode[:20]}.")
+    assoc = _public(session, vcode)
     events = session.scalars(select(AssociationEvent).where(
         AssociationEvent.association_id == assoc.id).order_by(AssociationEvent.seq))
     codes = views.names(session)

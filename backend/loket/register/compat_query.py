@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
 from loket.errors import BadRequest
@@ -193,8 +193,17 @@ class Context:
     names: Names
 
     def ids(self, sql: str, params: dict[str, Any]) -> int:
-        rows = self.session.execute(text(sql), params)
+        return self.ids_of(text(sql), params)
+
+    def ids_of(self, statement: Any, params: dict[str, Any]) -> int:
+        rows = self.session.execute(statement, params)
         return self.snap.of_ids(row[0] for row in rows)
+
+
+_LOCATED_IN = text(
+    "SELECT l.association_id FROM association_locations l "
+    "JOIN postcodes p ON p.postcode = l.postcode WHERE p.werkingsgebied IN :codes"
+).bindparams(bindparam("codes", expanding=True))
 
 
 def run(node: Node, ctx: Context) -> int:
@@ -291,13 +300,11 @@ def _geotag(value: str, ctx: Context) -> int:
     except search.SearchError as exc:
         raise QueryError(exc.detail) from None
     codes = set(resolved.codes) | _upward(resolved.named, ctx)
-    located = 0
-    for code in resolved.codes:  # a location in a municipality of the place asked for
-        area = ctx.names.areas.get(code)
-        if area is not None and area.niveau == "municipality":
-            located |= ctx.ids("SELECT l.association_id FROM association_locations l "
-                               "JOIN postcodes p ON p.postcode = l.postcode "
-                               "WHERE p.werkingsgebied = :c", {"c": code})
+    # a location in a municipality of the place asked for (one query for all of them)
+    municipalities = sorted(c for c in resolved.codes
+                            if (a := ctx.names.areas.get(c)) is not None
+                            and a.niveau == "municipality")
+    located = ctx.ids_of(_LOCATED_IN, {"codes": municipalities}) if municipalities else 0
     return ctx.snap.any_of(ctx.snap.areas, codes) | located
 
 

@@ -25,7 +25,7 @@ def remember_version(version: int) -> None:
 
 
 @bp.after_request
-def _etag_on_every_answer(response: Response) -> Response:
+def etag_on_every_answer(response: Response) -> Response:
     version = g.get("register_version")
     if version is not None and "ETag" not in response.headers:
         response.headers["ETag"] = etag(version)

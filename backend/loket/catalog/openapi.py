@@ -21,6 +21,9 @@ def _codes(kind: str) -> dict[str, Any]:
     return {"type": "string", "enum": list(codes.codes(kind))}
 
 
+_OVO_LIST = {"type": "array", "items": {"type": "string", "pattern": "^OVO[0-9]{6}$"},
+             "description": "the organisations by OVO code (Wegwijs), e.g. OVO002514"}
+
 SCHEMAS: dict[str, Any] = {
     "CatalogProductInput": {
         "type": "object",
@@ -32,13 +35,17 @@ SCHEMAS: dict[str, Any] = {
             "id": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"},
             "title": {**_LANG, "required": ["nl", "en"]},
             "description": {**_LANG, "required": ["nl", "en"]},
+            "descriptionHtml": {**_LANG, "description": "the description as HTML, kept only "
+                                "as the sanitiser leaves it (p, ul, ol, li, strong, em, b, i, "
+                                "h3, h4, br, a with an http(s) or mailto href)"},
             "type": _codes("type"),
             "doelgroepen": {"type": "array", "items": _codes("doelgroep"), "minItems": 1},
             "themas": {"type": "array", "items": _codes("thema"), "minItems": 1},
             "competentAuthority": {"type": "object", "required": ["level", "name"], "properties": {
-                "level": _codes("level"), "name": {"type": "string"}}},
+                "level": _codes("level"), "name": {"type": "string"}, "ovo": _OVO_LIST}},
             "executingAuthority": {"type": "object", "required": ["level"], "properties": {
-                "level": _codes("executing_level"), "name": {"type": "string"}}},
+                "level": _codes("executing_level"), "name": {"type": "string"},
+                "ovo": _OVO_LIST}},
             "keywords": {"type": "object", "additionalProperties": {
                 "type": "array", "items": {"type": "string"}}},
             "requirements": _LANG, "procedure": _LANG, "costs": _LANG,

@@ -29,11 +29,13 @@ TITLE_MAX = 200
 TEXT_MAX = 10_000
 LIST_MAX = 50
 
-FIELDS = ("id", "publisher", "title", "description", "type", "doelgroepen", "themas",
+FIELDS = ("id", "publisher", "title", "description", "descriptionHtml", "type", "doelgroepen",
+          "themas",
           "competentAuthority", "executingAuthority", "keywords", "requirements", "procedure",
           "costs", "websites", "contactPoints", "spatialScope", "startDate", "endDate",
           "onlineRequestUrl")
-_AUTHORITY_FIELDS = ("level", "name")
+_AUTHORITY_FIELDS = ("level", "name", "ovo")
+_OVO = re.compile(r"^OVO[0-9]{6}$")
 _WEBSITE_FIELDS = ("url", "title")
 _CONTACT_FIELDS = ("email", "phone", "url", "openingHours", "address")
 _ADDRESS_FIELDS = ("street", "number", "postcode", "municipality")
@@ -189,10 +191,28 @@ class _Checker:
         self.unknown_keys(found, _AUTHORITY_FIELDS, field)
         level = self.code(found.get("level"), f"{field}.level", kind)
         name = self.text(found.get("name"), f"{field}.name", limit=300, required=name_required)
-        result = {"level": level} if level else {}
+        result: dict[str, Any] = {"level": level} if level else {}
         if name:
             result["name"] = name
+        if found.get("ovo") is not None:  # the organisations by OVO code (IPDC's, Wegwijs')
+            ovo = [c for i, c in enumerate(self.items(found["ovo"], f"{field}.ovo"))
+                   if self._ovo(c, f"{field}.ovo[{i}]")]
+            if ovo:
+                result["ovo"] = list(dict.fromkeys(ovo))
         return result if level else None
+
+    def _ovo(self, value: Any, field: str) -> bool:
+        if isinstance(value, str) and _OVO.match(value):
+            return True
+        self.fail(field, "must be an OVO code such as OVO002514")
+        return False
+
+    def markup(self, value: Any, field: str) -> dict[str, str] | None:
+        """A language map of HTML, kept only as the catalog's sanitiser leaves it."""
+        from loket.catalog.ipdc import sanitise
+
+        found = self.lang_string(value, field, limit=TEXT_MAX * 2)
+        return {lang: sanitise(text) for lang, text in found.items()} if found else None
 
     def keywords(self, value: Any, field: str) -> dict[str, list[str]]:
         found = self.obj(value, field)
@@ -331,6 +351,8 @@ def parse_product(record: Any, known_areas: Collection[str], *, product_id: str 
         else:
             out[name] = check.lang_string(record[name], name, limit=limit,
                                           required=codes.REQUIRED_LANGUAGES)
+    if record.get("descriptionHtml") is not None:
+        out["descriptionHtml"] = check.markup(record["descriptionHtml"], "descriptionHtml")
     out["type"] = check.code(record.get("type"), "type", "type")
     out["doelgroepen"] = check.code_list(record.get("doelgroepen"), "doelgroepen", "doelgroep",
                                          at_least_one=True)

@@ -1,5 +1,6 @@
 """``loket catalog import FILE`` and ``loket catalog export [FILE]``: the JSON format of
-docs/catalog.md, validated as a whole and imported all-or-nothing."""
+docs/catalog.md (or, with ``--format ipdc``, IPDC product records), validated as a whole and
+imported all-or-nothing."""
 
 from __future__ import annotations
 
@@ -22,16 +23,55 @@ def group() -> None:
     """The product and service catalog: import and export (docs/catalog.md)."""
 
 
-def _load(path: str) -> list[Any]:
+def _json(path: str) -> Any:
     try:
         text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise click.ClickException(f"cannot read {path}: {exc.strerror}") from exc
     try:
-        document = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise click.ClickException(f"{path} is not JSON: {exc.msg} at line {exc.lineno}, "
                                    f"column {exc.colno}.") from exc
+
+
+def _organisation_names(path: str | None) -> dict[str, str]:
+    """``--organisations FILE``: a CSV of ``ovo,name`` (a header row is allowed)."""
+    if not path:
+        return {}
+    import csv
+
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle))
+    except OSError as exc:
+        raise click.ClickException(f"cannot read {path}: {exc.strerror}") from exc
+    return {row[0].strip(): row[1].strip() for row in rows
+            if len(row) >= 2 and row[0].strip().startswith("OVO")}
+
+
+def _load_ipdc(path: str, dutch: str, names: dict[str, str]) -> tuple[list[Any], list[str]]:
+    """IPDC records (a record, a list, or an LDES page) as catalog records, and the records
+    that could not be read at all."""
+    from loket.catalog import ipdc
+
+    try:
+        found = ipdc.records_of(_json(path))
+    except ipdc.NotAnIpdcRecord as exc:
+        raise click.ClickException(f"{path}: {exc}.") from exc
+    records: list[Any] = []
+    problems: list[str] = []
+    for index, raw in enumerate(found):
+        try:
+            records.append(ipdc.to_loket(raw, dutch=dutch, organisations=names))
+        except ipdc.NotAnIpdcRecord as exc:
+            problems.append(f"record {index}: {exc}")
+            records.append(None)
+    return records, problems
+
+
+def _load(path: str) -> list[Any]:
+    document = _json(path)
     if not isinstance(document, dict) or not isinstance(document.get("products"), list):
         raise click.ClickException(
             f'{path}: expected {{"format": "{FORMAT}", "version": {VERSION}, "products": [...]}} '
@@ -44,7 +84,15 @@ def _load(path: str) -> list[Any]:
 @group.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--publisher", help="Client id that publishes records without a 'publisher'.")
-def import_(file: str, publisher: str | None) -> None:
+@click.option("--format", "shape", type=click.Choice(["loket", "ipdc"]), default="loket",
+              show_default=True,
+              help="loket: docs/catalog.md; ipdc: IPDC product records (docs/compatibility.md).")
+@click.option("--dutch", type=click.Choice(["informal", "formal"]), default="informal",
+              show_default=True, help="ipdc: which Dutch variant of the texts to keep.")
+@click.option("--organisations", type=click.Path(dir_okay=False),
+              help="ipdc: a CSV of ovo,name naming the authorities' OVO codes.")
+def import_(file: str, publisher: str | None, shape: str, dutch: str,
+            organisations: str | None) -> None:
     """Validate every record of FILE, then import them all in one transaction (or none)."""
     from sqlalchemy import select
 
@@ -53,11 +101,15 @@ def import_(file: str, publisher: str | None) -> None:
     from loket.catalog import store, validation
     from loket.catalog.areas import AreaTree
 
-    records = _load(file)
+    unreadable: list[str] = []
+    if shape == "ipdc":
+        records, unreadable = _load_ipdc(file, dutch, _organisation_names(organisations))
+    else:
+        records = _load(file)
     app = bootstrap.app()
     bootstrap.prepare(app, upgrade=False)
     database = dbm.database(app)
-    problems: list[str] = []
+    problems: list[str] = list(unreadable)
     parsed: list[tuple[str, dict[str, Any]]] = []
     with database.read_sessions() as session:
         known = set(AreaTree.load(session).areas)
@@ -70,6 +122,8 @@ def import_(file: str, publisher: str | None) -> None:
         with click.progressbar(records, label="validating", file=sys.stderr,
                                show_pos=True) as bar:
             for index, raw in enumerate(bar):
+                if raw is None:  # an IPDC record that could not be read (in problems)
+                    continue
                 rid = raw.get("id") if isinstance(raw, dict) else None
                 where = f"record {index}" + (f" (id {rid})" if isinstance(rid, str) else "")
                 try:

@@ -122,7 +122,8 @@ def test_the_translation_field_by_field() -> None:
     assert out["descriptionHtml"]["nl"].startswith(
         "<p>Je krijgt steun voor <strong>elk kamp</strong>.</p><ul><li>Een</li><li>Twee</li></ul>")
     assert "<h3>Meer</h3>" in out["descriptionHtml"]["nl"]
-    assert out["description"]["nl"].startswith("Je krijgt steun voor elk kamp.\n• Een\n• Twee\nMeer")
+    assert out["description"]["nl"].startswith(
+        "Je krijgt steun voor elk kamp.\n\n• Een\n• Twee\n\nMeer\n\nZie ook de gids.")
     assert out["type"] == "FinancieelVoordeel"
     assert out["themas"] == ["CultuurSportVrijeTijd", "WelzijnGezondheid"]
     assert out["competentAuthority"] == {
@@ -136,6 +137,8 @@ def test_the_translation_field_by_field() -> None:
     assert out["requirements"]["nl"] == "Voorwaarden\nJe vereniging is erkend.\nDe erkenning."
     assert out["procedure"]["nl"] == "Aanvragen\nVia het e-loket."
     assert out["costs"]["nl"] == "Kosten\nGratis."
+    assert ipdc.plain_text("<p>a</p><ul><li>b</li><li>c</li></ul><p>d<br>e</p>") == (
+        "a\n\n• b\n• c\n\nd\ne")
     assert [w["url"] for w in out["websites"]] == ["https://www.vlaanderen.example/1",
                                                    "https://www.vlaanderen.example/2"]
     assert out["contactPoints"] == [{

@@ -381,3 +381,43 @@ def test_a_signed_in_page_that_hands_over_no_token_gets_the_anonymous_offer(page
     assert len(api) == 1 and "authorization" not in api[0]
     assert page.locator(f"{TAG} .title").inner_text() == "Producten en diensten"
     page.page_log.assert_clean()
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_an_imported_description_is_formatted_behind_read_more(page, sites, width) -> None:
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(example_page(sites, "10-formatted"))
+    assert settled(page) == "loaded"
+    item = page.locator(f"{TAG} .list > li").first
+    # the short plain description in the list, the formatted one folded away
+    assert item.locator(".description").inner_text() == "Je krijgt steun voor elk kamp."
+    details = item.locator("[part=details]")
+    summary = details.locator("summary")
+    assert summary.text_content() == "Lees meer over Subsidie voor jeugdkampen"
+    rich = details.locator(".rich")
+    assert not rich.is_visible()
+    assert_no_axe_violations(page)
+    summary.focus()  # by keyboard
+    page.keyboard.press("Enter")
+    assert rich.is_visible()
+    assert rich.locator("ul > li").all_inner_texts() == ["Tot 500 euro per kamp",
+                                                          "Voor erkende jeugdverenigingen"]
+    assert rich.locator("p strong").first.inner_text() == "elk kamp"
+    # a sub-heading is a bold line: the page's heading outline stays the panel's
+    assert "Hoe aanvragen?" in rich.locator("p > strong").all_inner_texts()
+    assert rich.locator("h1, h2, h3, h4, h5, h6").count() == 0
+    assert rich.get_by_role("link", name="gids").get_attribute("href") == (
+        "https://www.vlaanderen.example/gids")
+    # what a description must not hold is not there, even had the server let it through
+    inside = page.evaluate(f"""() => {{ const r = document.querySelector('{TAG}').shadowRoot
+        .querySelector('.rich');
+        return {{bad: r.querySelectorAll('script, img, iframe, [onmouseover], [onerror]').length,
+                hrefs: [...r.querySelectorAll('[href]')].map(a => a.getAttribute('href'))}}; }}""")
+    assert inside == {"bad": 0, "hrefs": ["https://www.vlaanderen.example/gids"]}
+    assert "klik" in rich.inner_text()  # the javascript: link's text, as text
+    assert_no_axe_violations(page)
+    overflow = page.evaluate(f"""() => {{ const r = document.querySelector('{TAG}');
+        return r.scrollWidth - r.clientWidth; }}""")
+    assert overflow <= 0
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.page_log.assert_clean()

@@ -22,6 +22,16 @@ function langText(found, lang, props) {
   return h("span", Object.assign({ lang: found.lang !== lang ? found.lang : null, text: found.text }, props || {}));
 }
 
+/** A product's formatted description (the catalog keeps only sanitised HTML; rebuilt here
+    from an inert document all the same): paragraphs, lists, emphasis, links; its sub-headings
+    as bold paragraphs, so the page's heading outline stays the panel's. */
+function richText(markup) {
+  var flat = String(markup || "").replace(/<(\/?)h[1-6]\b[^>]*>/gi, function (_m, end) {
+    return end ? "</strong></p>" : "<p><strong>";
+  });
+  return simpleHtml(flat, ["UL", "OL", "LI"]);
+}
+
 function shorten(text) {
   var first = String(text || "").split(/\n\s*\n/)[0].trim();
   if (first.length <= SHORT) return first;
@@ -384,6 +394,7 @@ class LoketCatalog extends LoketPanel {
     var lang = this.lang;
     var title = inLang(item.title, lang);
     var description = inLang(item.description, lang);
+    var rich = inLang(item.descriptionHtml, lang);
     var authority = (item.competentAuthority || {}).name;
     var reasons = item.relevance && item.relevance.text;
     var request = item.open !== false ? webUrl(item.onlineRequestUrl) : null;
@@ -395,6 +406,11 @@ class LoketCatalog extends LoketPanel {
       authority ? h("p", { class: "authority", part: "authority" }, [
         h("span", { class: "vh", text: this.t("authority") + ": " }), String(authority)]) : null,
       description.text ? h("p", { class: "description" }, langText({ text: shorten(description.text), lang: description.lang }, lang)) : null,
+      rich.text ? h("details", { class: "details", part: "details" }, [
+        h("summary", { part: "details-summary", "data-key": "details-" + i }, [
+          this.t("readMore"), h("span", { class: "vh", text: about })]),
+        h("div", { class: "rich", lang: rich.lang !== lang ? rich.lang : null }, richText(rich.text))
+      ]) : null,
       reasons ? h("p", { class: "reasons", part: "reasons" }, [
         h("strong", { text: this.t("why") + ": " }), String(reasons)]) : null,
       when ? h("p", { class: "when", text: when }) : null,

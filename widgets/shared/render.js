@@ -58,16 +58,20 @@ var SIMPLE_TAGS = ["A", "EM", "STRONG", "B", "I", "BR", "P"];
 var DROP_TAGS = ["SCRIPT", "STYLE", "TEMPLATE", "IFRAME", "OBJECT", "EMBED", "SVG", "MATH",
   "NOSCRIPT", "TEXTAREA", "TITLE"];
 
-/** Simple HTML (links, emphasis, paragraphs, line breaks) as a fragment; the rest as text. */
-function simpleHtml(markup) {
-  // DOMParser documents are inert: nothing in them loads or runs.
-  var doc = new DOMParser().parseFromString("<body>" + String(markup || ""), "text/html");
+/** Simple HTML (links, emphasis, paragraphs, line breaks, and the `more` tags asked for) as
+    a fragment; the rest as text. */
+function simpleHtml(markup, more) {
+  var allowed = more ? SIMPLE_TAGS.concat(more) : SIMPLE_TAGS;
+  // DOMParser documents are inert: nothing in them loads or runs. (Event handler attributes
+  // go first all the same: parsing one would still be reported against the page's CSP.)
+  var text = String(markup || "").replace(/\s(on[a-z]+)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi, " ");
+  var doc = new DOMParser().parseFromString("<body>" + text, "text/html");
   var out = document.createDocumentFragment();
   (function copy(from, to) {
     from.childNodes.forEach(function (node) {
       if (node.nodeType === 3) { to.append(document.createTextNode(node.data)); return; }
       if (node.nodeType !== 1 || DROP_TAGS.indexOf(node.tagName) >= 0) return;
-      if (SIMPLE_TAGS.indexOf(node.tagName) < 0) { copy(node, to); return; }
+      if (allowed.indexOf(node.tagName) < 0) { copy(node, to); return; }
       var el = document.createElement(node.tagName.toLowerCase());
       if (node.tagName === "A") {
         var href = safeUrl(node.getAttribute("href"));

@@ -51,19 +51,24 @@ def sanitise(markup: str) -> str:
                      url_schemes=URL_SCHEMES, link_rel="noopener noreferrer").strip()
 
 
-_BLOCK_END = re.compile(r"</(p|li|h3|h4|ul|ol)>|<br\s*/?>", re.IGNORECASE)
+_BLOCK_END = re.compile(r"</(p|h3|h4|ul|ol)>", re.IGNORECASE)
+_LINE_END = re.compile(r"</li>|<br\s*/?>", re.IGNORECASE)
 _ITEM = re.compile(r"<li\b[^>]*>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
 
 
 def plain_text(markup: str) -> str:
-    """What a reader reads of ``markup``: paragraphs on lines of their own, list items as
-    "• …", no tags, entities decoded."""
+    """What a reader reads of ``markup``: paragraphs (and headings, lists) apart by a blank
+    line, list items as "• …" on lines of their own, no tags, entities decoded."""
     text = _ITEM.sub("• ", sanitise(markup))
-    text = _BLOCK_END.sub("\n", text)
+    text = _LINE_END.sub("\n", _BLOCK_END.sub("\n\n", text))
     text = html.unescape(_TAG.sub("", text))
-    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines()]
-    return "\n".join(line for line in lines if line)
+    blocks = []
+    for block in re.split(r"\n\s*\n", text):
+        lines = [re.sub(r"[ \t]+", " ", line).strip() for line in block.splitlines()]
+        if any(lines):
+            blocks.append("\n".join(line for line in lines if line))
+    return "\n\n".join(blocks)
 
 
 def _code(value: Any) -> str | None:

@@ -26,9 +26,12 @@ function langText(found, lang, props) {
     from an inert document all the same): paragraphs, lists, emphasis, links; its sub-headings
     as bold paragraphs, so the page's heading outline stays the panel's. */
 function richText(markup) {
-  var flat = String(markup || "").replace(/<(\/?)h[1-6]\b[^>]*>/gi, function (_m, end) {
-    return end ? "</strong></p>" : "<p><strong>";
-  });
+  // event handler attributes go first: inert as the parse is, Chromium would still report each
+  // against the page's CSP
+  var flat = String(markup || "").replace(/\s(on[a-z]+)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi, " ")
+    .replace(/<(\/?)h[1-6]\b[^>]*>/gi, function (_m, end) {
+      return end ? "</strong></p>" : "<p><strong>";
+    });
   return simpleHtml(flat, ["UL", "OL", "LI"]);
 }
 

@@ -173,3 +173,37 @@ def test_a_lapsed_recognition_makes_room_for_a_new_one(app, client, government) 
                     hernieuwingsdatum=day(-60))
     assert lapsed["status"] == "Verlopen"
     assert record(client, token)["status"] == "Actief"
+
+
+def test_the_registers_recognition_paths_record_change_and_remove(app, client,
+                                                                  government) -> None:
+    """The real register's management paths for recognitions (docs/compatibility.md): the
+    same change service, 202 with VR-Sequence, VR-Initiator required, ipdcProductNummer."""
+    token = government("gemeente-gy", "Gemeente Gy", "GY-ERKENNING")
+    path = "/v1/verenigingen/V0001002/erkenningen"
+    body = {"ipdcProductNummer": "GY-ERKENNING", "startdatum": day(-1), "einddatum": day(364),
+            "hernieuwingsdatum": day(300),
+            "hernieuwingsUrl": "https://www.gx.example/erkenning/hernieuwen"}
+    initiator = {"VR-Initiator": "OVO000001"}
+    assert client.post(path, headers=bearer(token), json=body).status_code == 400  # initiator
+    made = client.post(path, headers={**bearer(token), **initiator}, json=body)
+    assert made.status_code == 202, made.get_data(as_text=True)
+    assert int(made.headers["VR-Sequence"]) > 0 and made.headers["ETag"].startswith('W/"')
+    item = made.get_json()["erkenningId"]
+    detail = client.get("/v1/verenigingen/V0001002").get_json()["vereniging"]
+    assert "GY-ERKENNING" in [r["productnummer"] for r in detail["erkenningen"]]
+    changed = client.patch(f"{path}/{item}", json={"hernieuwingsdatum": day(200)},
+                           headers={**bearer(token), **initiator, "If-Match": made.headers["ETag"]})
+    assert changed.status_code == 202, changed.get_data(as_text=True)
+    mine = [r for r in client.get(url("V0001002"), headers=bearer(token)).get_json()[
+        "erkenningen"] if r["erkenningId"] == item]
+    assert mine[0]["hernieuwingsdatum"] == day(200)
+    # an IPDC product number names the catalog's IPDC-<number>: this government has none
+    ipdc = client.post(path, headers={**bearer(token), **initiator},
+                       json={**body, "ipdcProductNummer": "1502"})
+    assert ipdc.status_code in (400, 403, 404) and "IPDC-1502" in ipdc.get_data(as_text=True)
+    gone = client.delete(f"{path}/{item}", headers={**bearer(token), **initiator,
+                                                    "If-Match": changed.headers["ETag"]})
+    assert gone.status_code == 202
+    assert "GY-ERKENNING" not in [r["productnummer"] for r in client.get(
+        "/v1/verenigingen/V0001002").get_json()["vereniging"]["erkenningen"]]

@@ -33,7 +33,16 @@ from loket import apibase, db, inputs, ratelimit
 from loket.errors import BadRequest, LoketError, NotFound, Unauthorized
 from loket.models import AssociationEvent
 from loket.preconditions import etag
-from loket.register import api_manage, changes, compat_query, history, search, views, web
+from loket.register import (
+    api_manage,
+    api_recognitions,
+    changes,
+    compat_query,
+    history,
+    search,
+    views,
+    web,
+)
 from loket.register.api_public import search_index
 from loket.register.index import positions
 from loket.register.validation import ASSOCIATION_TYPES
@@ -376,7 +385,8 @@ def _accepted(response: Response) -> Response:
 
 # the register's field names → /api/v1's, where they differ
 RENAMED = {"hoofdactiviteitenVerenigingsloket": "hoofdactiviteiten",
-           "contactgegeventype": "type", "locatietype": "type"}
+           "contactgegeventype": "type", "locatietype": "type",
+           "ipdcProductNummer": "productnummer"}
 
 
 def _renamed(value: Any) -> Any:
@@ -457,3 +467,35 @@ def update_item(vcode: str, kind: str, item: str) -> Response:
            "/<item>")
 def remove_item(vcode: str, kind: str, item: str) -> Response:
     return _managed(_ITEMS[kind][2], vcode, item)
+
+
+# ---- recognitions: a government client (scope associations:recognitions), as /api/v1 ----------
+
+def _ipdc_product() -> None:
+    """``ipdcProductNummer`` is an IPDC product's number; the catalog has IPDC products as
+    ``IPDC-<number>`` (loket catalog import --format ipdc)."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return
+    number = body.get("productnummer")
+    if isinstance(number, str) and number.isdigit():
+        body = {**body, "productnummer": f"IPDC-{number}"}
+        request._cached_json = (body, body)  # noqa: SLF001
+
+
+@bp.post("/v1/verenigingen/<vcode>/erkenningen")
+def add_recognition(vcode: str) -> Response:
+    _initiator()
+    _as_loket()
+    _ipdc_product()
+    return _accepted(api_recognitions.add_recognition(vcode))
+
+
+@bp.patch("/v1/verenigingen/<vcode>/erkenningen/<int:item>")
+def change_recognition(vcode: str, item: int) -> Response:
+    return _managed(api_recognitions.change_recognition, vcode, item)
+
+
+@bp.delete("/v1/verenigingen/<vcode>/erkenningen/<int:item>")
+def remove_recognition(vcode: str, item: int) -> Response:
+    return _managed(api_recognitions.remove_recognition, vcode, item)

@@ -69,7 +69,8 @@ def add_recognition(vcode: str) -> Response:
                          lambda s, a, b, actor: recognitions.add(s, a, body, b, actor),
                          optional=True)
     response = with_etag(views.recognition_view(rec, full=True), assoc.version, 201)
-    response.headers["Location"] = url_for(".change_recognition", vcode=assoc.vcode,
+    # (by its full name: the register's compatible face answers through this view too)
+    response.headers["Location"] = url_for("api.register.change_recognition", vcode=assoc.vcode,
                                            item=rec.id, _external=True)
     return response
 

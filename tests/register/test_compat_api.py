@@ -167,3 +167,11 @@ def test_the_change_feed_and_the_code_lists(provider) -> None:
     assert {"code": "SPRT", "naam": "Sport"} in acts["hoofdactiviteitenVerenigingsloket"]
     areas = requests.get(f"{provider.url}/v1/werkingsgebieden", timeout=15).json()
     assert {"code": "BE23999001", "naam": "Groenbeek"} in areas["werkingsgebieden"]
+
+
+def test_a_refusal_speaks_the_callers_language(provider) -> None:
+    for lang, text in (("en", "q is missing a ')'."), ("fr", "il manque une ')' dans q."),
+                       ("de", "in q fehlt eine ')'."), ("nl", "q mist een ')'.")):
+        refused = requests.get(f"{provider.url}/v1/verenigingen/zoeken", params={"q": "(a"},
+                               headers={"Accept-Language": lang}, timeout=15)
+        assert refused.status_code == 400 and refused.json()["detail"] == text, lang

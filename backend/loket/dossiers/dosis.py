@@ -32,12 +32,13 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, Response, jsonify, request
 from sqlalchemy import delete, select
 
-from loket import apibase, audit, db
+from loket import apibase, audit, db, http_errors
 from loket.dossiers import api as dossier_api
 from loket.dossiers import store, validation
 from loket.dossiers.validation import InvalidField
-from loket.errors import BadRequest, Conflict, Forbidden, LoketError, NotFound
+from loket.errors import BadRequest, Conflict, Forbidden, LoketError, NotFound, Text
 from loket.models import DosisUpload, Dossier, DossierAgent, DossierStatusChange
+from loket.register import wording
 
 bp = Blueprint("dosis", __name__)
 bp.after_request(apibase.api_headers)
@@ -64,7 +65,7 @@ MANAGING_RIGHTS = ("beheerder", "beheren", "vertegenwoordiger", "indiener")
 class DosisError(BadRequest):
     """A refusal in DOSIS's error shape, beside Loket's own ``error`` and ``detail``."""
 
-    def __init__(self, code: str, description: str, status: int = 400) -> None:
+    def __init__(self, code: str, description: Text, status: int = 400) -> None:
         super().__init__(code, description, status)
 
     def to_dict(self, lang: str = "nl") -> dict[str, Any]:
@@ -79,10 +80,11 @@ _MESSAGES = {400: "Ongeldige aanvraag", 403: "Geen toegang", 404: "Niet gevonden
 @bp.errorhandler(LoketError)
 def _dosis_error(error: LoketError) -> tuple[Response, int]:
     """Every refusal here also in DOSIS's shape ({Code, Message, Description})."""
-    body = error.to_dict()
+    lang = http_errors.caller_language()
+    body = error.to_dict(lang)
     body.setdefault("Code", error.code)
     body.setdefault("Message", _MESSAGES.get(error.status, "Fout"))
-    body.setdefault("Description", error.detail)
+    body.setdefault("Description", error.detail_in(lang))
     response = jsonify(body)
     for name, value in error.headers.items():
         response.headers[name] = value
@@ -95,7 +97,8 @@ def _object(value: Any, field: str) -> dict[str, Any]:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise DosisError("invalid_field", f"{field} moet een object zijn.")
+        raise DosisError("invalid_field", wording.gettext("%(field)s moet een object zijn.",
+                                                          field=field))
     return value
 
 
@@ -103,7 +106,8 @@ def _list(value: Any, field: str) -> list[Any]:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise DosisError("invalid_field", f"{field} moet een lijst zijn.")
+        raise DosisError("invalid_field", wording.gettext("%(field)s moet een lijst zijn.",
+                                                          field=field))
     return value
 
 
@@ -125,8 +129,8 @@ def identification(body: dict[str, Any]) -> tuple[str, str]:
     ident = _object(body.get("Identificatie"), "Identificatie")
     source, number = ident.get("Bron"), ident.get("DossierNummer")
     if not isinstance(source, str) or not source or not isinstance(number, str) or not number:
-        raise DosisError("invalid_field", "Identificatie.Bron en Identificatie.DossierNummer "
-                                          "zijn verplicht (tekst).")
+        raise DosisError("invalid_field", wording.gettext(
+            "Identificatie.Bron en Identificatie.DossierNummer zijn verplicht (tekst)."))
     return source, number
 
 
@@ -137,7 +141,7 @@ def upload_id(body: dict[str, Any]) -> str:
     try:
         return str(uuid.UUID(str(given)))
     except ValueError:
-        raise DosisError("invalid_field", "UploadId is een UUID.") from None
+        raise DosisError("invalid_field", wording.gettext("UploadId is een UUID.")) from None
 
 
 def to_loket(body: dict[str, Any]) -> dict[str, Any]:
@@ -208,8 +212,9 @@ def _own(who: apibase.Caller, source: str) -> None:
                      client_id=who.client_id, outcome="refused",
                      detail={"via": "dosis", "error": "forbidden_source"})
         session.commit()
-        raise Forbidden("forbidden_source", f"Identificatie.Bron is de client-id van de afzender "
-                                            f"({who.client_id!r}), niet {source[:64]!r}.")
+        raise Forbidden("forbidden_source", wording.gettext(
+            "Identificatie.Bron is de client-id van de afzender (%(own)s), niet %(given)s.",
+            own=repr(who.client_id), given=repr(source[:64])))
 
 
 @bp.post("/api/v2/dosis/dossiers")
@@ -218,7 +223,8 @@ def upload() -> tuple[Response, int]:
     who = _caller()
     body = apibase.json_body()
     if not isinstance(body, dict):
-        raise DosisError("invalid_body", "Stuur één dossierstatus als JSON-object.")
+        raise DosisError("invalid_body", wording.gettext(
+            "Stuur één dossierstatus als JSON-object."))
     source, number = identification(body)
     _own(who, source)
     upload = upload_id(body)
@@ -227,7 +233,8 @@ def upload() -> tuple[Response, int]:
     earlier = session.get(DosisUpload, upload)
     if earlier is not None:  # the same upload again (a retry): its result, nothing new
         if (earlier.source, earlier.number, earlier.content_hash) != (source, number, digest):
-            raise Conflict("upload_id_reused", "Deze UploadId hoort bij een andere upload.")
+            raise Conflict("upload_id_reused", wording.gettext(
+                "Deze UploadId hoort bij een andere upload."))
         return _accepted(earlier)
     now = db.now()
     resource = f"dossier/{source}/{number[:100]}"
@@ -288,17 +295,20 @@ def results() -> Response:
         try:
             key = str(uuid.UUID(given))
         except ValueError:
-            raise DosisError("invalid_parameter", "uploadId is een UUID.") from None
+            raise DosisError("invalid_parameter", wording.gettext("uploadId is een UUID.")
+                             ) from None
         found = session.get(DosisUpload, key)
     else:
         source, number = request.args.get("bron", ""), request.args.get("dossierNummer", "")
         if not source or not number:
-            raise DosisError("invalid_parameter", "Geef uploadId, of bron en dossierNummer.")
+            raise DosisError("invalid_parameter", wording.gettext(
+                "Geef uploadId, of bron en dossierNummer."))
         found = session.scalars(
             select(DosisUpload).where(DosisUpload.source == source, DosisUpload.number == number)
             .order_by(DosisUpload.received_at.desc(), DosisUpload.upload_id).limit(1)).first()
     if found is None or found.source != who.client_id:
-        raise NotFound("not_found", "Geen upload met die gegevens van deze afzender.")
+        raise NotFound("not_found", wording.gettext(
+            "Geen upload met die gegevens van deze afzender."))
     return jsonify(result_view(found))
 
 
@@ -308,12 +318,13 @@ def remove() -> tuple[str, int]:
     who = _caller()
     source, number = request.args.get("bron", ""), request.args.get("dossierNummer", "")
     if not source or not number:
-        raise DosisError("invalid_parameter", "Geef bron en dossierNummer.")
+        raise DosisError("invalid_parameter", wording.gettext("Geef bron en dossierNummer."))
     _own(who, source)
     session = db.session()
     found = store.find(session, source, number)
     if found is None:
-        raise NotFound("not_found", "Deze afzender heeft geen dossier met dat nummer.")
+        raise NotFound("not_found", wording.gettext(
+            "Deze afzender heeft geen dossier met dat nummer."))
     for model in (DossierAgent, DossierStatusChange):
         session.execute(delete(model).where(model.dossier_id == found.id))
     session.execute(delete(Dossier).where(Dossier.id == found.id))

@@ -29,7 +29,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from sqlalchemy import bindparam, select, text
 
-from loket import apibase, db, inputs, ratelimit
+from loket import apibase, db, http_errors, inputs, ratelimit
 from loket.errors import BadRequest, LoketError, NotFound, Unauthorized
 from loket.models import AssociationEvent
 from loket.preconditions import etag
@@ -42,6 +42,7 @@ from loket.register import (
     search,
     views,
     web,
+    wording,
 )
 from loket.register.api_public import search_index
 from loket.register.index import positions
@@ -68,15 +69,17 @@ def _api_key() -> None:
         return
     given = request.headers.get("vr-api-key", "")
     if not any(hmac.compare_digest(given.encode(), k.strip().encode()) for k in keys):
-        raise Unauthorized("invalid_api_key", "Geef een geldige sleutel in de header vr-api-key.",
+        raise Unauthorized("invalid_api_key", wording.gettext(
+            "Geef een geldige sleutel in de header vr-api-key."),
                            headers={"WWW-Authenticate": 'ApiKey header="vr-api-key"'})
 
 
 @bp.errorhandler(LoketError)
 def _error(error: LoketError) -> tuple[Response, int]:
     """Refusals as problem details (the real register's shape) beside Loket's own fields."""
-    body = {**error.to_dict(), "type": f"urn:loket:{error.code}", "title": error.code,
-            "status": error.status, "detail": error.detail}
+    lang = http_errors.caller_language()
+    body = {**error.to_dict(lang), "type": f"urn:loket:{error.code}", "title": error.code,
+            "status": error.status, "detail": error.detail_in(lang)}
     response = jsonify(body)
     response.mimetype = "application/problem+json"
     for name, value in error.headers.items():
@@ -96,7 +99,9 @@ def _number(name: str, default: int, low: int, high: int) -> int:
         return default
     value = inputs.whole_number_or_none(raw, low=low, high=high)
     if value is None:
-        raise BadRequest("invalid_parameter", f"{name} is een geheel getal van {low} tot {high}.")
+        raise BadRequest("invalid_parameter", wording.gettext(
+            "%(name)s is een geheel getal van %(low)s tot %(high)s.", name=name, low=low,
+            high=high))
     return value
 
 
@@ -109,8 +114,9 @@ def _sort() -> list[tuple[str, bool]]:
         descending = part.startswith("-")
         name = part.lstrip("-")
         if name not in SORT_FIELDS:
-            raise BadRequest("invalid_parameter", f"sort kent {', '.join(SORT_FIELDS)} "
-                                                  f"(met '-' ervoor: aflopend), niet {name[:30]!r}.")
+            raise BadRequest("invalid_parameter", wording.gettext(
+                "sort kent %(known)s (met '-' ervoor: aflopend), niet %(given)s.",
+                known=", ".join(SORT_FIELDS), given=repr(name[:30])))
         keys.append((name, descending))
     return keys
 
@@ -189,8 +195,9 @@ def zoeken() -> Response:
     offset = _number("offset", 0, 0, MAX_WINDOW)
     limit = _number("limit", DEFAULT_LIMIT, 0, MAX_WINDOW)
     if offset + limit > MAX_WINDOW:
-        raise BadRequest("invalid_parameter", f"offset + limit is hoogstens {MAX_WINDOW} "
-                                              f"(nu {offset + limit}).")
+        raise BadRequest("invalid_parameter", wording.gettext(
+            "offset + limit is hoogstens %(max)s (nu %(now)s).", max=MAX_WINDOW,
+            now=offset + limit))
     order = _sort()[0]
     session = db.read_session()
     names = views.names(session)
@@ -244,7 +251,8 @@ def _public(session: Any, vcode: str) -> Any:
     except LoketError:
         assoc = None
     if assoc is None or not changes.publicly_visible(assoc):
-        raise NotFound("not_found", f"Er is geen vereniging met vCode {vcode[:20]}.")
+        raise NotFound("not_found", wording.gettext("Er is geen vereniging met vCode %(vcode)s.",
+                                                    vcode=vcode[:20]))
     return assoc
 
 
@@ -260,11 +268,12 @@ def detail(vcode: str) -> Response:
     if expected is not None:
         wanted = inputs.whole_number_or_none(expected, low=0, high=2**62)
         if wanted is None:
-            raise BadRequest("invalid_parameter", "expectedSequence is een volgnummer (0 of "
-                                                  "groter).")
+            raise BadRequest("invalid_parameter", wording.gettext(
+                "expectedSequence is een volgnummer (0 of groter)."))
         if wanted > _last_sequence(session):
-            raise LoketError("sequence_not_reached", f"Wijziging {wanted} is nog niet verwerkt; "
-                                                     f"vraag het zo meteen opnieuw.", 412)
+            raise LoketError("sequence_not_reached", wording.gettext(
+                "Wijziging %(seq)s is nog niet verwerkt; vraag het zo meteen opnieuw.",
+                seq=wanted), 412)
     assoc = _public(session, vcode)
     names = views.names(session)
     public = views.public_view(assoc, names)
@@ -322,7 +331,7 @@ def areas() -> Response:
 def context(name: str) -> Response:
     """The JSON-LD context the answers name: every term in the register's vocabulary."""
     if name not in ("zoek-verenigingen-context.json", "detail-vereniging-context.json"):
-        raise NotFound("not_found", "Geen context met die naam.")
+        raise NotFound("not_found", wording.gettext("Geen context met die naam."))
     response = jsonify({"@context": {"@vocab": "urn:loket:verenigingsregister:"}})
     response.mimetype = LD_JSON
     response.headers["Cache-Control"] = "public, max-age=86400"
@@ -369,9 +378,9 @@ INITIATOR = "VR-Initiator"
 def _initiator() -> str:
     given = request.headers.get(INITIATOR, "").strip()
     if not given or len(given) > 100 or not given.isprintable():
-        raise BadRequest("initiator_required", f"Zeg in de header {INITIATOR} namens wie je dit "
-                                               f"wijzigt (bv. de OVO-code van je organisatie, of "
-                                               f"de vCode).")
+        raise BadRequest("initiator_required", wording.gettext(
+            "Zeg in de header %(header)s namens wie je dit wijzigt (bv. de OVO-code van je "
+            "organisatie, of de vCode).", header=INITIATOR))
     return given
 
 

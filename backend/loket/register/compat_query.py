@@ -29,8 +29,8 @@ from typing import Any
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
-from loket.errors import BadRequest
-from loket.register import postcodes, search
+from loket.errors import BadRequest, Text
+from loket.register import postcodes, search, wording
 from loket.register.index import Snapshot
 from loket.register.views import Names
 
@@ -53,7 +53,7 @@ _TOKEN = re.compile(r'\s*(?:(?P<lp>\()|(?P<rp>\))|"(?P<phrase>[^"]*)"|(?P<word>[
 
 
 class QueryError(BadRequest):
-    def __init__(self, detail: str) -> None:
+    def __init__(self, detail: Text) -> None:
         super().__init__("invalid_query", detail)
 
     def to_dict(self, lang: str = "nl") -> dict[str, Any]:
@@ -78,7 +78,7 @@ Node = Term | Op
 
 def tokens(query: str) -> list[tuple[str, str]]:
     if len(query) > MAX_QUERY:
-        raise QueryError(f"q is hoogstens {MAX_QUERY} tekens lang.")
+        raise QueryError(wording.gettext("q is hoogstens %(max)s tekens lang.", max=MAX_QUERY))
     found: list[tuple[str, str]] = []
     pos = 0
     while pos < len(query):
@@ -86,8 +86,9 @@ def tokens(query: str) -> list[tuple[str, str]]:
             break
         match = _TOKEN.match(query, pos)
         if match is None or match.end() == pos:
-            raise QueryError(f"q is onleesbaar vanaf teken {pos + 1}: {query[pos:pos + 20]!r} "
-                             f"(een aanhalingsteken zonder einde?).")
+            raise QueryError(wording.gettext(
+                "q is onleesbaar vanaf teken %(at)s: %(rest)s (een aanhalingsteken zonder einde?).",
+                at=pos + 1, rest=repr(query[pos:pos + 20])))
         kind = match.lastgroup or ""
         found.append((kind, match.group(kind) if kind in ("phrase", "word") else kind))
         pos = match.end()
@@ -110,12 +111,12 @@ class _Parser:
 
     def parse(self) -> Node:
         if not self.items:
-            raise QueryError("q is leeg: geef woorden of veld:waarde, bv. "
-                             "hoofdactiviteitenVerenigingsloket.code:SPRT.")
+            raise QueryError(wording.gettext("q is leeg: geef woorden of veld:waarde, bv. "
+                                     "hoofdactiviteitenVerenigingsloket.code:SPRT."))
         node = self.or_(0)
         if self.peek() is not None:
-            raise QueryError(f"q heeft een ')' te veel, of iets onverwachts: "
-                             f"{self.peek()[1]!r}.")  # type: ignore[index]
+            raise QueryError(wording.gettext("q heeft een ')' te veel, of iets onverwachts: %(what)s.",
+                                     what=repr(self.peek()[1])))  # type: ignore[index]
         return node
 
     def or_(self, depth: int) -> Node:
@@ -136,7 +137,7 @@ class _Parser:
     def unary(self, depth: int) -> Node:
         nxt = self.peek()
         if nxt is None:
-            raise QueryError("q eindigt waar nog een term moet komen (na AND, OR of NOT).")
+            raise QueryError(wording.gettext("q eindigt waar nog een term moet komen (na AND, OR of NOT)."))
         if nxt == ("word", "NOT") or (nxt[0] == "word" and nxt[1] == "-"):
             self.take()
             return Op("NOT", (self.unary(depth),))
@@ -150,19 +151,19 @@ class _Parser:
         kind, value = self.take()
         if kind == "lp":
             if depth >= MAX_DEPTH:
-                raise QueryError(f"q nest hoogstens {MAX_DEPTH} haakjes diep.")
+                raise QueryError(wording.gettext("q nest hoogstens %(max)s haakjes diep.", max=MAX_DEPTH))
             node = self.or_(depth + 1)
             if self.peek() != ("rp", "rp"):
-                raise QueryError("q mist een ')'.")
+                raise QueryError(wording.gettext("q mist een ')'."))
             self.take()
             return node
         if kind == "rp":
-            raise QueryError("q heeft een ')' zonder '('.")
+            raise QueryError(wording.gettext("q heeft een ')' zonder '('."))
         if value in ("AND", "OR"):
-            raise QueryError(f"q heeft {value} waar een term moet staan.")
+            raise QueryError(wording.gettext("q heeft %(word)s waar een term moet staan.", word=value))
         self.terms += 1
         if self.terms > MAX_TERMS:
-            raise QueryError(f"q heeft hoogstens {MAX_TERMS} termen.")
+            raise QueryError(wording.gettext("q heeft hoogstens %(max)s termen.", max=MAX_TERMS))
         if kind == "phrase":
             return Term(None, value, phrase=True)
         field, sep, rest = value.partition(":")
@@ -170,13 +171,14 @@ class _Parser:
             return Term(None, value)
         if field not in FIELDS:
             known = ", ".join(sorted(FIELDS))
-            raise QueryError(f"Veld {field[:60]!r} is onbekend; gekend zijn: {known}.")
+            raise QueryError(wording.gettext("Veld %(field)s is onbekend; gekend zijn: %(known)s.",
+                                             field=repr(field[:60]), known=known))
         if not rest:  # field:"a phrase"
             nxt = self.peek()
             if nxt is not None and nxt[0] == "phrase":
                 self.take()
                 return Term(field, nxt[1], phrase=True)
-            raise QueryError(f"{field}: mist een waarde.")
+            raise QueryError(wording.gettext("%(field)s: mist een waarde.", field=field))
         return Term(field, rest)
 
 
@@ -249,8 +251,9 @@ def _vcode(value: str, ctx: Context) -> int:
 def _activity(value: str, ctx: Context) -> int:
     code = value.upper()
     if code not in ctx.names.activities:
-        raise QueryError(f"Hoofdactiviteit {value[:20]!r} is onbekend (zie "
-                         f"/v1/hoofdactiviteitenVerenigingsloket).")
+        raise QueryError(wording.gettext("Hoofdactiviteit %(code)s is onbekend (zie "
+                                         "/v1/hoofdactiviteitenVerenigingsloket).",
+                                         code=repr(value[:20])))
     return ctx.snap.activities.get(code, 0)
 
 
@@ -270,7 +273,7 @@ def _area(value: str, ctx: Context) -> int:
     try:
         resolved = search.resolve_area(ctx.session, value, ctx.names)
     except search.SearchError as exc:
-        raise QueryError(exc.detail) from None
+        raise QueryError(exc.text) from None
     return ctx.snap.any_of(ctx.snap.areas, resolved.codes)
 
 
@@ -283,8 +286,8 @@ def _postcode(value: str, ctx: Context) -> int:
     """A postcode: a location there, or active in its municipality or its province (the
     register's geotags widen upward)."""
     if not re.fullmatch(r"[0-9]{4}", value):
-        raise QueryError(f"locaties.postcode is een Belgische postcode van vier cijfers, niet "
-                         f"{value[:20]!r}.")
+        raise QueryError(wording.gettext("locaties.postcode is een Belgische postcode van vier cijfers, "
+                                         "niet %(value)s.", value=repr(value[:20])))
     municipalities = postcodes.municipalities_for(ctx.session, value)
     return _located_at(value, ctx) | ctx.snap.any_of(
         ctx.snap.areas, _upward(municipalities, ctx))
@@ -298,7 +301,7 @@ def _geotag(value: str, ctx: Context) -> int:
     try:
         resolved = search.resolve_area(ctx.session, value, ctx.names)
     except search.SearchError as exc:
-        raise QueryError(exc.detail) from None
+        raise QueryError(exc.text) from None
     codes = set(resolved.codes) | _upward(resolved.named, ctx)
     # a location in a municipality of the place asked for (one query for all of them)
     municipalities = sorted(c for c in resolved.codes

@@ -124,9 +124,11 @@ def test_registration_with_the_duplicate_confirmation(provider, register_rp) -> 
     insz = fresh_insz()
     add_person(provider, insz, "Nora", "Nieuw")
     token = user_token(provider, register_rp, insz, None)
+    # a base name of this test's own: another test's similar names in Groenbeek would be
+    # candidates too (test_registration.py uses "Speelpleinwerking")
     marker = word()
-    existing = make_association(provider, naam=f"Speelpleinwerking {marker} vzw")
-    body = {"naam": f"Speelpleinwerking {marker}", "hoofdactiviteitenVerenigingsloket": ["SPRT"],
+    existing = make_association(provider, naam=f"Kantklosgilde {marker} vzw")
+    body = {"naam": f"Kantklosgilde {marker}", "hoofdactiviteitenVerenigingsloket": ["SPRT"],
             "locaties": [{"locatietype": "Activiteiten", "isPrimair": True, "adres": {
                 "straatnaam": "Dorpsstraat", "huisnummer": "3", "postcode": "9999"}}]}
     first = call(provider, "POST", "/feitelijkeverenigingen", token, body, **INITIATOR)

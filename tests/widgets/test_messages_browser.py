@@ -190,6 +190,17 @@ def test_with_a_real_token_it_reads_and_marks_through_the_api(page, sites, schak
     assert ("DELETE", f"/me/messages/{grant_id(methods)}/read") in methods
     assert all(h.get("authorization") == f"Bearer {schakel_token}" and "cookie" not in h
                for m, _, h in seen if m != "OPTIONS")
+    # The page switches to French: the messages are asked again, in French.
+    seen.clear()
+    page.evaluate("document.documentElement.lang = 'fr'")
+    page.wait_for_function(f"""() => document.querySelector('{TAG}').shadowRoot
+        .querySelector('.title').textContent.startsWith('Messages pour')""")
+    assert settled(page) == "loaded"
+    asked = [url for m, url, _ in seen if m == "GET" and "/api/v1/me/messages?" in url]
+    assert asked and all("lang=fr" in url for url in asked)
+    # (the demo's grant message has a French title of its own)
+    french = page.locator(f"{TAG} .list > li").filter(has_text="Demandez maintenant")
+    assert french.count() == 1 and french.locator(".name").get_attribute("lang") == "fr"
     page.page_log.assert_clean()
 
 

@@ -31,6 +31,7 @@ class LoketMessages extends LoketListPanel {
   reload() {
     var self = this;
     var seq = ++this._seq;
+    this._askedLang = this.lang;
     if (!this._source()) { this.update(); return Promise.resolve(false); }
     this._set({ state: "loading", items: [], more: false, moreError: false, error: null, said: "",
       failed: null });
@@ -118,6 +119,16 @@ class LoketMessages extends LoketListPanel {
   attributeChangedCallback(name, before, after) {
     if ((name === "box" || name === "page-size") && before !== after && this._source()) this.reload();
     else if (this.isConnected) this.update();
+  }
+
+  /** The messages come in the language asked for: a new page language (or `lang`) asks again. */
+  update() {
+    var view = this._view;
+    if (view.state === "loaded" && this._askedLang && this._askedLang !== this.lang && this._source()) {
+      this.reload();
+      return;
+    }
+    super.update();
   }
 
   _loaded() {

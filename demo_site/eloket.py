@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 import threading
 import time
@@ -121,8 +122,6 @@ class Pusher:
 
     def ensure_running(self) -> None:
         """Start the retry thread in this process (gunicorn forks after the app is made)."""
-        import os
-
         if self.api is None or (self._thread is not None and self._pid == os.getpid()):
             return
         self._pid = os.getpid()
@@ -344,8 +343,8 @@ def install(app: Flask, site: Site, *, current: Callable[[], dict[str, Any] | No
                 problem = "Niet alles is in orde: bekijk de velden met een melding."
         answer.version.data = str(found.version)
         return render_template("eloket/request.html", page="eloket", req=found, answer=answer,
-                               problem=problem, labels=SOURCES, when=when,
-                               fields=field_labels(found),
+                               problem=problem, labels=SOURCES,
+                               fields=field_labels(site, found),
                                issuer=current_app.config["ISSUER"],
                                received=request.args.get("ontvangen") == "1",
                                answered=request.args.get("beantwoord") == "1"), (
@@ -399,10 +398,9 @@ def _clean_filename(name: str) -> str:
     return cleaned.strip(" .")[-120:] or "bijlage"
 
 
-def field_labels(found: Request) -> list[tuple[str, str, Any, str]]:
-    """(name, label, value, provenance) of a stored request, in the form's order."""
-    form = next((f for forms_of_site in forms.FORMS.values() for f in forms_of_site
-                 if f.path == found.form), None)
+def field_labels(site: Site, found: Request) -> list[tuple[str, str, Any, str]]:
+    """(name, label, value, provenance) of a stored request of ``site``, in the form's order."""
+    form = forms.form_by_path(site.id, found.form)
     cls = forms.form_class(form, found.capacity_code) if form else None
     labels: dict[str, str] = {}
     if cls is not None:

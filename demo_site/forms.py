@@ -97,10 +97,6 @@ def form_by_path(site_id: str, path: str) -> RequestForm | None:
     return next((f for f in FORMS.get(site_id, ()) if f.path == path), None)
 
 
-def form_by_product(site_id: str, product_id: str) -> RequestForm | None:
-    return next((f for f in FORMS.get(site_id, ()) if f.product_id == product_id), None)
-
-
 # ---- the fields -------------------------------------------------------------------------------
 
 def _text(label: str, *, required: bool = True, max_length: int = 200, **kw: Any) -> Field:

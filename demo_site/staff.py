@@ -133,7 +133,7 @@ def install(app: Flask, site: Site, *, instance: Path, store: RequestStore,
     def overview() -> str:
         pusher.ensure_running()
         return render_template("staff/list.html", requests=store.all(), page="staff",
-                               sign_out=SignOutForm(), when=eloket.when)
+                               sign_out=SignOutForm())
 
     @bp.route("/aanvragen/<number>", methods=["GET", "POST"])
     @staff_only
@@ -170,8 +170,8 @@ def install(app: Flask, site: Site, *, instance: Path, store: RequestStore,
             problem = "Niet alles is in orde: bekijk de velden met een melding."
         form.version.data = str(found.version)
         return render_template("staff/detail.html", req=found, form=form, problem=problem,
-                               page="staff", labels=eloket.SOURCES, when=eloket.when,
-                               fields=eloket.field_labels(found), sign_out=SignOutForm(),
+                               page="staff", labels=eloket.SOURCES,
+                               fields=eloket.field_labels(site, found), sign_out=SignOutForm(),
                                changed=request.args.get("gewijzigd") == "1"), (
             409 if problem and "Iemand anders" in problem else 400 if problem else 200)
 

@@ -81,8 +81,7 @@ def _code(value: Any) -> str | None:
 
 
 def _codes(value: Any) -> list[str]:
-    items = value if isinstance(value, list) else [value] if value is not None else []
-    return [c for c in (_code(item) for item in items) if c]
+    return [c for c in (_code(item) for item in _codes_raw(value)) if c]
 
 
 def _language(value: Any, dutch: str, *, markup: bool = False) -> dict[str, str]:

@@ -30,14 +30,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, jsonify, request
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from loket import apibase, audit, db, http_errors
 from loket.dossiers import api as dossier_api
 from loket.dossiers import store, validation
 from loket.dossiers.validation import InvalidField
 from loket.errors import BadRequest, Conflict, Forbidden, LoketError, NotFound, Text
-from loket.models import DosisUpload, Dossier, DossierAgent, DossierStatusChange
+from loket.models import DosisUpload
 from loket.register import wording
 
 bp = Blueprint("dosis", __name__)
@@ -63,14 +63,11 @@ MANAGING_RIGHTS = ("beheerder", "beheren", "vertegenwoordiger", "indiener")
 
 
 class DosisError(BadRequest):
-    """A refusal in DOSIS's error shape, beside Loket's own ``error`` and ``detail``."""
+    """A body that cannot be read as a DOSIS upload (answered in DOSIS's shape by the
+    blueprint's error handler, as every refusal here)."""
 
     def __init__(self, code: str, description: Text, status: int = 400) -> None:
         super().__init__(code, description, status)
-
-    def to_dict(self, lang: str = "nl") -> dict[str, Any]:
-        return {**super().to_dict(lang), "Code": self.code, "Message": _MESSAGES.get(
-            self.status, "Fout"), "Description": self.detail_in(lang)}
 
 
 _MESSAGES = {400: "Ongeldige aanvraag", 403: "Geen toegang", 404: "Niet gevonden",
@@ -321,13 +318,9 @@ def remove() -> tuple[str, int]:
         raise DosisError("invalid_parameter", wording.gettext("Geef bron en dossierNummer."))
     _own(who, source)
     session = db.session()
-    found = store.find(session, source, number)
-    if found is None:
+    if not store.remove(session, source, number):
         raise NotFound("not_found", wording.gettext(
             "Deze afzender heeft geen dossier met dat nummer."))
-    for model in (DossierAgent, DossierStatusChange):
-        session.execute(delete(model).where(model.dossier_id == found.id))
-    session.execute(delete(Dossier).where(Dossier.id == found.id))
     audit.record(session, "dossier-delete", f"dossier/{source}/{number}", actor=who.actor,
                  client_id=who.client_id, detail={"via": "dosis"})
     session.commit()

@@ -131,6 +131,17 @@ def upsert(session: Session, source: str, record: DossierInput, now: int) -> Wri
 
 # ---- reading --------------------------------------------------------------------------------
 
+def remove(session: Session, source: str, number: str) -> bool:
+    """Remove the dossier, who may see it and its history; False when there is none."""
+    found = find(session, source, number)
+    if found is None:
+        return False
+    for model in (DossierAgent, DossierStatusChange):
+        session.execute(delete(model).where(model.dossier_id == found.id))
+    session.execute(delete(Dossier).where(Dossier.id == found.id))
+    return True
+
+
 def find(session: Session, source: str, number: str) -> Dossier | None:
     return session.scalar(select(Dossier).where(Dossier.source == source, Dossier.number == number))
 

@@ -45,7 +45,7 @@ from loket.register import (
     wording,
 )
 from loket.register.api_public import search_index
-from loket.register.index import positions
+from loket.register.index import last_sequence, positions
 from loket.register.validation import ASSOCIATION_TYPES
 
 bp = Blueprint("register_compat", __name__)
@@ -153,13 +153,6 @@ _LOCATIONS = text(
 ).bindparams(bindparam("ids", expanding=True))
 
 
-def _address(row: Any) -> str:
-    street = f"{row.straatnaam} {row.huisnummer}" + (f" bus {row.busnummer}" if row.busnummer
-                                                     else "")
-    line = f"{street}, {row.postcode} {row.gemeente}"
-    return line if row.land == "België" else f"{line}, {row.land}"
-
-
 def _hit(row: Any, acts: tuple[str, ...], areas: tuple[str, ...], locations: list[Any],
          names: views.Names) -> dict[str, Any]:
     return {
@@ -174,7 +167,7 @@ def _hit(row: Any, acts: tuple[str, ...], areas: tuple[str, ...], locations: lis
         "hoofdactiviteitenVerenigingsloket": [names.activity(c) for c in acts],
         "werkingsgebieden": [names.area(c) for c in areas],
         "locaties": [{"locatietype": loc.type, "isPrimair": bool(loc.is_primair),
-                      "adresvoorstelling": _address(loc), "naam": loc.naam or "",
+                      "adresvoorstelling": views.address_line(loc), "naam": loc.naam or "",
                       "postcode": loc.postcode, "gemeente": loc.gemeente} for loc in locations],
         "sleutels": [{"bron": "VR", "waarde": row.vcode, "codeerSysteem": "VR.VCode"}],
         "relaties": [],
@@ -256,11 +249,6 @@ def _public(session: Any, vcode: str) -> Any:
     return assoc
 
 
-def _last_sequence(session: Any) -> int:
-    return int(session.execute(text("SELECT last_seq FROM register_head WHERE id = 1"))
-               .scalar_one())
-
-
 @bp.get("/v1/verenigingen/<vcode>")
 def detail(vcode: str) -> Response:
     session = db.read_session()
@@ -270,7 +258,7 @@ def detail(vcode: str) -> Response:
         if wanted is None:
             raise BadRequest("invalid_parameter", wording.gettext(
                 "expectedSequence is een volgnummer (0 of groter)."))
-        if wanted > _last_sequence(session):
+        if wanted > last_sequence(session):
             raise LoketError("sequence_not_reached", wording.gettext(
                 "Wijziging %(seq)s is nog niet verwerkt; vraag het zo meteen opnieuw.",
                 seq=wanted), 412)
@@ -351,14 +339,12 @@ def historiek(vcode: str) -> Response:
     assoc = _public(session, vcode)
     events = session.scalars(select(AssociationEvent).where(
         AssociationEvent.association_id == assoc.id).order_by(AssociationEvent.seq))
-    codes = views.names(session)
     shown = []
     for event in events:
         personal = event.type.startswith(_PERSONAL)
-        line = history.line(event, {}, codes, masked=True)
         shown.append({
             "gebeurtenis": event.type,
-            "beschrijving": line.what,
+            "beschrijving": history.what(event.type),
             "data": {} if personal else dict(event.data or {}),
             "initiator": event.client_id or ("register" if not event.actor else "vereniging"),
             "tijdstip": event.at,
@@ -388,7 +374,7 @@ def _accepted(response: Response) -> Response:
     """Loket's answer as the register's: 202 with the sequence the change is readable at."""
     if response.status_code in (200, 201, 202, 204):
         response.status_code = 202
-        response.headers["VR-Sequence"] = str(_last_sequence(db.session()))
+        response.headers["VR-Sequence"] = str(last_sequence(db.session()))
     return response
 
 
@@ -409,13 +395,18 @@ def _renamed(value: Any) -> Any:
 
 def _as_loket(extra: dict[str, Any] | None = None) -> None:
     """The request's JSON body with the register's names as /api/v1 names them (the views read
-    the same body: Werkzeug keeps the parsed JSON on the request)."""
+    the same body: Werkzeug keeps the parsed JSON on the request). ``ipdcProductNummer`` is an
+    IPDC product's number: the catalog has IPDC products as ``IPDC-<number>`` (loket catalog
+    import --format ipdc)."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         return
     renamed = _renamed(body)
     for key, value in (extra or {}).items():
         renamed.setdefault(key, value)
+    number = renamed.get("productnummer")
+    if isinstance(number, str) and number.isdigit():
+        renamed["productnummer"] = f"IPDC-{number}"
     request._cached_json = (renamed, renamed)  # noqa: SLF001
 
 
@@ -480,24 +471,9 @@ def remove_item(vcode: str, kind: str, item: str) -> Response:
 
 # ---- recognitions: a government client (scope associations:recognitions), as /api/v1 ----------
 
-def _ipdc_product() -> None:
-    """``ipdcProductNummer`` is an IPDC product's number; the catalog has IPDC products as
-    ``IPDC-<number>`` (loket catalog import --format ipdc)."""
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return
-    number = body.get("productnummer")
-    if isinstance(number, str) and number.isdigit():
-        body = {**body, "productnummer": f"IPDC-{number}"}
-        request._cached_json = (body, body)  # noqa: SLF001
-
-
 @bp.post("/v1/verenigingen/<vcode>/erkenningen")
 def add_recognition(vcode: str) -> Response:
-    _initiator()
-    _as_loket()
-    _ipdc_product()
-    return _accepted(api_recognitions.add_recognition(vcode))
+    return _managed(api_recognitions.add_recognition, vcode)
 
 
 @bp.patch("/v1/verenigingen/<vcode>/erkenningen/<int:item>")

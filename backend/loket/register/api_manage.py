@@ -35,7 +35,7 @@ from loket.sso.capacities import Capacity
 SCOPE = "associations"
 # this API's endpoints by their full name: the register's compatible face (api_compat) answers
 # through these views too, from a blueprint of its own
-_HERE = "api.register"
+ENDPOINTS = "api.register"
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
 
@@ -116,7 +116,7 @@ def audited(operation: str) -> Callable[[F], F]:
 def _created(done: Change[Any], view: Callable[[Any], dict[str, Any]],
              endpoint: str) -> Response:
     response = with_etag(view(done.result), done.after, 201)
-    response.headers["Location"] = url_for(_HERE + endpoint, vcode=done.acting.assoc.vcode,
+    response.headers["Location"] = url_for(ENDPOINTS + endpoint, vcode=done.acting.assoc.vcode,
                                            item=done.result.id, _external=True)
     return response
 
@@ -145,7 +145,7 @@ def register_association() -> Response:
         session.rollback()
         raise
     response = with_etag(views.public_view(assoc, views.names(session)), assoc.version, 201)
-    response.headers["Location"] = url_for(f"{_HERE}.association_detail", vcode=assoc.vcode,
+    response.headers["Location"] = url_for(f"{ENDPOINTS}.association_detail", vcode=assoc.vcode,
                                            _external=True)
     return response
 
@@ -271,7 +271,7 @@ def invite_representative(vcode: str) -> Response:
 
     done = changing(vcode, "VertegenwoordigerWerdUitgenodigd", apply, adds=True)
     response = with_etag(invitation_view(done.result), done.after, 202)
-    response.headers["Location"] = url_for(f"{_HERE}.list_invitations", vcode=done.acting.assoc.vcode,
+    response.headers["Location"] = url_for(f"{ENDPOINTS}.list_invitations", vcode=done.acting.assoc.vcode,
                                            _external=True) + f"#{done.result.id}"
     return response
 

@@ -25,7 +25,7 @@ from loket import apibase, clients, db, inputs
 from loket.errors import BadRequest
 from loket.models import Association, Recognition
 from loket.register import changes, recognitions, service, views, wording
-from loket.register.api_manage import audited
+from loket.register.api_manage import ENDPOINTS, audited
 from loket.register.changes import Actor
 from loket.register.web import bp, if_match, json_object, no_content, remember_version, with_etag
 from loket.trust import Binding
@@ -70,7 +70,7 @@ def add_recognition(vcode: str) -> Response:
                          optional=True)
     response = with_etag(views.recognition_view(rec, full=True), assoc.version, 201)
     # (by its full name: the register's compatible face answers through this view too)
-    response.headers["Location"] = url_for("api.register.change_recognition", vcode=assoc.vcode,
+    response.headers["Location"] = url_for(f"{ENDPOINTS}.change_recognition", vcode=assoc.vcode,
                                            item=rec.id, _external=True)
     return response
 

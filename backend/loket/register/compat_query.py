@@ -267,13 +267,18 @@ def _upward(codes: list[str], ctx: Context) -> set[str]:
     return found
 
 
+def _resolved(value: str, ctx: Context) -> search.ResolvedArea:
+    """The place a value names (postcode, code or name), as Loket's own search reads it."""
+    try:
+        return search.resolve_area(ctx.session, value, ctx.names)
+    except search.SearchError as exc:
+        raise QueryError(exc.text) from None
+
+
 def _area(value: str, ctx: Context) -> int:
     """A werkingsgebied by code or name: associations active there or anywhere within it
     (a province holds its municipalities)."""
-    try:
-        resolved = search.resolve_area(ctx.session, value, ctx.names)
-    except search.SearchError as exc:
-        raise QueryError(exc.text) from None
+    resolved = _resolved(value, ctx)
     return ctx.snap.any_of(ctx.snap.areas, resolved.codes)
 
 
@@ -298,10 +303,7 @@ def _geotag(value: str, ctx: Context) -> int:
     downward (what lies within it)."""
     if re.fullmatch(r"[0-9]{4}", value):
         return _postcode(value, ctx)
-    try:
-        resolved = search.resolve_area(ctx.session, value, ctx.names)
-    except search.SearchError as exc:
-        raise QueryError(exc.text) from None
+    resolved = _resolved(value, ctx)
     codes = set(resolved.codes) | _upward(resolved.named, ctx)
     # a location in a municipality of the place asked for (one query for all of them)
     municipalities = sorted(c for c in resolved.codes

@@ -166,6 +166,11 @@ def capacity_text(capacity: str | None, client: str | None,
     return _t(text, lang)
 
 
+def what(event_type: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """What an event of ``event_type`` is, as people read it, in ``lang``."""
+    return _t(EVENT_LABELS.get(event_type, event_type), lang)
+
+
 def line(event: Any, names: Mapping[str, str], codes: Names, *, masked: bool = False,
          lang: str = DEFAULT_LANGUAGE) -> Line:
     """An event (:class:`~loket.models.AssociationEvent`) as a line of the history, in
@@ -173,7 +178,7 @@ def line(event: Any, names: Mapping[str, str], codes: Names, *, masked: bool = F
     client = names.get(event.client_id or "") if event.client_id else None
     return Line(
         at=brussels(event.at, lang),
-        what=_t(EVENT_LABELS.get(event.type, event.type), lang),
+        what=what(event.type, lang),
         who=names.get(event.actor or "") or _t(wording.gettext("het register"), lang),
         capacity=capacity_text(event.capacity, client if client != names.get(
             event.actor or "") else None, lang),

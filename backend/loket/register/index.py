@@ -194,6 +194,12 @@ def _codes(session: Session, table: str, marks: str, params: dict[str, int]
     return found
 
 
+def last_sequence(session: Session) -> int:
+    """The sequence number of the register's last event (one row)."""
+    return int(session.execute(text("SELECT last_seq FROM register_head WHERE id = 1"))
+               .scalar_one())
+
+
 class SearchIndex:
     """The process's index; :meth:`current` brings it up to the register's last event."""
 
@@ -202,8 +208,7 @@ class SearchIndex:
         self._snapshot: Snapshot | None = None
 
     def current(self, session: Session) -> Snapshot:
-        seq = int(session.execute(text("SELECT last_seq FROM register_head WHERE id = 1"))
-                  .scalar_one())
+        seq = last_sequence(session)
         snap = self._snapshot
         if snap is not None and snap.seq >= seq:
             return snap

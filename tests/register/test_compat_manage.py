@@ -156,5 +156,6 @@ def test_the_public_history_names_each_fact_without_personal_data(provider, club
     assert all({"gebeurtenis", "beschrijving", "data", "initiator", "tijdstip"} <= set(e)
                for e in events)
     assert club["primary"] not in history.text  # the representative's INSZ is nowhere
+    assert requests.get(history.json()["@context"], timeout=15).status_code == 200
     added = [e for e in events if e["gebeurtenis"] == "VertegenwoordigerWerdToegevoegd"]
     assert added and all(e["data"] == {} for e in added)

@@ -87,7 +87,13 @@ def _error(error: LoketError) -> tuple[Response, int]:
     return response, error.status
 
 
+# the JSON-LD contexts the answers name (served by context())
+CONTEXTS = ("zoek-verenigingen-context.json", "detail-vereniging-context.json",
+            "historiek-vereniging-context.json")
+
+
 def _context(name: str) -> str:
+    assert name in CONTEXTS, name
     return url_for("register_compat.context", name=name, _external=True)
 
 
@@ -318,7 +324,7 @@ def areas() -> Response:
 @bp.get("/v1/contexten/<name>")
 def context(name: str) -> Response:
     """The JSON-LD context the answers name: every term in the register's vocabulary."""
-    if name not in ("zoek-verenigingen-context.json", "detail-vereniging-context.json"):
+    if name not in CONTEXTS:
         raise NotFound("not_found", wording.gettext("Geen context met die naam."))
     response = jsonify({"@context": {"@vocab": "urn:loket:verenigingsregister:"}})
     response.mimetype = LD_JSON

@@ -144,12 +144,13 @@ def install(app: Flask, site: Site, *, instance: Path, store: RequestStore,
             abort(404)
         form = ChangeForm()
         problem = None
+        status = 200
         if form.validate_on_submit():
             code, phase, what, needs_text = ACTIONS[form.handeling.data]
             text = (form.tekst.data or "").strip()
             if needs_text and not text:
                 form.tekst.errors = ["Schrijf wat de aanvrager moet weten."]
-                problem = "Schrijf de vraag of de motivering voor de aanvrager."
+                problem, status = "Schrijf de vraag of de motivering voor de aanvrager.", 400
             else:
                 try:
                     changed = store.change(
@@ -160,6 +161,7 @@ def install(app: Flask, site: Site, *, instance: Path, store: RequestStore,
                         clear_action=form.handeling.data != "vraag")
                 except StaleVersion as stale:
                     found = stale.current
+                    status = 409
                     problem = ("Iemand anders wijzigde deze aanvraag intussen (de aanvrager of een "
                                "collega): hieronder staat de nieuwe stand. Je keuze staat nog in "
                                "het formulier; kies opnieuw of laat het zo.")
@@ -167,13 +169,13 @@ def install(app: Flask, site: Site, *, instance: Path, store: RequestStore,
                     pusher.push(changed.id)
                     return redirect(url_for("staff.detail", number=number, gewijzigd=1))
         elif request.method == "POST":
-            problem = "Niet alles is in orde: bekijk de velden met een melding."
+            problem, status = "Niet alles is in orde: bekijk de velden met een melding.", 400
         form.version.data = str(found.version)
         return render_template("staff/detail.html", req=found, form=form, problem=problem,
                                page="staff", labels=eloket.SOURCES,
                                fields=eloket.field_labels(site, found), sign_out=SignOutForm(),
                                changed=request.args.get("gewijzigd") == "1"), (
-            409 if problem and "Iemand anders" in problem else 400 if problem else 200)
+            status)
 
     @bp.get("/aanvragen/<number>/bijlagen/<int:attachment_id>")
     @staff_only
